@@ -1,0 +1,57 @@
+"""The ``umkm-sim`` command line: one module per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from simulation.errors import ScenarioError
+
+COMMANDS = ("run", "validate", "list", "report")
+"""Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
+
+
+class CommandError(Exception):
+    """A user-facing failure of a command (printed without a traceback, exit 1)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="umkm-sim",
+        description="UMKM social-protection budgeting workbench (BPJS Ketenagakerjaan JKK + JKM paid by the APBD).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"simulation.cli.cmd_{name}").register(sub)
+    return parser
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """The scenario file and ``--set KEY=VALUE`` overrides, shared by subcommands."""
+    parser.add_argument("scenario", help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter by its dotted key, e.g. --set assumptions.closure_rate=0.08 (repeatable)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 a command failed, 2 bad scenario or usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ScenarioError as exc:
+        print(f"umkm-sim: scenario error\n{exc}", file=sys.stderr)
+        return 2
+    except CommandError as exc:
+        print(f"umkm-sim: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

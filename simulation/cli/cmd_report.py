@@ -1,0 +1,38 @@
+"""``umkm-sim report``: run the report notebook through papermill."""
+
+from __future__ import annotations
+
+from simulation.cli import CommandError, add_scenario_arguments
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="run notebooks/scenario_report.ipynb through papermill into a folder")
+    add_scenario_arguments(p)
+    p.add_argument("--out", default=None, help="report folder (default: reports/<scenario name>)")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another notebook parameter (refused unless the notebook declares it)",
+    )
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    from pathlib import Path
+
+    from simulation.reporting.papermill_run import ReportError, run_report
+    from simulation.scenario.loader import parse_override
+
+    out = Path(args.out) if args.out else Path("reports") / Path(args.scenario).stem
+    extra = dict(parse_override(p) for p in args.parameters)
+    try:
+        report = run_report(args.scenario, out, overrides=args.overrides, parameters=extra)
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"report written: {report.html}")
+    print(f"  notebook {report.notebook}; tables and charts in {report.folder}")
+    return 0

@@ -1,0 +1,184 @@
+"""The cohort engine: the deterministic expected-value projection on a monthly grid.
+
+Expected counts of UMKM per segment (kecamatan x sector) and state are carried
+month by month; the arrays have a leading *sample* axis so that many parameter
+sets (for sensitivity analysis) run in one pass. The order of events in each
+month is the model's timing convention (``docs/model.md``):
+
+a. new UMKM enter as eligible;
+b. eligible UMKM are enrolled into the subsidy up to the month's rollout target;
+c. every member covered this month is billed (done by :mod:`simulation.budget`
+   from the ``billed`` stocks recorded here);
+d. at month end: closure in every open state, then mandiri to lapsed and lapsed
+   to mandiri among the survivors;
+e. at the end of the evaluation month, subsidised members graduate: to mandiri
+   with the retention probability, otherwise to lapsed; effective next month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
+
+E, S, M, L, C = (int(s) for s in State)
+
+FLOWS = (
+    "entered",
+    "enrolled",
+    "closures",
+    "lapses",
+    "reactivated",
+    "graduated",
+    "graduated_mandiri",
+    "graduated_lapsed",
+)
+"""Flows recorded every month: UMKM moved in that month (expected counts)."""
+
+
+@dataclass
+class CohortInputs:
+    """Monthly inputs of the cohort engine, one row per sample.
+
+    Attributes
+    ----------
+    initial : ndarray, shape (P, G)
+        Eligible UMKM per segment at the start (UMKM).
+    entry : ndarray, shape (P, T)
+        New UMKM per month as a share of open UMKM.
+    rollout : ndarray, shape (P, T)
+        Cumulative UMKM enrolled into the subsidy by each month (UMKM).
+    closure, lapse, reactivation : ndarray, shape (P, T)
+        Monthly probabilities.
+    graduation : ndarray, shape (P, T)
+        Probability that a subsidised member graduates at the end of the month
+        (zero outside evaluation months).
+    retention : ndarray, shape (P, T)
+        Probability that a graduate goes on as a mandiri member.
+    """
+
+    initial: np.ndarray
+    entry: np.ndarray
+    rollout: np.ndarray
+    closure: np.ndarray
+    lapse: np.ndarray
+    reactivation: np.ndarray
+    graduation: np.ndarray
+    retention: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(P samples, G segments, T months)."""
+        return self.initial.shape[0], self.initial.shape[1], self.entry.shape[1]
+
+
+@dataclass
+class CohortOutput:
+    """What the cohort engine recorded.
+
+    Attributes
+    ----------
+    billed : ndarray, shape (T, P, G, 5)
+        Stocks by state during each month, after entry and enrolment: the
+        members billed that month.
+    end : ndarray, shape (T, P, G, 5)
+        Stocks at the end of each month, after closure, lapses and graduation.
+    flows : dict of str to ndarray, shape (T, P, G)
+        Expected UMKM moved in each month, for each name in :data:`FLOWS`.
+    """
+
+    billed: np.ndarray
+    end: np.ndarray
+    flows: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def compile_inputs(scenario) -> CohortInputs:
+    """The cohort inputs of one scenario (P = 1)."""
+    h = scenario.horizon
+    initial = scenario.first("population.initial_umkm") * scenario.segment_shares
+    evaluation = scenario.monthly_array("policy.graduation.evaluation_month")
+    at_evaluation = h.month_of_year == evaluation
+    graduation = np.where(at_evaluation, scenario.monthly_array("policy.graduation.rate"), 0.0)
+    row = lambda a: np.asarray(a, dtype=float)[None, :]  # noqa: E731 - (T,) to (1, T)
+    return CohortInputs(
+        initial=initial[None, :],
+        entry=row(monthly_growth(scenario.monthly_array("population.entry_rate"))),
+        rollout=row(scenario.monthly_array("policy.rollout")),
+        closure=row(monthly_probability(scenario.monthly_array("assumptions.closure_rate"))),
+        lapse=row(monthly_probability(scenario.monthly_array("assumptions.mandiri_lapse_rate"))),
+        reactivation=row(monthly_probability(scenario.monthly_array("assumptions.reactivation_rate"))),
+        graduation=row(graduation),
+        retention=row(scenario.monthly_array("policy.graduation.retention")),
+    )
+
+
+def run_cohort(inputs: CohortInputs) -> CohortOutput:
+    """Project expected counts month by month.
+
+    Parameters
+    ----------
+    inputs : CohortInputs
+        Monthly inputs, one row per sample.
+
+    Returns
+    -------
+    CohortOutput
+        Billed and end-of-month stocks and monthly flows.
+    """
+    P, G, T = inputs.shape
+    x = np.zeros((P, G, N_STATES))
+    x[:, :, E] = inputs.initial
+    ever_enrolled = np.zeros(P)
+    billed = np.empty((T, P, G, N_STATES))
+    end = np.empty((T, P, G, N_STATES))
+    flows = {name: np.empty((T, P, G)) for name in FLOWS}
+
+    for t in range(T):
+        # a. entry, as a share of the UMKM open at the start of the month
+        entered = x[:, :, :C].sum(axis=2) * inputs.entry[:, t, None]
+        x[:, :, E] += entered
+
+        # b. enrolment up to the cumulative rollout target, pro rata over segments
+        eligible_total = x[:, :, E].sum(axis=1)
+        wanted = np.maximum(inputs.rollout[:, t] - ever_enrolled, 0.0)
+        taken = np.minimum(wanted, eligible_total)
+        share = np.divide(taken, eligible_total, out=np.zeros(P), where=eligible_total > 0)
+        enrolled = x[:, :, E] * share[:, None]
+        x[:, :, E] -= enrolled
+        x[:, :, S] += enrolled
+        ever_enrolled += taken
+
+        # c. billing happens on these stocks
+        billed[t] = x
+
+        # d. month end: closure in every open state, then lapse and reactivation
+        closing = x[:, :, :C] * inputs.closure[:, t, None, None]
+        x[:, :, :C] -= closing
+        x[:, :, C] += closing.sum(axis=2)
+        lapsed = x[:, :, M] * inputs.lapse[:, t, None]
+        reactivated = x[:, :, L] * inputs.reactivation[:, t, None]
+        x[:, :, M] += reactivated - lapsed
+        x[:, :, L] += lapsed - reactivated
+
+        # e. graduation at the end of the evaluation month, effective next month
+        graduated = x[:, :, S] * inputs.graduation[:, t, None]
+        to_mandiri = graduated * inputs.retention[:, t, None]
+        x[:, :, S] -= graduated
+        x[:, :, M] += to_mandiri
+        x[:, :, L] += graduated - to_mandiri
+
+        end[t] = x
+        for name, value in (
+            ("entered", entered),
+            ("enrolled", enrolled),
+            ("closures", closing.sum(axis=2)),
+            ("lapses", lapsed),
+            ("reactivated", reactivated),
+            ("graduated", graduated),
+            ("graduated_mandiri", to_mandiri),
+            ("graduated_lapsed", graduated - to_mandiri),
+        ):
+            flows[name][t] = value
+    return CohortOutput(billed=billed, end=end, flows=flows)

@@ -1,0 +1,66 @@
+"""What every output records about how it was made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import subprocess
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+LIBRARIES = ("numpy", "pandas", "scipy", "pydantic", "matplotlib", "papermill")
+
+
+def git_commit() -> dict:
+    """The git commit of the source tree (and whether it had uncommitted changes), if any."""
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(dirty)}
+
+
+def versions() -> dict:
+    """Versions of Python, this package and the libraries that shape the numbers."""
+    from simulation import __version__
+
+    out = {"python": platform.python_version(), "umkm-workbench": __version__}
+    for lib in LIBRARIES:
+        try:
+            out[lib] = version(lib)
+        except PackageNotFoundError:
+            out[lib] = None
+    return out
+
+
+def manifest(scenario, *, engine: str, seed: int | None = None, files: list[str] | None = None, **extra) -> dict:
+    """The provenance record written beside every output as ``manifest.json``."""
+    return {
+        "scenario": {
+            "name": scenario.name,
+            "path": scenario.path,
+            "hash": scenario.hash,
+            "overrides": scenario.overrides,
+            "resolved": scenario.to_dict(),
+        },
+        "engine": engine,
+        "seed": seed,
+        "versions": versions(),
+        "git": git_commit(),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": [Path(sys.argv[0]).name, *sys.argv[1:]],
+        "files": files or [],
+        **extra,
+    }

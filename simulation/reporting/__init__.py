@@ -1,0 +1,1 @@
+"""Reports: charts, tables, and notebooks run through papermill."""

@@ -1,0 +1,147 @@
+"""Run a report notebook through papermill, atomically.
+
+The notebook is executed into a hidden working folder beside the target; only
+when every cell ran and the HTML was written is the folder moved into place.
+A failed run leaves ``<out>.failed/`` with the executed notebook and an error
+naming the cell that failed, never a report that looks complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulation.errors import ScenarioError
+from simulation.reporting.notebook import REPO_ROOT, resolve
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+
+
+class ReportError(Exception):
+    """A notebook run failed; the message names the cell and the error."""
+
+
+@dataclass
+class Report:
+    folder: Path
+    notebook: Path
+    html: Path
+
+
+def notebook_path(name: str) -> Path:
+    path = NOTEBOOKS / name
+    if not path.exists():
+        raise ReportError(f"notebook {name} not found in {NOTEBOOKS} (run from a clone of the repository)")
+    return path
+
+
+def declared_parameters(notebook: Path) -> dict:
+    """The parameters a notebook declares in its ``parameters`` cell."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def check_known(notebook: Path, parameters: dict) -> None:
+    """Refuse a parameter the notebook does not declare (papermill itself only warns)."""
+    declared = declared_parameters(notebook)
+    unknown = [name for name in parameters if name not in declared]
+    if unknown:
+        raise ScenarioError(
+            [
+                (notebook.name, name, parameters[name], f"unknown notebook parameter; allowed: {', '.join(declared)}")
+                for name in unknown
+            ]
+        )
+
+
+def to_html(executed: Path, html: Path) -> None:
+    """A self-contained HTML without code cells (images are embedded as data URIs)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    html.write_text(body, encoding="utf-8")
+
+
+def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None) -> Report:
+    """Execute ``notebook`` with ``parameters`` into ``out`` atomically; see the module docstring.
+
+    ``parameters`` gets ``output_dir`` set to the working folder.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    check_known(notebook, parameters)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    work.mkdir()
+    executed = work / (name or notebook.name)
+    params = {**parameters, "output_dir": str(work.resolve())}
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=params,
+            kernel_name="python3",
+            cwd=str(REPO_ROOT),
+            progress_bar=False,
+            log_output=False,
+        )
+        to_html(executed, executed.with_suffix(".html"))
+    except PapermillExecutionError as exc:
+        failed = _keep_failed(work, out)
+        raise ReportError(
+            f"{notebook.name}: cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}\n"
+            f"  the partial run is in {failed}; no report was written to {out}"
+        ) from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    _swap_into_place(work, out)
+    return Report(folder=out, notebook=out / executed.name, html=out / executed.with_suffix(".html").name)
+
+
+def _keep_failed(work: Path, out: Path) -> Path:
+    failed = out.parent / f"{out.name}.failed"
+    shutil.rmtree(failed, ignore_errors=True)
+    work.rename(failed)
+    return failed
+
+
+def _swap_into_place(work: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        out.rename(old)
+    work.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
+
+
+def run_report(
+    scenario: str | Path, out: str | Path, overrides: list[str] | dict | None = None, parameters: dict | None = None
+) -> Report:
+    """Validate the scenario, then run ``scenario_report.ipynb`` for it into ``out``.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario or a parameter is invalid (before anything runs).
+    ReportError
+        If a notebook cell failed.
+    """
+    from simulation import load_scenario
+    from simulation.scenario.loader import parse_override
+
+    if isinstance(overrides, (list, tuple)):
+        overrides = dict(parse_override(item) for item in overrides)
+    path = resolve(str(scenario))
+    load_scenario(path, overrides=overrides)  # fail fast, with the scenario's own message
+    params = {"scenario": str(path.resolve()), "overrides": dict(overrides or {}), **(parameters or {})}
+    return execute(notebook_path("scenario_report.ipynb"), Path(out), params)

@@ -1,0 +1,233 @@
+"""Results as tidy tables, one per grain, behind a small object.
+
+Grains: month x segment x state (:meth:`Result.monthly_segments`), month
+(:meth:`Result.monthly`), month x payer x component (:meth:`Result.ledger`),
+fiscal year (:meth:`Result.annual`), year x payer (:meth:`Result.payers_annual`)
+and year x kecamatan (:meth:`Result.by_kecamatan`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulation import budget
+from simulation.engines.cohort import FLOWS, CohortOutput
+from simulation.engines.states import STATE_NAMES, State
+
+STOCKS = ("eligible", "subsidised", "mandiri", "lapsed", "closed")
+
+
+class Result:
+    """The outcome of one scenario run (one sample of the engine's output).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    output : CohortOutput
+        Arrays with a sample axis; ``sample`` picks the one shown.
+    engine : str
+    seed : int, optional
+    """
+
+    def __init__(
+        self, scenario, output: CohortOutput, engine: str = "cohort", seed: int | None = None, sample: int = 0
+    ):
+        self.scenario = scenario
+        self.engine = engine
+        self.seed = seed
+        self._billed = output.billed[:, sample]  # (T, G, 5)
+        self._end = output.end[:, sample]
+        self._flows = {k: v[:, sample] for k, v in output.flows.items()}  # (T, G)
+
+    # ------------------------------------------------------------------ months
+    @cached_property
+    def _months(self) -> pd.DataFrame:
+        h = self.scenario.horizon
+        return pd.DataFrame({"month": h.labels, "year": h.year})
+
+    @cached_property
+    def _ledger(self) -> dict[tuple[str, str], np.ndarray]:
+        sub = self._billed[:, :, State.SUBSIDISED].sum(axis=1)
+        man = self._billed[:, :, State.MANDIRI].sum(axis=1)
+        return budget.ledger_arrays(self.scenario, sub, man)
+
+    @cached_property
+    def payers(self) -> list[str]:
+        """Payers of the subsidised contribution named in this scenario."""
+        return budget.payer_shares(self.scenario)[0]
+
+    def monthly(self) -> pd.DataFrame:
+        """One row per month: members by state (billed), flows, and rupiah by payer.
+
+        Counts are expected UMKM during the month (after entry and enrolment);
+        ``*_end`` columns are after the month's closures, lapses and graduation.
+        """
+        df = self._months.copy()
+        billed = self._billed.sum(axis=1)
+        end = self._end.sum(axis=1)
+        for i, name in enumerate(STATE_NAMES):
+            df[name] = billed[:, i]
+        df["covered"] = df["subsidised"] + df["mandiri"]
+        for i, name in enumerate(STATE_NAMES):
+            df[f"{name}_end"] = end[:, i]
+        for name in FLOWS:
+            df[name] = self._flows[name].sum(axis=1)
+        index = budget.price_index(self.scenario)
+        subsidy = np.zeros(len(df))
+        for payer in self.payers:
+            cost = sum(self._ledger[(payer, c)] for c in budget.COMPONENTS)
+            df[f"cost_{payer}"] = cost
+            if budget.is_public(payer):
+                subsidy = subsidy + cost
+        df["subsidy_cost"] = subsidy
+        df["self_paid"] = sum(self._ledger[(budget.SELF, c)] for c in budget.COMPONENTS)
+        df["price_index"] = index
+        df["subsidy_cost_real"] = subsidy / index
+        return df
+
+    def monthly_segments(self) -> pd.DataFrame:
+        """Long table: month x kecamatan x sector x state, expected members billed that month."""
+        h = self.scenario.horizon
+        kec, sec = self.scenario.segment_labels
+        T, G, K = self._billed.shape
+        return pd.DataFrame(
+            {
+                "month": np.repeat(h.labels, G * K),
+                "year": np.repeat(h.year, G * K),
+                "kecamatan": np.tile(np.repeat(kec, K), T),
+                "sector": np.tile(np.repeat(sec, K), T),
+                "state": np.tile(STATE_NAMES, T * G),
+                "members": self._billed.reshape(-1),
+            }
+        )
+
+    def ledger(self) -> pd.DataFrame:
+        """Long table: month x payer x component, rupiah nominal and real."""
+        index = budget.price_index(self.scenario)
+        frames = []
+        for (payer, comp), amount in self._ledger.items():
+            frame = self._months.copy()
+            frame["payer"] = payer
+            frame["component"] = comp
+            frame["nominal"] = amount
+            frame["real"] = amount / index
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    # ------------------------------------------------------------------ years
+    def annual(self) -> pd.DataFrame:
+        """One row per fiscal year.
+
+        ``*_end`` counts are at the end of the year, after its evaluation;
+        flows and rupiah are sums over the year's months; ``coverage_end`` is
+        covered members over the coverage target.
+        """
+        m = self.monthly()
+        g = m.groupby("year", sort=True)
+        flows = g[list(FLOWS)].sum()
+        last = g.tail(1).set_index("year")
+        out = pd.DataFrame(index=flows.index)
+        out["months"] = g.size()
+        for name in STOCKS:
+            out[f"{name}_end"] = last[f"{name}_end"]
+        out["covered_end"] = out["subsidised_end"] + out["mandiri_end"]
+        out = out.join(flows)
+        out["dropped_out"] = out["graduated_lapsed"] + out["lapses"]
+        out["subsidised_member_months"] = g["subsidised"].sum()
+        out["mandiri_member_months"] = g["mandiri"].sum()
+        out["covered_member_months"] = g["covered"].sum()
+        out["subsidy_cost"] = g["subsidy_cost"].sum()
+        for payer in self.payers:
+            out[f"cost_{payer}"] = g[f"cost_{payer}"].sum()
+        out["self_paid"] = g["self_paid"].sum()
+        out["subsidy_cost_real"] = g["subsidy_cost_real"].sum()
+        target = pd.Series(self.scenario.monthly_array("policy.coverage_target"), index=m.index)
+        out["coverage_target"] = target.groupby(m["year"]).last()
+        out["coverage_end"] = out["covered_end"] / out["coverage_target"]
+        out["cumulative_graduates"] = out["graduated"].cumsum()
+        out["cumulative_subsidy_cost"] = out["subsidy_cost"].cumsum()
+        covered_years = out["covered_member_months"] / 12.0
+        out["cost_per_covered_member_year"] = out["subsidy_cost"] / covered_years.where(covered_years > 0)
+        return out.reset_index()
+
+    def payers_annual(self) -> pd.DataFrame:
+        """Long table: year x payer, rupiah nominal and real (all components)."""
+        led = self.ledger()
+        return led.groupby(["year", "payer"], as_index=False)[["nominal", "real"]].sum()
+
+    def by_kecamatan(self) -> pd.DataFrame:
+        """Year x kecamatan: covered members at year end and subsidy cost (rupiah)."""
+        kec, _ = self.scenario.segment_labels
+        h = self.scenario.horizon
+        years = pd.Index(h.year, name="year")
+        end = self._end  # (T, G, 5)
+        last = pd.Series(np.arange(len(years))).groupby(h.year).last().to_numpy()
+        names, shares = budget.payer_shares(self.scenario)
+        public = np.array([budget.is_public(p) for p in names], dtype=float)
+        rate = sum(budget.contributions(self.scenario).values()) * (shares @ public)
+        cost = self._billed[:, :, State.SUBSIDISED] * rate[:, None]  # (T, G)
+        frame = pd.DataFrame(
+            {
+                "year": np.repeat(h.fiscal_years, len(kec)),
+                "kecamatan": np.tile(kec, len(last)),
+                "covered_end": (end[last][:, :, State.SUBSIDISED] + end[last][:, :, State.MANDIRI]).reshape(-1),
+                "subsidised_end": end[last][:, :, State.SUBSIDISED].reshape(-1),
+                "subsidy_cost": pd.DataFrame(cost).groupby(h.year).sum().to_numpy().reshape(-1),
+            }
+        )
+        return frame.groupby(["year", "kecamatan"], as_index=False).sum()
+
+    def indicators(self) -> dict:
+        """Headline figures over the whole horizon."""
+        a = self.annual()
+        first, last = a.iloc[0], a.iloc[-1]
+        covered_years = a["covered_member_months"].sum() / 12.0
+        return {
+            "first_year": int(first["year"]),
+            "last_year": int(last["year"]),
+            "covered_end_first_year": float(first["covered_end"]),
+            "covered_end_last_year": float(last["covered_end"]),
+            "coverage_end_last_year": float(last["coverage_end"]),
+            "graduates_total": float(a["graduated"].sum()),
+            "dropped_out_total": float(a["dropped_out"].sum()),
+            "subsidy_cost_first_year": float(first["subsidy_cost"]),
+            "subsidy_cost_total": float(a["subsidy_cost"].sum()),
+            "subsidy_cost_total_real": float(a["subsidy_cost_real"].sum()),
+            "cost_per_covered_member_year": float(a["subsidy_cost"].sum() / covered_years) if covered_years else None,
+        }
+
+    # ------------------------------------------------------------------ files
+    def write(self, out_dir: str | Path, **manifest_extra) -> list[Path]:
+        """Write the tables as CSV and ``manifest.json`` into ``out_dir``."""
+        from simulation.provenance import manifest
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        tables = {
+            "annual.csv": self.annual(),
+            "monthly.csv": self.monthly(),
+            "monthly_segments.csv": self.monthly_segments(),
+            "ledger.csv": self.ledger(),
+            "payers_annual.csv": self.payers_annual(),
+            "by_kecamatan.csv": self.by_kecamatan(),
+        }
+        written = []
+        for name, frame in tables.items():
+            frame.to_csv(out / name, index=False)
+            written.append(out / name)
+        record = manifest(
+            self.scenario,
+            engine=self.engine,
+            seed=self.seed,
+            files=[p.name for p in written],
+            indicators=self.indicators(),
+            **manifest_extra,
+        )
+        (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+        written.append(out / "manifest.json")
+        return written

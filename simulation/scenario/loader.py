@@ -1,0 +1,243 @@
+"""Reading scenario files: ``extends``, dotted overrides and readable errors."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simulation.errors import MISSING, NO_VALUE, ScenarioError
+from simulation.scenario.horizon import Horizon, format_period, parse_period
+from simulation.scenario.schema import PARAM_KEYS, ScenarioModel, did_you_mean, iter_params
+
+STRUCTURAL_KEYS = ("extends",)
+
+
+def read_yaml(path: Path) -> dict:
+    """Read one YAML mapping, or raise a ScenarioError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([(str(path), "", NO_VALUE, "file not found")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError([(str(path), where, NO_VALUE, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError([(str(path), "", type(data).__name__, "a scenario file must be a mapping of keys")])
+    return data
+
+
+def is_param(node: Any) -> bool:
+    """Whether a raw YAML node is a parameter (has value/values/unit/source)."""
+    return isinstance(node, dict) and bool({"value", "values", "unit", "source"} & set(node))
+
+
+def _is_periods(node: Any) -> bool:
+    if not isinstance(node, dict) or not node:
+        return False
+    try:
+        for key in node:
+            parse_period(key)
+    except ValueError:
+        return False
+    return True
+
+
+def merge(base: Any, new: Any, path: str, origins: dict[str, str], origin: str) -> Any:
+    """Merge ``new`` onto ``base``, knowing that a parameter is more than a dict.
+
+    Onto a parameter, a scalar (or a mapping that is not dated) sets its constant
+    ``value``; a mapping keyed by months or years sets its dated ``values``; a
+    mapping of parameter fields updates those fields. Everything set is recorded
+    in ``origins`` (dotted path to the file or override that set it).
+    """
+    if is_param(base):
+        merged = dict(base)
+        if isinstance(new, dict) and set(new) <= PARAM_KEYS and new:
+            if "value" in new:
+                merged.pop("values", None)
+            if "values" in new:
+                merged.pop("value", None)
+            merged.update(copy.deepcopy(new))
+        elif _is_periods(new):
+            merged.pop("value", None)
+            merged["values"] = copy.deepcopy(new)
+        else:
+            merged.pop("values", None)
+            merged["value"] = copy.deepcopy(new)
+        origins[path] = origin
+        return merged
+    if isinstance(base, dict) and isinstance(new, dict):
+        out = dict(base)
+        for key, val in new.items():
+            sub = f"{path}.{key}" if path else str(key)
+            out[key] = (
+                merge(base[key], val, sub, origins, origin) if key in base else _record(val, sub, origins, origin)
+            )
+        return out
+    return _record(new, path, origins, origin)
+
+
+def _record(node: Any, path: str, origins: dict[str, str], origin: str) -> Any:
+    origins[path] = origin
+    if isinstance(node, dict) and not is_param(node):
+        for key, val in node.items():
+            _record(val, f"{path}.{key}", origins, origin)
+    return copy.deepcopy(node)
+
+
+def read_chain(path: Path, origins: dict[str, str], seen: tuple[Path, ...] = ()) -> dict:
+    """Read a scenario file and the files it ``extends``, parent first."""
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ScenarioError([(str(path), "extends", str(path), f"circular 'extends': {chain}")])
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return merge({}, data, "", origins, str(path))
+    if not isinstance(parent, str):
+        raise ScenarioError([(str(path), "extends", parent, "the path of one scenario file, relative to this one")])
+    parent_path = path.parent / parent
+    if not parent_path.exists():
+        raise ScenarioError([(str(path), "extends", parent, f"file not found (looked for {parent_path})")])
+    base = read_chain(parent_path, origins, (*seen, resolved))
+    base.pop("description", None)  # a reform must describe itself
+    origins.pop("description", None)
+    return merge(base, data, "", origins, str(path))
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``key.path=VALUE`` and read VALUE as YAML (``0.08``, ``rate``, ``{2026-01: 5}``)."""
+    if "=" not in text:
+        raise ScenarioError([("--set", "", text, "an override is KEY=VALUE, e.g. assumptions.closure_rate=0.08")])
+    key, _, value = text.partition("=")
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def apply_overrides(raw: dict, overrides: dict[str, Any], origins: dict[str, str]) -> dict:
+    """Apply dotted overrides; setting a dated parameter to a scalar makes it constant."""
+    for dotted, value in overrides.items():
+        nested: Any = value
+        for part in reversed(dotted.split(".")):
+            nested = {part: nested}
+        raw = merge(raw, nested, "", origins, f"override {dotted}")
+    return raw
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """Field names allowed at the parent of ``loc``, walking the schema classes."""
+    model: Any = ScenarioModel
+    for part in loc[:-1]:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                model = candidate
+                break
+        else:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _origin(dotted: str, origins: dict[str, str], default: str) -> str:
+    parts = dotted.split(".")
+    for n in range(len(parts), 0, -1):
+        hit = origins.get(".".join(parts[:n]))
+        if hit:
+            return hit
+    return default
+
+
+def translate(exc: ValidationError, origins: dict[str, str], default_file: str) -> ScenarioError:
+    """Turn pydantic's errors into ScenarioError lines: file, key path, value, what is allowed."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if p != "[key]")
+        dotted = ".".join(str(p) for p in loc)
+        kind, msg = err["type"], err["msg"]
+        value = err.get("input", MISSING)
+        if kind == "extra_forbidden":
+            allowed_keys = _allowed_keys(loc)
+            allowed = f"unknown key; allowed here: {', '.join(allowed_keys)}." + did_you_mean(loc[-1], allowed_keys)
+        elif kind == "missing":
+            value = MISSING
+            allowed = "a required key is missing"
+        elif kind == "literal_error":
+            expected = [e.strip(" '") for e in err["ctx"]["expected"].replace(" or ", ", ").split(",")]
+            if "[key]" in err["loc"]:
+                value = loc[-1]
+            allowed = f"allowed: {', '.join(expected)}." + did_you_mean(value, expected)
+        else:
+            allowed = msg.removeprefix("Value error, ").replace("Input should be", "must be")
+        if isinstance(value, dict) and kind != "extra_forbidden":
+            value = {k: v for k, v in value.items() if k in ("value", "values")} or value
+        problems.append((_origin(dotted, origins, default_file), dotted, value, allowed))
+    return ScenarioError(problems)
+
+
+def check_horizon(model: ScenarioModel, origins: dict[str, str], default_file: str) -> None:
+    """Every dated key must fall on or before the last simulated month."""
+    horizon = Horizon(parse_period(model.start), model.years)
+    problems = []
+    for sub, child in iter_params(model):
+        if child.values is None:
+            continue
+        origin = _origin(sub, origins, default_file)
+        dated = child.dated()
+        for key, value in dated.items():
+            if key > horizon.end:
+                problems.append(
+                    (
+                        origin,
+                        f"{sub}.values.{format_period(key)}",
+                        value,
+                        f"date outside the horizon; allowed: months up to "
+                        f"{format_period(horizon.end)} (start {model.start}, {model.years} years)",
+                    )
+                )
+        if min(dated) > horizon.start:
+            problems.append(
+                (
+                    origin,
+                    f"{sub}.values",
+                    child.values,
+                    f"no value in force at the start {model.start}; allowed: a first key on or before it",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+
+def build(raw: dict, origins: dict[str, str], file: str) -> ScenarioModel:
+    """Validate a merged raw scenario."""
+    try:
+        model = ScenarioModel.model_validate(raw)
+    except ValidationError as exc:
+        raise translate(exc, origins, file) from None
+    check_horizon(model, origins, file)
+    return model
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)

@@ -1,0 +1,230 @@
+"""The scenario schema: every parameter with a unit, a source and dated values.
+
+Policy levers (what the regency chooses) live under ``policy``; assumptions
+(what nobody controls and nobody has measured) under ``assumptions``;
+``contribution`` holds the regulated prices and ``population`` the starting
+population. A parameter is written either as a constant::
+
+    closure_rate: {value: 0.05, unit: probability per year, source: "assumption", range: [0.02, 0.12]}
+
+or with values keyed by month (``2026-04``) or year (``2027``), each holding
+until the next key::
+
+    self_pay_discount: {unit: share, source: "F1.6", values: {2026-01: 0, 2026-04: 0.5, 2027-01: 0}}
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from functools import cache
+from importlib.resources import files
+from itertools import pairwise
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+T = TypeVar("T")
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+Count = Annotated[float, Field(ge=0)]
+Rupiah = Annotated[float, Field(ge=0)]
+Rate = Annotated[float, Field(ge=-0.5, le=1)]
+CalendarMonth = Annotated[int, Field(ge=1, le=12)]
+
+PAYERS = ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa", "member_copay")
+"""Who may pay the subsidised contribution (facts F0.1, F5.5, peers)."""
+
+PUBLIC_PAYERS = ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa")
+"""Payers whose spending counts as public subsidy cost."""
+
+PayerName = Literal["apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa", "member_copay"]
+GraduationRule = Literal["rate"]
+
+PARAM_KEYS = frozenset({"unit", "source", "description", "value", "values", "range"})
+
+
+@cache
+def kecamatan_names() -> tuple[str, ...]:
+    """The 21 kecamatan of Lombok Timur (facts F5.2), from the package data."""
+    text = files("simulation.data").joinpath("kecamatan.csv").read_text(encoding="utf-8")
+    return tuple(row["kecamatan"] for row in csv.DictReader(text.splitlines()))
+
+
+def did_you_mean(word: str, choices) -> str:
+    """`` Did you mean 'x'?`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def _sum_to_one(what: str):
+    def check(shares: dict[str, float]) -> dict[str, float]:
+        total = sum(shares.values())
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"{what} sum to {total:g}; they must sum to 1")
+        return shares
+
+    return check
+
+
+def _known_kecamatan(shares: dict[str, float]) -> dict[str, float]:
+    known = kecamatan_names()
+    for name in shares:
+        if name not in known:
+            raise ValueError(f"'{name}' is not a kecamatan of Lombok Timur (facts F5.2).{did_you_mean(name, known)}")
+    return shares
+
+
+PayerShares = Annotated[dict[PayerName, Probability], AfterValidator(_sum_to_one("payer shares"))]
+SectorShares = Annotated[dict[str, Probability], AfterValidator(_sum_to_one("sector shares"))]
+KecamatanShares = Annotated[
+    dict[str, Probability],
+    AfterValidator(_known_kecamatan),
+    AfterValidator(_sum_to_one("kecamatan shares")),
+]
+
+
+class Param(BaseModel, Generic[T]):
+    """One parameter: a unit, a source, and a constant ``value`` or dated ``values``.
+
+    ``range`` is the plausible interval of an assumption (for sensitivity runs).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: str
+    source: str
+    description: str = ""
+    value: T | None = None
+    values: dict[str, T] | None = None
+    range: tuple[T, T] | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _keys_are_periods(cls, values: Any) -> Any:
+        from simulation.scenario.horizon import format_period, parse_period
+
+        if not isinstance(values, dict):
+            return values
+        if not values:
+            raise ValueError("at least one dated value is needed")
+        out = {}
+        for key, val in values.items():
+            try:
+                out[format_period(parse_period(key))] = val
+            except ValueError as exc:
+                raise ValueError(f"key {key!r}: {exc}") from None
+        return out
+
+    @model_validator(mode="after")
+    def _one_of_value_or_values(self):
+        if (self.value is None) == (self.values is None):
+            raise ValueError("give exactly one of 'value' (a constant) or 'values' (keyed by month or year)")
+        if self.range is not None and isinstance(self.range[0], (int, float)):
+            low, high = self.range
+            if low > high:
+                raise ValueError(f"range [{low}, {high}] is reversed; it must be [low, high]")
+        return self
+
+    def dated(self) -> dict[int, T]:
+        """Values keyed by month index (a constant is keyed at month 0)."""
+        from simulation.scenario.horizon import parse_period
+
+        if self.values is None:
+            return {0: self.value}
+        return {parse_period(k): v for k, v in self.values.items()}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Population(Section):
+    """The UMKM population at the start and its renewal."""
+
+    initial_umkm: Param[Count]
+    entry_rate: Param[Probability]
+    sector_shares: Param[SectorShares]
+    kecamatan_shares: Param[KecamatanShares] | None = None
+
+
+class Graduation(Section):
+    """The yearly evaluation that steers grown UMKM to self-paying membership."""
+
+    rule: Param[GraduationRule]
+    rate: Param[Probability]
+    evaluation_month: Param[CalendarMonth]
+    retention: Param[Probability]
+
+
+class Policy(Section):
+    """Levers the regency chooses."""
+
+    rollout: Param[Count]
+    graduation: Graduation
+    payers: Param[PayerShares]
+    coverage_target: Param[Count]
+
+    @field_validator("rollout")
+    @classmethod
+    def _rollout_never_decreases(cls, rollout: Param):
+        dated = sorted(rollout.dated().items())
+        for (_, before), (key, after) in pairwise(dated):
+            if after < before:
+                from simulation.scenario.horizon import format_period
+
+                raise ValueError(
+                    f"the rollout counts UMKM ever enrolled, so it cannot fall: "
+                    f"{format_period(key)} has {after:g} after {before:g}"
+                )
+        return rollout
+
+
+class Assumptions(Section):
+    """What nobody controls: annual probabilities and prices."""
+
+    closure_rate: Param[Probability]
+    mandiri_lapse_rate: Param[Probability]
+    reactivation_rate: Param[Probability]
+    inflation: Param[Rate]
+
+
+class Contribution(Section):
+    """BPJS Ketenagakerjaan contributions for non-wage-earner (BPU) members."""
+
+    jkk: Param[Rupiah]
+    jkm: Param[Rupiah]
+    jht: Param[Rupiah] | None = None
+    self_pay_discount: Param[Probability]
+
+
+class ScenarioModel(BaseModel):
+    """A whole scenario file after ``extends`` and overrides are applied."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1)
+    start: str = "2026-01"
+    years: int = Field(10, ge=1, le=40)
+    population: Population
+    policy: Policy
+    assumptions: Assumptions
+    contribution: Contribution
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start_is_month(cls, start: Any) -> str:
+        from simulation.scenario.horizon import format_period, parse_period
+
+        return format_period(parse_period(start))
+
+
+def iter_params(node: BaseModel, path: str = ""):
+    """Yield ``(dotted path, Param)`` for every parameter under a model, in schema order."""
+    for name in type(node).model_fields:
+        child = getattr(node, name)
+        key = f"{path}.{name}" if path else name
+        if isinstance(child, Param):
+            yield key, child
+        elif isinstance(child, BaseModel):
+            yield from iter_params(child, key)

@@ -1,0 +1,32 @@
+"""Shared fixtures: paths and small scenario builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+# Everything that could move a closed form off course, switched off.
+QUIET = {
+    "population.entry_rate": 0.0,
+    "assumptions.closure_rate": 0.0,
+    "assumptions.mandiri_lapse_rate": 0.0,
+    "assumptions.reactivation_rate": 0.0,
+    "policy.graduation.rate": 0.0,
+    "contribution.self_pay_discount": 0.0,
+}
+
+
+@pytest.fixture
+def baseline_path() -> Path:
+    return BASELINE
+
+
+def quiet(**changes) -> dict:
+    """Overrides for a scenario with nothing happening but ``changes`` (dotted keys with '__' for '.')."""
+    out = dict(QUIET)
+    out.update({k.replace("__", "."): v for k, v in changes.items()})
+    return out

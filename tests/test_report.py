@@ -1,0 +1,102 @@
+"""The report notebook, run through papermill (the CLI and papermill itself)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from conftest import BASELINE, ROOT
+
+from simulation import ScenarioError
+from simulation.cli import main
+from simulation.reporting.papermill_run import ReportError, run_report
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebooks_are_stored_clean_with_a_parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "stored outputs"
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert sum(len(c.source.splitlines()) for c in code) < 60, "notebooks stay thin; logic lives in the package"
+
+
+def test_report_command_writes_notebook_html_tables_and_charts(tmp_path):
+    out = tmp_path / "baseline"
+    assert main(["report", str(BASELINE), "--out", str(out), "--set", "years=3"]) == 0
+    for name in (
+        "scenario_report.ipynb",
+        "scenario_report.html",
+        "annual.csv",
+        "monthly.csv",
+        "manifest.json",
+        "members_by_state.png",
+        "cost_by_payer.png",
+        "assumptions.csv",
+    ):
+        assert (out / name).exists(), name
+    html = (out / "scenario_report.html").read_text(encoding="utf-8")
+    assert "Year by year" in html and "Assumptions and their sources" in html
+    assert html.count("data:image/png;base64") >= 2
+    assert "from simulation.reporting" not in html, "code cells must not reach the HTML"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["overrides"] == {"years": 3}
+    assert not list(tmp_path.glob(".baseline.partial-*"))
+
+
+def test_plain_papermill_works(tmp_path):
+    out_nb = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "scenario_report.ipynb"),
+            str(out_nb),
+            "-p",
+            "scenario",
+            "scenarios/baseline.yaml",
+            "-p",
+            "output_dir",
+            str(tmp_path / "tables"),
+            "--cwd",
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "tables" / "annual.csv").exists()
+
+
+def test_an_unknown_notebook_parameter_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="unknown notebook parameter; allowed: scenario, overrides, output_dir"):
+        run_report(BASELINE, tmp_path / "x", parameters={"langauge": "en"})
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_bad_scenario_fails_before_anything_is_written(tmp_path, capsys):
+    assert main(["report", str(BASELINE), "--out", str(tmp_path / "r"), "--set", "policy.graduation.rate=3"]) == 2
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_failing_cell_leaves_no_complete_report_and_names_the_cell(tmp_path, capsys):
+    """A run that fails inside the notebook keeps the old report, and the error names the cell."""
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "scenario_report.html").write_text("previous complete report")
+    # the scenario is valid, but the notebook's own check refuses a non-dict overrides value
+    assert main(["report", str(BASELINE), "--out", str(out), "-p", "overrides=not-a-dict"]) == 1
+    assert re.search(r"cell \d+ failed with ScenarioError: .*overrides", capsys.readouterr().err)
+    with pytest.raises(ReportError, match=r"cell \d+ failed with ScenarioError: .*overrides"):
+        run_report(BASELINE, out, parameters={"overrides": "not-a-dict"})
+    assert (out / "scenario_report.html").read_text() == "previous complete report"
+    assert (tmp_path / "r.failed" / "scenario_report.ipynb").exists()
+    assert not list(tmp_path.glob(".r.partial-*"))
