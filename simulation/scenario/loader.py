@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulation.errors import MISSING, NO_VALUE, ScenarioError
 from simulation.scenario.horizon import Horizon, format_period, parse_period
-from simulation.scenario.schema import PARAM_KEYS, ScenarioModel, did_you_mean, iter_params
+from simulation.scenario.schema import PARAM_KEYS, SECTOR_KEYED, ScenarioModel, did_you_mean, iter_params
 
 STRUCTURAL_KEYS = ("extends",)
 
@@ -192,8 +192,8 @@ def translate(exc: ValidationError, origins: dict[str, str], default_file: str) 
     return ScenarioError(problems)
 
 
-def check_horizon(model: ScenarioModel, origins: dict[str, str], default_file: str) -> None:
-    """Every dated key must fall on or before the last simulated month."""
+def check_cross_fields(model: ScenarioModel, origins: dict[str, str], default_file: str) -> None:
+    """Checks across keys: dated keys within the horizon, per-sector values for every sector."""
     horizon = Horizon(parse_period(model.start), model.years)
     problems = []
     for sub, child in iter_params(model):
@@ -221,8 +221,30 @@ def check_horizon(model: ScenarioModel, origins: dict[str, str], default_file: s
                     f"no value in force at the start {model.start}; allowed: a first key on or before it",
                 )
             )
+    problems += _sector_problems(model, origins, default_file)
     if problems:
         raise ScenarioError(problems)
+
+
+def _sector_problems(model: ScenarioModel, origins: dict[str, str], default_file: str) -> list[tuple]:
+    """A per-sector value must name exactly the sectors of ``population.sector_shares``."""
+    shares = model.population.sector_shares
+    sectors = set(shares.value if shares.values is None else next(iter(shares.values.values())))
+    params = dict(iter_params(model))
+    problems = []
+    for sub in SECTOR_KEYED:
+        for key, value in params[sub].dated().items():
+            if not isinstance(value, dict) or set(value) == sectors:
+                continue
+            missing, extra = sorted(sectors - set(value)), sorted(set(value) - sectors)
+            where = f"{sub}.value" if params[sub].values is None else f"{sub}.values.{format_period(key)}"
+            allowed = "one value for every sector of population.sector_shares, or one value for all"
+            if missing:
+                allowed += f"; missing: {', '.join(missing)}"
+            if extra:
+                allowed += f"; unknown: {', '.join(extra)}"
+            problems.append((_origin(sub, origins, default_file), where, value, allowed))
+    return problems
 
 
 def build(raw: dict, origins: dict[str, str], file: str) -> ScenarioModel:
@@ -231,7 +253,7 @@ def build(raw: dict, origins: dict[str, str], file: str) -> ScenarioModel:
         model = ScenarioModel.model_validate(raw)
     except ValidationError as exc:
         raise translate(exc, origins, file) from None
-    check_horizon(model, origins, file)
+    check_cross_fields(model, origins, file)
     return model
 
 

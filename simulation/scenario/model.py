@@ -80,6 +80,14 @@ class Scenario:
         """The value in force in the first simulated month."""
         return self.monthly(dotted)[0]
 
+    def by_sector(self, dotted: str) -> np.ndarray:
+        """A parameter given for all sectors alike or per sector, as float array shape (T, sectors)."""
+        rows = [
+            [v[s] for s in self.sectors] if isinstance(v, dict) else [v] * len(self.sectors)
+            for v in self.monthly(dotted)
+        ]
+        return np.asarray(rows, dtype=float)
+
     @cached_property
     def sectors(self) -> list[str]:
         return list(self.first("population.sector_shares"))

@@ -31,6 +31,10 @@ Count = Annotated[float, Field(ge=0)]
 Rupiah = Annotated[float, Field(ge=0)]
 Rate = Annotated[float, Field(ge=-0.5, le=1)]
 CalendarMonth = Annotated[int, Field(ge=1, le=12)]
+Years = Annotated[int, Field(ge=0, le=20)]
+LogSD = Annotated[float, Field(ge=0, le=3)]
+LogDrift = Annotated[float, Field(ge=-1, le=1)]
+GrowthShare = Annotated[float, Field(ge=-1, le=10)]
 
 PAYERS = ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa", "member_copay")
 """Who may pay the subsidised contribution (facts F0.1, F5.5, peers)."""
@@ -39,7 +43,19 @@ PUBLIC_PAYERS = ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa")
 """Payers whose spending counts as public subsidy cost."""
 
 PayerName = Literal["apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa", "member_copay"]
-GraduationRule = Literal["rate"]
+GraduationRule = Literal["rate", "revenue_threshold", "revenue_growth"]
+
+# A value for every sector alike, or one per sector (keys: the sectors of population.sector_shares).
+SectorRupiah = Rupiah | dict[str, Rupiah]
+SectorLogSD = LogSD | dict[str, LogSD]
+SectorLogDrift = LogDrift | dict[str, LogDrift]
+
+SECTOR_KEYED = (
+    "population.revenue_mean",
+    "assumptions.revenue_drift",
+    "assumptions.revenue_volatility",
+)
+"""Parameters that may hold one value per sector."""
 
 PARAM_KEYS = frozenset({"unit", "source", "description", "value", "values", "range"})
 
@@ -146,6 +162,8 @@ class Population(Section):
     entry_rate: Param[Probability]
     sector_shares: Param[SectorShares]
     kecamatan_shares: Param[KecamatanShares] | None = None
+    revenue_mean: Param[SectorRupiah]
+    revenue_sigma: Param[LogSD]
 
 
 class Graduation(Section):
@@ -153,6 +171,9 @@ class Graduation(Section):
 
     rule: Param[GraduationRule]
     rate: Param[Probability]
+    revenue_threshold: Param[Rupiah]
+    revenue_growth: Param[GrowthShare]
+    min_subsidised_years: Param[Years]
     evaluation_month: Param[CalendarMonth]
     retention: Param[Probability]
 
@@ -186,6 +207,8 @@ class Assumptions(Section):
     closure_rate: Param[Probability]
     mandiri_lapse_rate: Param[Probability]
     reactivation_rate: Param[Probability]
+    revenue_drift: Param[SectorLogDrift]
+    revenue_volatility: Param[SectorLogSD]
     inflation: Param[Rate]
 
 
