@@ -29,7 +29,9 @@ def median_time(fn, repeat: int = 7) -> float:
 
 
 def tile(inputs: CohortInputs, samples: int) -> CohortInputs:
-    return CohortInputs(**{k: np.repeat(v, samples, axis=0) for k, v in vars(inputs).items()})
+    return CohortInputs(
+        **{k: np.repeat(v, samples, axis=0) if isinstance(v, np.ndarray) else v for k, v in vars(inputs).items()}
+    )
 
 
 def main() -> None:

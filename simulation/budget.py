@@ -30,11 +30,45 @@ def contributions(scenario) -> dict[str, np.ndarray]:
 
 
 def payer_shares(scenario) -> tuple[list[str], np.ndarray]:
-    """Payers named anywhere in the horizon and their share each month, shape (T, n)."""
+    """Payers named anywhere in the horizon and their share of each segment's contribution.
+
+    Returns
+    -------
+    names : list of str
+        Payers, in the order of :data:`~simulation.scenario.schema.PAYERS`.
+    shares : ndarray, shape (T, G, n)
+        Share of the subsidised contribution each payer pays, per month and segment;
+        sums to 1 over payers. ``policy.group_payers`` are applied in the order
+        listed: a group payer takes its ``share`` of its group's contribution and
+        the shares already there are scaled down to the rest.
+    """
     monthly = scenario.monthly("policy.payers")
-    names = [p for p in PAYERS if any(p in shares for shares in monthly)]
-    table = np.array([[shares.get(p, 0.0) for p in names] for shares in monthly])
-    return names, table
+    T, G = scenario.horizon.n_months, len(scenario.segment_shares)
+    groups = scenario.monthly("policy.group_payers") if scenario.model.policy.group_payers else [[]] * T
+    named = {p for shares in monthly for p in shares} | {g.payer for gs in groups for g in gs}
+    names = [p for p in PAYERS if p in named]
+    base = np.array([[shares.get(p, 0.0) for p in names] for shares in monthly])
+    out = np.repeat(base[:, None, :], G, axis=1)
+    kec, sec = (np.array(labels) for labels in scenario.segment_labels)
+    for t, month_groups in enumerate(groups):
+        for g in month_groups:
+            mask = np.ones(G, dtype=bool)
+            if g.sectors:
+                mask &= np.isin(sec, g.sectors)
+            if g.kecamatan:
+                mask &= np.isin(kec, g.kecamatan)
+            out[t, mask, :] *= 1.0 - g.share
+            out[t, mask, names.index(g.payer)] += g.share
+    return names, out
+
+
+def unit_cost(scenario, payer: str) -> np.ndarray:
+    """Rupiah one subsidised member costs ``payer`` per month, per segment, shape (T, G)."""
+    names, shares = payer_shares(scenario)
+    if payer not in names:
+        return np.zeros(shares.shape[:2])
+    rate = sum(contributions(scenario).values())
+    return rate[:, None] * shares[:, :, names.index(payer)]
 
 
 def price_index(scenario) -> np.ndarray:
@@ -45,13 +79,13 @@ def price_index(scenario) -> np.ndarray:
 
 
 def ledger_arrays(scenario, subsidised: np.ndarray, mandiri: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
-    """Nominal rupiah billed per (payer, component) each month.
+    """Nominal rupiah billed per (payer, component) each month and segment.
 
     Parameters
     ----------
     scenario : Scenario
-    subsidised, mandiri : ndarray, shape (T, ...)
-        Members billed each month (any trailing shape: samples, segments).
+    subsidised, mandiri : ndarray, shape (T, ..., G)
+        Members billed each month; the last axis is the segment.
 
     Returns
     -------
@@ -59,15 +93,17 @@ def ledger_arrays(scenario, subsidised: np.ndarray, mandiri: np.ndarray) -> dict
         Rupiah. The payer ``mandiri_self`` is what self-paying members pay.
     """
     comps = contributions(scenario)
-    names, shares = payer_shares(scenario)
+    names, shares = payer_shares(scenario)  # (T, G, n)
     discount = scenario.monthly_array("contribution.self_pay_discount")
-    extra = (slice(None),) + (None,) * (subsidised.ndim - 1)
+    middle = (None,) * (subsidised.ndim - 2)
+    per_month = (slice(None), *middle, None)
+    per_segment = (slice(None), *middle, slice(None))
     out = {}
     for comp, rate in comps.items():
-        subsidised_cost = subsidised * rate[extra]
+        subsidised_cost = subsidised * rate[per_month]
         for j, payer in enumerate(names):
-            out[(payer, comp)] = subsidised_cost * shares[:, j][extra]
-        out[(SELF, comp)] = mandiri * (rate * (1.0 - discount))[extra]
+            out[(payer, comp)] = subsidised_cost * shares[:, :, j][per_segment]
+        out[(SELF, comp)] = mandiri * (rate * (1.0 - discount))[per_month]
     return out
 
 

@@ -43,6 +43,8 @@ class Result:
         self._billed = output.billed[:, sample]  # (T, G, 5)
         self._end = output.end[:, sample]
         self._flows = {k: v[:, sample] for k, v in output.flows.items()}  # (T, G)
+        T, _, G = output.billed.shape[:3]
+        self._waiting = output.waiting[:, sample] if output.waiting is not None else np.zeros((T, G))
 
     # ------------------------------------------------------------------ months
     @cached_property
@@ -51,10 +53,16 @@ class Result:
         return pd.DataFrame({"month": h.labels, "year": h.year})
 
     @cached_property
-    def _ledger(self) -> dict[tuple[str, str], np.ndarray]:
-        sub = self._billed[:, :, State.SUBSIDISED].sum(axis=1)
-        man = self._billed[:, :, State.MANDIRI].sum(axis=1)
+    def _ledger_segments(self) -> dict[tuple[str, str], np.ndarray]:
+        """Rupiah per (payer, component), shape (T, G)."""
+        sub = self._billed[:, :, State.SUBSIDISED]
+        man = self._billed[:, :, State.MANDIRI]
         return budget.ledger_arrays(self.scenario, sub, man)
+
+    @cached_property
+    def _ledger(self) -> dict[tuple[str, str], np.ndarray]:
+        """Rupiah per (payer, component), shape (T,)."""
+        return {key: amount.sum(axis=1) for key, amount in self._ledger_segments.items()}
 
     @cached_property
     def payers(self) -> list[str]:
@@ -76,7 +84,8 @@ class Result:
         for i, name in enumerate(STATE_NAMES):
             df[f"{name}_end"] = end[:, i]
         for name in FLOWS:
-            df[name] = self._flows[name].sum(axis=1)
+            df[name] = self._flows[name].sum(axis=1) if name in self._flows else 0.0
+        df["waiting"] = self._waiting.sum(axis=1)
         index = budget.price_index(self.scenario)
         subsidy = np.zeros(len(df))
         for payer in self.payers:
@@ -136,6 +145,7 @@ class Result:
         for name in STOCKS:
             out[f"{name}_end"] = last[f"{name}_end"]
         out["covered_end"] = out["subsidised_end"] + out["mandiri_end"]
+        out["waiting_end"] = last["waiting"]
         out = out.join(flows)
         out["dropped_out"] = out["graduated_lapsed"] + out["lapses"]
         out["subsidised_member_months"] = g["subsidised"].sum()
@@ -146,6 +156,11 @@ class Result:
             out[f"cost_{payer}"] = g[f"cost_{payer}"].sum()
         out["self_paid"] = g["self_paid"].sum()
         out["subsidy_cost_real"] = g["subsidy_cost_real"].sum()
+        if self.scenario.model.policy.budget_ceiling is not None:
+            ceiling = pd.Series(self.scenario.monthly_array("policy.budget_ceiling"), index=m.index)
+            out["budget_ceiling"] = ceiling.groupby(m["year"]).first()
+            spent = out.get("cost_apbd_kabupaten", pd.Series(0.0, index=out.index))
+            out["ceiling_used"] = spent / out["budget_ceiling"]
         target = pd.Series(self.scenario.monthly_array("policy.coverage_target"), index=m.index)
         out["coverage_target"] = target.groupby(m["year"]).last()
         out["coverage_end"] = out["covered_end"] / out["coverage_target"]
@@ -161,22 +176,22 @@ class Result:
         return led.groupby(["year", "payer"], as_index=False)[["nominal", "real"]].sum()
 
     def by_kecamatan(self) -> pd.DataFrame:
-        """Year x kecamatan: covered members at year end and subsidy cost (rupiah)."""
+        """Year x kecamatan: covered and subsidised members and unmet need (waiting because of the
+        budget ceiling) at year end, and public subsidy cost (rupiah)."""
         kec, _ = self.scenario.segment_labels
         h = self.scenario.horizon
         years = pd.Index(h.year, name="year")
         end = self._end  # (T, G, 5)
         last = pd.Series(np.arange(len(years))).groupby(h.year).last().to_numpy()
-        names, shares = budget.payer_shares(self.scenario)
-        public = np.array([budget.is_public(p) for p in names], dtype=float)
-        rate = sum(budget.contributions(self.scenario).values()) * (shares @ public)
-        cost = self._billed[:, :, State.SUBSIDISED] * rate[:, None]  # (T, G)
+        public = [amount for (payer, _), amount in self._ledger_segments.items() if budget.is_public(payer)]
+        cost = sum(public) if public else np.zeros(end.shape[:2])  # (T, G) rupiah
         frame = pd.DataFrame(
             {
                 "year": np.repeat(h.fiscal_years, len(kec)),
                 "kecamatan": np.tile(kec, len(last)),
                 "covered_end": (end[last][:, :, State.SUBSIDISED] + end[last][:, :, State.MANDIRI]).reshape(-1),
                 "subsidised_end": end[last][:, :, State.SUBSIDISED].reshape(-1),
+                "waiting_end": self._waiting[last].reshape(-1),
                 "subsidy_cost": pd.DataFrame(cost).groupby(h.year).sum().to_numpy().reshape(-1),
             }
         )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulation.engines.enrolment import Enrolment, allocate, compile_enrolment, fit_budget
 from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
 
 E, S, M, L, C = (int(s) for s in State)
@@ -34,6 +35,7 @@ FLOWS = (
     "graduated",
     "graduated_mandiri",
     "graduated_lapsed",
+    "suspended",
 )
 """Flows recorded every month: UMKM moved in that month (expected counts)."""
 
@@ -57,6 +59,9 @@ class CohortInputs:
         (zero outside evaluation months).
     retention : ndarray, shape (P, T)
         Probability that a graduate goes on as a mandiri member.
+    enrolment : Enrolment, optional
+        Priority rule and budget ceiling (:mod:`simulation.engines.enrolment`);
+        ``None`` enrols pro rata with no ceiling.
     """
 
     initial: np.ndarray
@@ -67,6 +72,7 @@ class CohortInputs:
     reactivation: np.ndarray
     graduation: np.ndarray
     retention: np.ndarray
+    enrolment: Enrolment | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -87,11 +93,15 @@ class CohortOutput:
         Stocks at the end of each month, after closure, lapses and graduation.
     flows : dict of str to ndarray, shape (T, P, G)
         Expected UMKM moved in each month, for each name in :data:`FLOWS`.
+    waiting : ndarray, shape (T, P, G), optional
+        UMKM the rollout wanted enrolled by the month but the budget ceiling kept
+        waiting (after the month's enrolment).
     """
 
     billed: np.ndarray
     end: np.ndarray
     flows: dict[str, np.ndarray] = field(default_factory=dict)
+    waiting: np.ndarray | None = None
 
 
 def compile_inputs(scenario) -> CohortInputs:
@@ -111,6 +121,7 @@ def compile_inputs(scenario) -> CohortInputs:
         reactivation=row(monthly_probability(scenario.monthly_array("assumptions.reactivation_rate"))),
         graduation=row(graduation),
         retention=row(scenario.monthly_array("policy.graduation.retention")),
+        enrolment=compile_enrolment(scenario),
     )
 
 
@@ -131,6 +142,9 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
     x = np.zeros((P, G, N_STATES))
     x[:, :, E] = inputs.initial
     ever_enrolled = np.zeros(P)
+    rule = inputs.enrolment
+    spent = np.zeros(P)  # rupiah spent by the ceiling's payer so far in the fiscal year
+    waiting = np.zeros((T, P, G))
     billed = np.empty((T, P, G, N_STATES))
     end = np.empty((T, P, G, N_STATES))
     flows = {name: np.empty((T, P, G)) for name in FLOWS}
@@ -140,15 +154,31 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
         entered = x[:, :, :C].sum(axis=2) * inputs.entry[:, t, None]
         x[:, :, E] += entered
 
-        # b. enrolment up to the cumulative rollout target, pro rata over segments
-        eligible_total = x[:, :, E].sum(axis=1)
-        wanted = np.maximum(inputs.rollout[:, t] - ever_enrolled, 0.0)
-        taken = np.minimum(wanted, eligible_total)
-        share = np.divide(taken, eligible_total, out=np.zeros(P), where=eligible_total > 0)
-        enrolled = x[:, :, E] * share[:, None]
+        # b. enrolment up to the cumulative rollout target, by priority, within the budget ceiling
+        suspended = np.zeros((P, G))
+        if rule is not None and rule.capped and rule.year_start[t]:
+            spent = np.zeros(P)
+            kept = fit_budget(x[:, :, S], rule.remaining_cost[t], rule.ceiling[:, t], rule.rank)
+            suspended = x[:, :, S] - kept
+            x[:, :, S] = kept
+            x[:, :, E] += suspended
+            ever_enrolled -= suspended.sum(axis=1)
+        wanted = np.minimum(np.maximum(inputs.rollout[:, t] - ever_enrolled, 0.0), x[:, :, E].sum(axis=1))
+        if rule is None:
+            total = x[:, :, E].sum(axis=1)
+            enrolled = x[:, :, E] * np.divide(wanted, total, out=np.zeros(P), where=total > 0)[:, None]
+        else:
+            enrolled = allocate(x[:, :, E], wanted, rule)
+        desired = enrolled
+        if rule is not None and rule.capped:
+            committed = (x[:, :, S] * rule.remaining_cost[t]).sum(axis=1)
+            enrolled = fit_budget(desired, rule.remaining_cost[t], rule.ceiling[:, t] - spent - committed, rule.rank)
+        waiting[t] = desired - enrolled
         x[:, :, E] -= enrolled
         x[:, :, S] += enrolled
-        ever_enrolled += taken
+        ever_enrolled += enrolled.sum(axis=1)
+        if rule is not None and rule.capped:
+            spent += (x[:, :, S] * rule.unit_cost[t]).sum(axis=1)
 
         # c. billing happens on these stocks
         billed[t] = x
@@ -179,6 +209,7 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
             ("graduated", graduated),
             ("graduated_mandiri", to_mandiri),
             ("graduated_lapsed", graduated - to_mandiri),
+            ("suspended", suspended),
         ):
             flows[name][t] = value
-    return CohortOutput(billed=billed, end=end, flows=flows)
+    return CohortOutput(billed=billed, end=end, flows=flows, waiting=waiting)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulation.errors import MISSING, NO_VALUE, ScenarioError
 from simulation.scenario.horizon import Horizon, format_period, parse_period
-from simulation.scenario.schema import PARAM_KEYS, SECTOR_KEYED, ScenarioModel, did_you_mean, iter_params
+from simulation.scenario.schema import PARAM_KEYS, SECTOR_KEYED, Param, ScenarioModel, did_you_mean, iter_params
 
 STRUCTURAL_KEYS = ("extends",)
 
@@ -244,11 +244,66 @@ def _sector_problems(model: ScenarioModel, origins: dict[str, str], default_file
             if extra:
                 allowed += f"; unknown: {', '.join(extra)}"
             problems.append((_origin(sub, origins, default_file), where, value, allowed))
+    policy = model.policy
+    named = []
+    if policy.sector_order is not None:
+        named += [("policy.sector_order", key, value) for key, value in policy.sector_order.dated().items()]
+    if policy.group_payers is not None:
+        for key, groups in policy.group_payers.dated().items():
+            named += [("policy.group_payers", key, g.sectors) for g in groups]
+    for sub, key, names in named:
+        for name in names:
+            if name not in sectors:
+                where = f"{sub}.value" if params[sub].values is None else f"{sub}.values.{format_period(key)}"
+                allowed = f"'{name}' is not a sector; allowed: {', '.join(sorted(sectors))}." + did_you_mean(
+                    name, sectors
+                )
+                problems.append((_origin(sub, origins, default_file), where, names, allowed))
+    rule = policy.priority.dated().values() if policy.priority is not None else []
+    if "sector_order" in rule and policy.sector_order is None:
+        problems.append(
+            (
+                _origin("policy.priority", origins, default_file),
+                "policy.sector_order",
+                MISSING,
+                "the priority rule sector_order needs policy.sector_order (sectors, first served first)",
+            )
+        )
     return problems
+
+
+def _param_class(annotation: Any) -> bool:
+    return any(isinstance(c, type) and issubclass(c, Param) for c in (annotation, *getattr(annotation, "__args__", ())))
+
+
+def wrap_bare_params(raw: dict, origins: dict[str, str], model: Any = ScenarioModel, path: str = "") -> dict:
+    """Give a parameter set by a bare value (absent from the base file) its unit and source.
+
+    The unit comes from the schema field's ``json_schema_extra``; the source names
+    the file or override that set it.
+    """
+    out = dict(raw)
+    for name, info in model.model_fields.items():
+        if name not in out:
+            continue
+        sub = f"{path}.{name}" if path else name
+        node = out[name]
+        if _param_class(info.annotation):
+            extra = info.json_schema_extra or {}
+            if node is not None and not is_param(node) and "unit" in extra:
+                key = "values" if _is_periods(node) else "value"
+                out[name] = {key: node, "unit": extra["unit"], "source": f"set by {_origin(sub, origins, 'the file')}"}
+            continue
+        for candidate in (info.annotation, *getattr(info.annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and isinstance(node, dict):
+                out[name] = wrap_bare_params(node, origins, candidate, sub)
+                break
+    return out
 
 
 def build(raw: dict, origins: dict[str, str], file: str) -> ScenarioModel:
     """Validate a merged raw scenario."""
+    raw = wrap_bare_params(raw, origins)
     try:
         model = ScenarioModel.model_validate(raw)
     except ValidationError as exc:

@@ -161,7 +161,7 @@ class Population(Section):
     initial_umkm: Param[Count]
     entry_rate: Param[Probability]
     sector_shares: Param[SectorShares]
-    kecamatan_shares: Param[KecamatanShares] | None = None
+    kecamatan_shares: Param[KecamatanShares] | None = Field(None, json_schema_extra={"unit": "share of UMKM"})
     revenue_mean: Param[SectorRupiah]
     revenue_sigma: Param[LogSD]
 
@@ -178,6 +178,34 @@ class Graduation(Section):
     retention: Param[Probability]
 
 
+PriorityRule = Literal["first_come", "kecamatan_quota", "sector_order"]
+
+
+class GroupPayer(Section):
+    """A payer that covers a named group (by sector and/or kecamatan) rather than a share of everyone.
+
+    For UMKM in the group, ``payer`` pays ``share`` of the contribution and the
+    general ``policy.payers`` split the rest by their shares.
+    """
+
+    payer: PayerName
+    share: Probability = 1.0
+    sectors: list[str] = Field(default_factory=list)
+    kecamatan: list[str] = Field(default_factory=list)
+
+    @field_validator("kecamatan")
+    @classmethod
+    def _known(cls, names: list[str]) -> list[str]:
+        _known_kecamatan(dict.fromkeys(names, 0.0))
+        return names
+
+    @model_validator(mode="after")
+    def _names_a_group(self):
+        if not self.sectors and not self.kecamatan:
+            raise ValueError("a group payer names its group: give 'sectors', 'kecamatan' or both")
+        return self
+
+
 class Policy(Section):
     """Levers the regency chooses."""
 
@@ -185,6 +213,15 @@ class Policy(Section):
     graduation: Graduation
     payers: Param[PayerShares]
     coverage_target: Param[Count]
+    budget_ceiling: Param[Rupiah] | None = Field(
+        None, json_schema_extra={"unit": "rupiah per fiscal year (APBD Kabupaten)"}
+    )
+    priority: Param[PriorityRule] | None = Field(None, json_schema_extra={"unit": "rule name"})
+    kecamatan_quota: Param[KecamatanShares] | None = Field(None, json_schema_extra={"unit": "share of enrolments"})
+    sector_order: Param[list[str]] | None = Field(None, json_schema_extra={"unit": "sectors, first served first"})
+    group_payers: Param[list[GroupPayer]] | None = Field(
+        None, json_schema_extra={"unit": "share of the group's contribution"}
+    )
 
     @field_validator("rollout")
     @classmethod
@@ -217,8 +254,31 @@ class Contribution(Section):
 
     jkk: Param[Rupiah]
     jkm: Param[Rupiah]
-    jht: Param[Rupiah] | None = None
+    jht: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per member per month"})
     self_pay_discount: Param[Probability]
+
+
+class Benefits(Section):
+    """What BPJS Ketenagakerjaan pays members' families: rates (assumptions) and amounts (regulation)."""
+
+    accident_rate: Param[Probability]
+    accident_medical_cost: Param[Rupiah]
+    accident_income_months: Param[Annotated[float, Field(ge=0, le=120)]]
+    declared_income: Param[Rupiah]
+    accident_fatal_share: Param[Probability]
+    jkk_death_benefit: Param[Rupiah]
+    death_rate: Param[Probability]
+    jkm_benefit: Param[Rupiah]
+    children_per_family: Param[Annotated[float, Field(ge=0, le=2)]]
+    scholarship_per_child: Param[Rupiah]
+    scholarship_min_months: Param[Annotated[int, Field(ge=0, le=240)]]
+
+
+class Fiscal(Section):
+    """The budget around the programme: total APBD spending and the discount rate for present values."""
+
+    apbd_total_spending: Param[Rupiah]
+    discount_rate: Param[Rate]
 
 
 class ScenarioModel(BaseModel):
@@ -233,6 +293,8 @@ class ScenarioModel(BaseModel):
     policy: Policy
     assumptions: Assumptions
     contribution: Contribution
+    benefits: Benefits | None = None
+    fiscal: Fiscal | None = None
 
     @field_validator("start", mode="before")
     @classmethod
