@@ -197,6 +197,24 @@ class Result:
         )
         return frame.groupby(["year", "kecamatan"], as_index=False).sum()
 
+    def benefits(self) -> pd.DataFrame:
+        """Expected claims, families reached and rupiah paid per fiscal year (:mod:`simulation.benefits`)."""
+        from simulation.benefits import annual_benefits
+
+        return annual_benefits(self)
+
+    def fiscal(self) -> pd.DataFrame:
+        """Fiscal indicators per fiscal year (:mod:`simulation.fiscal`)."""
+        from simulation.fiscal import annual_fiscal
+
+        return annual_fiscal(self, self.benefits())
+
+    def fiscal_summary(self) -> dict:
+        """Whole-horizon fiscal indicators: NPV, cost per protected UMKM-year and per graduate, ..."""
+        from simulation.fiscal import fiscal_summary
+
+        return fiscal_summary(self, self.benefits())
+
     def indicators(self) -> dict:
         """Headline figures over the whole horizon."""
         a = self.annual()
@@ -230,6 +248,8 @@ class Result:
             "ledger.csv": self.ledger(),
             "payers_annual.csv": self.payers_annual(),
             "by_kecamatan.csv": self.by_kecamatan(),
+            "benefits.csv": self.benefits(),
+            "fiscal.csv": self.fiscal(),
         }
         written = []
         for name, frame in tables.items():
@@ -241,6 +261,7 @@ class Result:
             seed=self.seed,
             files=[p.name for p in written],
             indicators=self.indicators(),
+            fiscal=self.fiscal_summary(),
             **manifest_extra,
         )
         (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation.engines.enrolment import Enrolment, allocate, compile_enrolment, fit_budget
+from simulation.engines.enrolment import Enrolment, allocate, allocate_within, compile_enrolment, fit_budget
 from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
 
 E, S, M, L, C = (int(s) for s in State)
@@ -166,13 +166,15 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
         wanted = np.minimum(np.maximum(inputs.rollout[:, t] - ever_enrolled, 0.0), x[:, :, E].sum(axis=1))
         if rule is None:
             total = x[:, :, E].sum(axis=1)
-            enrolled = x[:, :, E] * np.divide(wanted, total, out=np.zeros(P), where=total > 0)[:, None]
+            desired = x[:, :, E] * np.divide(wanted, total, out=np.zeros(P), where=total > 0)[:, None]
+            enrolled = desired
         else:
-            enrolled = allocate(x[:, :, E], wanted, rule)
-        desired = enrolled
-        if rule is not None and rule.capped:
-            committed = (x[:, :, S] * rule.remaining_cost[t]).sum(axis=1)
-            enrolled = fit_budget(desired, rule.remaining_cost[t], rule.ceiling[:, t] - spent - committed, rule.rank)
+            desired = allocate(x[:, :, E], wanted, rule)
+            enrolled = desired
+            if rule.capped:
+                committed = (x[:, :, S] * rule.remaining_cost[t]).sum(axis=1)
+                money = rule.ceiling[:, t] - spent - committed
+                enrolled = allocate_within(x[:, :, E], wanted, money, rule.remaining_cost[t], rule)
         waiting[t] = desired - enrolled
         x[:, :, E] -= enrolled
         x[:, :, S] += enrolled

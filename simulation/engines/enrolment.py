@@ -145,6 +145,27 @@ def _by_quota(elig: np.ndarray, take: np.ndarray, rule: Enrolment) -> np.ndarray
     return elig * within[:, rule.kecamatan]
 
 
+def allocate_within(
+    eligible: np.ndarray, wanted: np.ndarray, money: np.ndarray, cost: np.ndarray, rule: Enrolment, steps: int = 60
+) -> np.ndarray:
+    """The largest allocation by the priority rule that ``money`` (P,) pays for at ``cost`` (G,) each.
+
+    The allocation of an amount is monotone in the amount, so the largest
+    affordable amount is found by bisection (to about 1e-18 of ``wanted``); the
+    answer never costs more than ``money``.
+    """
+    full = allocate(eligible, wanted, rule)
+    if ((full * cost).sum(axis=1) <= money).all():
+        return full
+    lo, hi = np.zeros_like(wanted), wanted.astype(float).copy()
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        fits = (allocate(eligible, mid, rule) * cost).sum(axis=1) <= money
+        lo = np.where(fits, mid, lo)
+        hi = np.where(fits, hi, mid)
+    return allocate(eligible, lo, rule)
+
+
 def fit_budget(members: np.ndarray, cost: np.ndarray, money: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Keep as many of ``members`` (P, G) as ``money`` (P,) pays for at ``cost`` (G,) each,
     serving ranks in order and scaling the last rank served pro rata."""
@@ -153,7 +174,8 @@ def fit_budget(members: np.ndarray, cost: np.ndarray, money: np.ndarray, rank: n
     for r in np.unique(rank):
         in_rank = rank == r
         need = (members[:, in_rank] * cost[in_rank]).sum(axis=1)
-        frac = np.where(need > 0, np.minimum(1.0, np.divide(left, need, out=np.ones_like(need), where=need > 0)), 1.0)
+        with np.errstate(over="ignore"):
+            frac = np.minimum(1.0, np.divide(left, need, out=np.ones_like(need), where=need > 0))
         kept[:, in_rank] = members[:, in_rank] * frac[:, None]
         left = np.maximum(left - frac * need, 0.0)
     return kept
