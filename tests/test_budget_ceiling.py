@@ -13,6 +13,13 @@ from simulation import run
 RATE = 16_800
 YEARLY = RATE * 12  # one member for a whole year, rupiah
 ORDER = ["tembakau", "pertanian", "kuliner", "kerajinan", "jasa", "perdagangan"]
+STILL_BY_SECTOR = {  # nobody enters, closes or graduates; sectors served in ORDER
+    "assumptions.closure_rate": 0.0,
+    "population.entry_rate": 0.0,
+    "policy.graduation.rate": 0.0,
+    "policy.priority": "sector_order",
+    "policy.sector_order": ORDER,
+}
 
 
 def by_sector(result, column="members", state="subsidised", month=None):
@@ -72,11 +79,7 @@ def test_the_ceiling_is_never_exceeded_in_any_month_of_any_year(
 def test_enrolment_serves_sectors_in_priority_order_and_the_waiting_list_empties_in_that_order():
     counts = {"tembakau": 3_650, "pertanian": 10_950}  # 5% and 15% of 73,000
     overrides = {
-        "assumptions.closure_rate": 0.0,
-        "population.entry_rate": 0.0,
-        "policy.graduation.rate": 0.0,
-        "policy.priority": "sector_order",
-        "policy.sector_order": ORDER,
+        **STILL_BY_SECTOR,
         # 2026: 10,000 members for a year; 2027: 30,000; 2028: everyone
         "policy.budget_ceiling": {2026: 10_000 * YEARLY, 2027: 30_000 * YEARLY, 2028: 73_000 * YEARLY},
     }
@@ -102,11 +105,7 @@ def test_enrolment_serves_sectors_in_priority_order_and_the_waiting_list_empties
 
 def test_a_falling_ceiling_suspends_the_lowest_priority_first():
     overrides = {
-        "assumptions.closure_rate": 0.0,
-        "population.entry_rate": 0.0,
-        "policy.graduation.rate": 0.0,
-        "policy.priority": "sector_order",
-        "policy.sector_order": ORDER,
+        **STILL_BY_SECTOR,
         "policy.budget_ceiling": {2026: 73_000 * YEARLY, 2027: 14_600 * YEARLY},
     }
     result = run(BASELINE, overrides=overrides)
