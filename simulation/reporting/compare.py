@@ -26,6 +26,11 @@ MEASURES = {
 """Annual columns compared year by year, and how each is shown."""
 
 
+def kabupaten_total(annual: pd.DataFrame) -> float:
+    """What the regency budget (APBD Kabupaten) pays over the horizon, rupiah (0 if it pays nothing)."""
+    return float(annual["cost_apbd_kabupaten"].sum()) if "cost_apbd_kabupaten" in annual else 0.0
+
+
 def scenario_files(scenarios: str) -> list[Path]:
     """Scenario files from a comma-separated list, or every ``*.yaml`` in a folder (sorted)."""
     paths = []
@@ -75,6 +80,7 @@ class Comparison:
                     self.text("cost_first_col"): ind["subsidy_cost_first_year"],
                     self.text("cost_total_col"): ind["subsidy_cost_total"],
                     self.text("diff_cost_total"): ind["subsidy_cost_total"] - base["subsidy_cost_total"],
+                    self.text("kabupaten_total_col"): kabupaten_total(self.annuals[name]),
                     self.text("covered_last_col"): ind["covered_end_last_year"],
                     self.text("coverage_last_col"): ind["coverage_end_last_year"],
                     self.text("graduates_col"): ind["graduates_total"],
@@ -83,7 +89,7 @@ class Comparison:
                 }
             )
         frame = pd.DataFrame(rows)
-        kinds = ["text", "rupiah", "rupiah", "rupiah", "count", "share", "count", "count", "rupiah"]
+        kinds = ["text", "rupiah", "rupiah", "rupiah", "rupiah", "count", "share", "count", "count", "rupiah"]
         return Table(frame, dict(zip(frame.columns, kinds, strict=True)))
 
     def by_year_table(self, difference: bool = False) -> Table:

@@ -57,7 +57,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Berhenti membayar sesudah lulus ({first}-{last})",
         "Stopped paying after graduating ({first}-{last})",
     ),
-    "cost_first": ("Biaya APBD {year}", "APBD cost {year}"),
+    "cost_first": ("Biaya publik {year}", "Public cost {year}"),
+    "cost_kabupaten_total": (
+        "Biaya APBD Kabupaten total {first}-{last}",
+        "Regency budget (APBD Kabupaten) total {first}-{last}",
+    ),
+    "kabupaten_total_col": ("APBD Kabupaten total", "APBD Kabupaten total"),
     "cost_total": ("Biaya publik total {first}-{last}", "Total public cost {first}-{last}"),
     "cost_total_real": ("Biaya publik total, rupiah {first}", "Total public cost, {first} rupiah"),
     "cost_per_year": ("Biaya publik per UMKM terlindungi per tahun", "Public cost per protected UMKM-year"),

@@ -173,10 +173,32 @@ def run_report(
 
     if isinstance(overrides, (list, tuple)):
         overrides = dict(parse_override(item) for item in overrides)
+    check_report_parameters(parameters or {})
     path = resolve(str(scenario))
     load_scenario(path, overrides=overrides)  # fail fast, with the scenario's own message
     params = {"scenario": str(path.resolve()), "overrides": dict(overrides or {}), **(parameters or {})}
     return execute(notebook_path("scenario_report.ipynb"), Path(out), params)
+
+
+def check_report_parameters(parameters: dict) -> None:
+    """Refuse, before any run, a report parameter the notebook does not declare or a bad value.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the parameter, its value and what is allowed (including the engines available).
+    """
+    from simulation.reporting.notebook import REPORT_PARAMETERS, check_parameters
+    from simulation.runner import ENGINES
+
+    check_known(notebook_path("scenario_report.ipynb"), parameters)
+    known = {k: v for k, v in parameters.items() if k in REPORT_PARAMETERS}
+    check_parameters(REPORT_PARAMETERS, **known)
+    engine = parameters.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise ScenarioError(
+            [("notebook parameters", "engine", engine, f"engine not available here; allowed: {', '.join(ENGINES)}")]
+        )
 
 
 def run_comparison(

@@ -51,7 +51,7 @@ def annual_table(result, language: str, columns=None) -> Table:
     """Year by year: counts at year end, flows and public cost; payers' columns follow."""
     a = result.annual()
     keys = list(columns or ANNUAL_COLUMNS)
-    payer_cols = [f"cost_{p}" for p in result.payers] if columns is None else []
+    payer_cols = [f"cost_{p}" for p in result.payers]
     frame = pd.DataFrame()
     kinds, sources = {}, {}
     for key in keys:
@@ -181,9 +181,11 @@ def headline(result, language: str) -> Table:
     """The headline figures of the brief, formatted; a P5-P95 column when the result has replicates."""
     from simulation.reporting.charts import quantiles
 
-    ind = result.indicators()
+    ind = dict(result.indicators())
     first, last = ind["first_year"], ind["last_year"]
-    target = result.annual()["coverage_target"].iloc[-1]
+    annual = result.annual()
+    target = annual["coverage_target"].iloc[-1]
+    ind["cost_apbd_kabupaten_total"] = float(annual.get("cost_apbd_kabupaten", annual["subsidy_cost"] * 0).sum())
     rows = [
         ("covered_first", {"year": first}, "covered_end_first_year", "count"),
         ("covered_last", {"year": last}, "covered_end_last_year", "count"),
@@ -192,6 +194,7 @@ def headline(result, language: str) -> Table:
         ("dropped_total", {"first": first, "last": last}, "dropped_out_total", "count"),
         ("cost_first", {"year": first}, "subsidy_cost_first_year", "rupiah"),
         ("cost_total", {"first": first, "last": last}, "subsidy_cost_total", "rupiah"),
+        ("cost_kabupaten_total", {"first": first, "last": last}, "cost_apbd_kabupaten_total", "rupiah"),
         ("cost_total_real", {"first": first, "last": last}, "subsidy_cost_total_real", "rupiah"),
         ("cost_per_year", {}, "cost_per_covered_member_year", "rupiah"),
     ]
