@@ -229,19 +229,33 @@ def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, yla
     return _finish(fig, ax, title, ylabel, legend=False)
 
 
-def compare_difference(differences: pd.Series, language: str) -> plt.Figure:
-    """Horizontal bars of each scenario's total public cost minus the baseline's (hatched when saving)."""
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(differences) + 1.5))
-    order = differences.sort_values()
-    hatches = ["//" if v < 0 else "" for v in order]
-    ax.barh(order.index, order.to_numpy(), color=["white" if v < 0 else "0.5" for v in order], edgecolor="black")
-    for bar, hatch in zip(ax.patches, hatches, strict=True):
-        bar.set_hatch(hatch)
+def compare_difference(differences: pd.DataFrame, language: str) -> plt.Figure:
+    """Grouped horizontal bars, one group per scenario, one bar per column of ``differences`` (rupiah).
+
+    Each column (e.g. total public cost, APBD Kabupaten total) gets its own grey and hatch.
+    """
+    fig, ax = plt.subplots(figsize=(8, 0.6 * max(len(differences), 1) + 1.8))
+    order = differences.sort_values(differences.columns[0])
+    height = 0.8 / max(len(order.columns), 1)
+    positions = np.arange(len(order))
+    for j, column in enumerate(order.columns):
+        ax.barh(
+            positions + (j - (len(order.columns) - 1) / 2) * height,
+            order[column].to_numpy(dtype=float),
+            height=height,
+            color=["white", "0.55"][j % 2],
+            hatch=["//", ""][j % 2],
+            edgecolor="black",
+            label=column,
+        )
+    ax.set_yticks(positions, order.index)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(formats.billions_axis(language))
     ax.set_xlabel(text("axis_billion", language))
     ax.set_title(text("chart_compare_diff", language))
     ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

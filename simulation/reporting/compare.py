@@ -131,6 +131,17 @@ class Comparison:
         return Image(filename=str(self.charts[name]))
 
 
+def differences(cmp: Comparison) -> pd.DataFrame:
+    """Scenario minus baseline over the horizon: total public cost and APBD Kabupaten total (rupiah)."""
+    base = cmp.baseline
+    names = [n for n in cmp.annuals if n != base]
+    public = [cmp.indicators[n]["subsidy_cost_total"] - cmp.indicators[base]["subsidy_cost_total"] for n in names]
+    regency = [kabupaten_total(cmp.annuals[n]) - kabupaten_total(cmp.annuals[base]) for n in names]
+    return pd.DataFrame(
+        {cmp.text("cost_total_col"): public, cmp.text("kabupaten_total_col"): regency}, index=pd.Index(names)
+    )
+
+
 def prepare_comparison(
     scenarios: str, baseline: str, overrides: dict, output_dir: str, language: str = "id"
 ) -> Comparison:
@@ -194,10 +205,7 @@ def prepare_comparison(
             "%",
             formats.percent_axis(language),
         ),
-        "compare_difference": lambda: charts.compare_difference(
-            summary.frame.set_index(text("scenario", language))[text("diff_cost_total", language)].drop(cmp.baseline),
-            language,
-        ),
+        "compare_difference": lambda: charts.compare_difference(differences(cmp), language),
     }
     for name, draw in draws.items():
         path = out / f"{name}.png"

@@ -56,13 +56,13 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
         values = monthly[col].to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values < -ATOL_COUNT)
         if bad.any():
-            failures.append(f"{col} is negative or missing in {_first_bad(bad, months)}: {values[bad][0]!r}")
+            failures.append(f"{col} is negative or missing in {_first_bad(bad, months)}: {float(values[bad][0])!r}")
     money = [f"cost_{p}" for p in payers] + ["subsidy_cost", "self_paid"]
     for col in money:
         values = monthly[col].to_numpy(dtype=float)
         bad = ~np.isfinite(values) | (values < -1.0)
         if bad.any():
-            failures.append(f"{col} is negative or missing in {_first_bad(bad, months)}: {values[bad][0]!r}")
+            failures.append(f"{col} is negative or missing in {_first_bad(bad, months)}: {float(values[bad][0])!r}")
 
     rate = sum(budget.contributions(scenario).values())  # rupiah per member-month, (T,)
     names, shares = budget.payer_shares(scenario)
@@ -95,17 +95,19 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
             f"mandiri x contribution x (1 - discount) is Rp{expected_self[i]:,.0f}"
         )
 
-    open_end = sum(monthly[f"{s}_end"].to_numpy(dtype=float) for s in states[:4])
+    entrants = np.cumsum(monthly["entered"].to_numpy(dtype=float))
+    population = scenario.first("population.initial_umkm") + entrants - monthly["closed_end"].to_numpy(dtype=float)
     covered_end = monthly["subsidised_end"].to_numpy(dtype=float) + monthly["mandiri_end"].to_numpy(dtype=float)
-    bad = covered_end > open_end * (1 + RTOL) + ATOL_COUNT
+    bad = covered_end > population * (1 + RTOL) + ATOL_COUNT
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         failures.append(
-            f"UMKM protected ({covered_end[i]:,.1f}) exceed the open UMKM ({open_end[i]:,.1f}) in {months[i]}"
+            f"UMKM protected ({covered_end[i]:,.1f}) exceed the open UMKM population ({population[i]:,.1f}: "
+            f"initial plus entrants less closures) in {months[i]}"
         )
 
     total = sum(monthly[f"{s}_end"].to_numpy(dtype=float) for s in states)
-    expected_total = scenario.first("population.initial_umkm") + np.cumsum(monthly["entered"].to_numpy(dtype=float))
+    expected_total = scenario.first("population.initial_umkm") + entrants
     bad = ~np.isclose(total, expected_total, rtol=RTOL, atol=1e-3)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

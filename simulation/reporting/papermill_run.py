@@ -192,7 +192,7 @@ def check_report_parameters(parameters: dict) -> None:
     from simulation.runner import ENGINES
 
     check_known(notebook_path("scenario_report.ipynb"), parameters)
-    known = {k: v for k, v in parameters.items() if k in REPORT_PARAMETERS}
+    known = {k: v for k, v in parameters.items() if k in ("language", "engine", "reps", "seed")}
     check_parameters(REPORT_PARAMETERS, **known)
     engine = parameters.get("engine")
     if engine is not None and engine not in ENGINES:
