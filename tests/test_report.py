@@ -77,7 +77,10 @@ def test_plain_papermill_works(tmp_path):
 
 
 def test_an_unknown_notebook_parameter_is_refused(tmp_path):
-    with pytest.raises(ScenarioError, match="unknown notebook parameter; allowed: scenario, overrides, output_dir, language, engine, reps, seed"):
+    with pytest.raises(
+        ScenarioError,
+        match="unknown notebook parameter; allowed: scenario, overrides, output_dir, language, engine, reps, seed",
+    ):
         run_report(BASELINE, tmp_path / "x", parameters={"langauge": "en"})
     assert not (tmp_path / "x").exists()
 
