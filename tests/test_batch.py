@@ -125,7 +125,7 @@ def test_html_has_the_sections_embedded_images_and_no_code(batch):
     assert "from simulation" not in page and "prepare(" not in page and "display(" not in page
     assert not re.search(r'<script[^>]*src="https?://', page), "the brief must open offline"
     assert "Rp14,38 miliar" in page or "miliar" in page
-    assert "<title>Ringkasan anggaran" in page
+    assert "<title>Ringkasan anggaran" in page and '<html lang="id">' in page
 
 
 def _sheet(path, key, language):

@@ -212,3 +212,16 @@ def test_workbook_has_rupiah_formats_frozen_headers_and_the_numbers(tmp_path, re
         assert ws.cell(row=2, column=cost).value == pytest.approx(result.annual()["subsidy_cost"].iloc[0])
         assert ws.cell(row=2, column=headers.index(text("coverage_end", language)) + 1).number_format == "0.0%"
         assert ws.column_dimensions["B"].width >= 10
+
+
+def test_report_refuses_an_unavailable_engine_or_language_before_running(tmp_path):
+    from simulation import ScenarioError
+    from simulation.reporting.papermill_run import run_report
+
+    with pytest.raises(ScenarioError, match="engine = 'quantum': .*allowed: cohort"):
+        run_report(BASELINE, tmp_path / "x", parameters={"engine": "quantum"})
+    with pytest.raises(ScenarioError, match="language = 'fr': report language; allowed: id, en"):
+        run_report(BASELINE, tmp_path / "x", parameters={"language": "fr"})
+    with pytest.raises(ScenarioError, match="reps = 0: .*at least 1"):
+        run_report(BASELINE, tmp_path / "x", parameters={"reps": 0})
+    assert not list(tmp_path.iterdir())

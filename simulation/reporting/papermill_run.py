@@ -70,6 +70,7 @@ def to_html(executed: Path, html: Path) -> None:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     nb = nbformat.read(executed, as_version=4)
+    exporter.language_code = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb, html.stem)}})
     html.write_text(_offline(body), encoding="utf-8")
 
