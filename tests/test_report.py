@@ -30,7 +30,7 @@ def test_notebooks_are_stored_clean_with_a_parameters_cell(path):
 
 def test_report_command_writes_notebook_html_tables_and_charts(tmp_path):
     out = tmp_path / "baseline"
-    assert main(["report", str(BASELINE), "--out", str(out), "--set", "years=3"]) == 0
+    assert main(["report", str(BASELINE), "--out", str(out), "--set", "years=3", "--language", "en"]) == 0
     for name in (
         "scenario_report.ipynb",
         "scenario_report.html",
@@ -77,7 +77,10 @@ def test_plain_papermill_works(tmp_path):
 
 
 def test_an_unknown_notebook_parameter_is_refused(tmp_path):
-    with pytest.raises(ScenarioError, match="unknown notebook parameter; allowed: scenario, overrides, output_dir"):
+    with pytest.raises(
+        ScenarioError,
+        match="unknown notebook parameter; allowed: scenario, overrides, output_dir, language, engine, reps, seed",
+    ):
         run_report(BASELINE, tmp_path / "x", parameters={"langauge": "en"})
     assert not (tmp_path / "x").exists()
 

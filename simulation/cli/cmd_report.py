@@ -9,6 +9,10 @@ def register(sub) -> None:
     p = sub.add_parser("report", help="run notebooks/scenario_report.ipynb through papermill into a folder")
     add_scenario_arguments(p)
     p.add_argument("--out", default=None, help="report folder (default: reports/<scenario name>)")
+    p.add_argument("--language", default=None, choices=["id", "en"], help="report language (default: id)")
+    p.add_argument("--engine", default=None, help="simulation engine (default: cohort)")
+    p.add_argument("--reps", type=int, default=None, help="replicates of a stochastic engine")
+    p.add_argument("--seed", type=int, default=None, help="master seed of a stochastic engine")
     p.add_argument(
         "-p",
         "--parameter",
@@ -29,6 +33,9 @@ def main(args) -> int:
 
     out = Path(args.out) if args.out else Path("reports") / Path(args.scenario).stem
     extra = dict(parse_override(p) for p in args.parameters)
+    for name in ("language", "engine", "reps", "seed"):
+        if getattr(args, name) is not None:
+            extra[name] = getattr(args, name)
     try:
         report = run_report(args.scenario, out, overrides=args.overrides, parameters=extra)
     except ReportError as exc:

@@ -1,42 +1,88 @@
-"""Charts that stay readable in black and white: line styles and hatches, not colour alone."""
+"""Charts that stay readable in black and white: line styles, markers and hatches, not colour alone.
+
+Every chart takes a ``language`` ("id" or "en") for its title, labels and tick numbers. When the
+result has ``annual_quantiles()`` (the microsimulation), the annual charts draw the P5-P95 band
+(light grey) around the median.
+"""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import matplotlib.ticker
-import pandas as pd
+import matplotlib
 
-from simulation.results import Result
+matplotlib.use("Agg")
 
-LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3))]
-HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from simulation.reporting import formats  # noqa: E402
+from simulation.reporting.labels import payer, state, text  # noqa: E402
+
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "x", "P", "*", "<", ">"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
 GREYS = ["0.15", "0.45", "0.65", "0.8", "0.3", "0.55"]
+BAND = "0.85"
+QUANTILES = (0.05, 0.5, 0.95)
 
 
-def members_by_state(result: Result, title: str = "UMKM by membership state") -> plt.Figure:
-    """Members during each month by state (expected counts)."""
-    m = result.monthly()
-    fig, ax = plt.subplots(figsize=(8, 4))
-    x = pd.PeriodIndex(m["month"], freq="M").to_timestamp()
-    for i, state in enumerate(["subsidised", "mandiri", "lapsed", "eligible"]):
-        ax.plot(x, m[state], linestyle=LINESTYLES[i], color=GREYS[i % 3], linewidth=2, label=state)
+def quantiles(result) -> pd.DataFrame | None:
+    """The result's annual quantile table (columns ``year``, ``quantile``, ...) or None (cohort engine)."""
+    if not hasattr(result, "annual_quantiles"):
+        return None
+    return result.annual_quantiles(q=QUANTILES)
+
+
+def band(result, column: str) -> tuple[pd.Series, pd.Series] | None:
+    """(P5, P95) of an annual column by year, or None when the result has no replicates."""
+    q = quantiles(result)
+    if q is None:
+        return None
+    low, high = q["quantile"].min(), q["quantile"].max()
+    by = q.set_index(["quantile", "year"])[column]
+    return by.loc[low].sort_index(), by.loc[high].sort_index()
+
+
+def _finish(fig, ax, title: str, ylabel: str, legend: bool = True) -> plt.Figure:
     ax.set_title(title)
-    ax.set_ylabel("UMKM")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(frameon=False)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(frameon=False, fontsize=8)
     ax.grid(axis="y", color="0.9")
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
 
 
-def annual_cost_by_payer(result: Result, title: str = "Annual cost by payer (billion rupiah)") -> plt.Figure:
-    """Stacked bars of each payer's annual cost, with hatches per payer."""
+def members_by_state(result, language: str = "id") -> plt.Figure:
+    """Members during each month by state (expected counts); P5-P95 at year ends with replicates."""
+    m = result.monthly()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    x = pd.PeriodIndex(m["month"], freq="M").to_timestamp()
+    for i, name in enumerate(["subsidised", "mandiri", "lapsed", "eligible"]):
+        ax.plot(x, m[name], linestyle=LINESTYLES[i], color=GREYS[i % 3], linewidth=2, label=state(name, language))
+        spread = band(result, f"{name}_end")
+        if spread is not None:
+            low, high = spread
+            ends = pd.to_datetime([f"{y}-12-01" for y in low.index])
+            mid = (low.to_numpy() + high.to_numpy()) / 2
+            ax.errorbar(
+                ends, mid, yerr=(high.to_numpy() - low.to_numpy()) / 2, fmt="none", ecolor=GREYS[i % 3], capsize=3
+            )
+    ax.yaxis.set_major_formatter(formats.count_axis(language))
+    ax.set_xlabel(text("axis_month", language))
+    return _finish(fig, ax, text("chart_members", language), text("axis_umkm", language))
+
+
+def annual_cost_by_payer(result, language: str = "id") -> plt.Figure:
+    """Stacked bars of each payer's annual cost with a hatch per payer; P5-P95 of public cost as error bars."""
     a = result.annual()
     fig, ax = plt.subplots(figsize=(8, 4))
-    bottom = pd.Series(0.0, index=a.index)
+    bottom = np.zeros(len(a))
     columns = [f"cost_{p}" for p in result.payers] + ["self_paid"]
     for i, col in enumerate(columns):
-        values = a[col] / 1e9
+        values = a[col].to_numpy(dtype=float)
         ax.bar(
             a["year"],
             values,
@@ -45,13 +91,171 @@ def annual_cost_by_payer(result: Result, title: str = "Annual cost by payer (bil
             hatch=HATCHES[i % len(HATCHES)],
             edgecolor="black",
             linewidth=0.5,
-            label=col.removeprefix("cost_"),
+            label=payer(col, language),
         )
         bottom = bottom + values
-    ax.set_title(title)
-    ax.set_ylabel("Rp billion")
+    spread = band(result, "subsidy_cost")
+    if spread is not None:
+        low, high = spread
+        ax.errorbar(
+            low.index,
+            (low + high) / 2,
+            yerr=(high - low) / 2,
+            fmt="none",
+            ecolor="black",
+            capsize=4,
+            label=f"{text('legend_total', language)} {text('legend_band', language)}",
+        )
+    ax.yaxis.set_major_formatter(formats.billions_axis(language))
     ax.set_xticks(a["year"])
-    ax.legend(frameon=False)
-    ax.grid(axis="y", color="0.9")
+    ax.tick_params(axis="x", labelrotation=45)
+    return _finish(fig, ax, text("chart_cost_by_payer", language), text("axis_billion", language))
+
+
+def cumulative_cost(result, language: str = "id") -> plt.Figure:
+    """Cumulative public cost by year, with its P5-P95 band when the result has replicates."""
+    a = result.annual()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    spread = band(result, "cumulative_subsidy_cost")
+    if spread is not None:
+        ax.fill_between(spread[0].index, spread[0], spread[1], color=BAND, label=text("legend_band", language))
+    ax.plot(
+        a["year"],
+        a["cumulative_subsidy_cost"],
+        color="black",
+        marker="o",
+        linewidth=2,
+        label=text("chart_cumulative", language),
+    )
+    ax.yaxis.set_major_formatter(formats.billions_axis(language))
+    ax.set_xticks(a["year"])
+    ax.tick_params(axis="x", labelrotation=45)
+    return _finish(fig, ax, text("chart_cumulative", language), text("axis_billion", language))
+
+
+def coverage_against_target(result, language: str = "id") -> plt.Figure:
+    """UMKM protected at each year end against the coverage target (dashed), with its band."""
+    a = result.annual()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    spread = band(result, "covered_end")
+    if spread is not None:
+        ax.fill_between(spread[0].index, spread[0], spread[1], color=BAND, label=text("legend_band", language))
+    ax.plot(a["year"], a["covered_end"], color="black", marker="o", linewidth=2, label=text("legend_covered", language))
+    ax.step(
+        a["year"],
+        a["coverage_target"],
+        where="mid",
+        color="0.4",
+        linestyle="--",
+        linewidth=1.5,
+        label=text("legend_target", language),
+    )
+    for year, covered, share in zip(a["year"], a["covered_end"], a["coverage_end"], strict=True):
+        ax.annotate(
+            formats.percent(share, language, digits=0),
+            (year, covered),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=7,
+        )
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(formats.count_axis(language))
+    ax.set_xticks(a["year"])
+    ax.tick_params(axis="x", labelrotation=45)
+    return _finish(fig, ax, text("chart_coverage", language), text("axis_umkm", language))
+
+
+def by_kecamatan(result, language: str = "id") -> plt.Figure:
+    """Two horizontal bar panels for the last fiscal year: UMKM protected and public cost per kecamatan."""
+    k = result.by_kecamatan()
+    year, first = int(k["year"].max()), int(k["year"].min())
+    total = k.groupby("kecamatan")["subsidy_cost"].sum()
+    last = k[k["year"] == year].set_index("kecamatan")
+    last["subsidy_cost"] = total
+    last = last.reset_index().sort_values(["covered_end", "kecamatan"], ascending=[True, False])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 6), sharey=True)
+    left.barh(last["kecamatan"], last["covered_end"], color="0.6", edgecolor="black", linewidth=0.5)
+    left.xaxis.set_major_formatter(formats.count_axis(language))
+    left.set_xlabel(text("axis_umkm", language))
+    right.barh(last["kecamatan"], last["subsidy_cost"], color="white", hatch="//", edgecolor="black", linewidth=0.5)
+    formatter, unit = formats.rupiah_axis(language, float(last["subsidy_cost"].max()))
+    right.xaxis.set_major_formatter(formatter)
+    right.set_xlabel(unit)
+    for ax in (left, right):
+        ax.grid(axis="x", color="0.9")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="y", labelsize=8)
+    fig.suptitle(text("chart_kecamatan", language, year=year, first=first), fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+REPORT_CHARTS = {
+    "members_by_state": members_by_state,
+    "cost_by_payer": annual_cost_by_payer,
+    "cumulative_cost": cumulative_cost,
+    "coverage": coverage_against_target,
+    "by_kecamatan": by_kecamatan,
+}
+"""The report's charts: PNG file stem to the function drawing it."""
+
+
+def save(fig: plt.Figure, path) -> None:
+    """Write a figure as PNG (120 dpi) and free it."""
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, ylabel: str, formatter) -> plt.Figure:
+    """One line per scenario (distinct line style and marker) of an annual column."""
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for i, (name, a) in enumerate(annuals.items()):
+        ax.plot(
+            a["year"],
+            a[column],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            marker=MARKERS[i % len(MARKERS)],
+            color="black" if i == 0 else GREYS[i % len(GREYS)],
+            linewidth=2.2 if i == 0 else 1.4,
+            markersize=4,
+            label=name,
+        )
+    ax.yaxis.set_major_formatter(formatter)
+    first = next(iter(annuals.values()))
+    ax.set_xticks(first["year"])
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.legend(frameon=False, fontsize=7, ncol=2)
+    return _finish(fig, ax, title, ylabel, legend=False)
+
+
+def compare_difference(differences: pd.DataFrame, language: str) -> plt.Figure:
+    """Grouped horizontal bars, one group per scenario, one bar per column of ``differences`` (rupiah).
+
+    Each column (e.g. total public cost, APBD Kabupaten total) gets its own grey and hatch.
+    """
+    fig, ax = plt.subplots(figsize=(8, 0.6 * max(len(differences), 1) + 1.8))
+    order = differences.sort_values(differences.columns[0])
+    height = 0.8 / max(len(order.columns), 1)
+    positions = np.arange(len(order))
+    for j, column in enumerate(order.columns):
+        ax.barh(
+            positions + (j - (len(order.columns) - 1) / 2) * height,
+            order[column].to_numpy(dtype=float),
+            height=height,
+            color=["white", "0.55"][j % 2],
+            hatch=["//", ""][j % 2],
+            edgecolor="black",
+            label=column,
+        )
+    ax.set_yticks(positions, order.index)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(formats.billions_axis(language))
+    ax.set_xlabel(text("axis_billion", language))
+    ax.set_title(text("chart_compare_diff", language))
+    ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

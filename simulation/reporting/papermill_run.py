@@ -58,13 +58,41 @@ def check_known(notebook: Path, parameters: dict) -> None:
 
 
 def to_html(executed: Path, html: Path) -> None:
-    """A self-contained HTML without code cells (images are embedded as data URIs)."""
+    """A self-contained HTML without code cells (images are embedded as data URIs).
+
+    Cells tagged ``remove_cell`` (notes for notebook users) are left out too; the page needs no
+    network (no widget or MathJax scripts are fetched for these reports).
+    """
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    html.write_text(body, encoding="utf-8")
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    nb = nbformat.read(executed, as_version=4)
+    exporter.language_code = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb, html.stem)}})
+    html.write_text(_offline(body), encoding="utf-8")
+
+
+def _title(nb, fallback: str) -> str:
+    """The first markdown heading the notebook printed (the brief's title), for the page title."""
+    import re
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            markdown = output.get("data", {}).get("text/markdown", "")
+            found = re.search(r"^# (.+)$", markdown, flags=re.M)
+            if found:
+                return found.group(1).strip()
+    return fallback
+
+
+def _offline(body: str) -> str:
+    """Drop the scripts nbconvert loads from the network (require.js, MathJax): the brief needs neither."""
+    import re
+
+    return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', "", body)
 
 
 def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None) -> Report:
@@ -95,10 +123,12 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
         to_html(executed, executed.with_suffix(".html"))
     except PapermillExecutionError as exc:
         failed = _keep_failed(work, out)
-        raise ReportError(
+        message = (
             f"{notebook.name}: cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}\n"
             f"  the partial run is in {failed}; no report was written to {out}"
-        ) from None
+        )
+        (failed / "ERROR.txt").write_text(message + "\n", encoding="utf-8")
+        raise ReportError(message) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -129,6 +159,9 @@ def run_report(
 ) -> Report:
     """Validate the scenario, then run ``scenario_report.ipynb`` for it into ``out``.
 
+    ``parameters`` are further notebook parameters (``language``, ``engine``, ``reps``, ``seed``);
+    one the notebook does not declare is refused before anything runs.
+
     Raises
     ------
     ScenarioError
@@ -141,7 +174,46 @@ def run_report(
 
     if isinstance(overrides, (list, tuple)):
         overrides = dict(parse_override(item) for item in overrides)
+    check_report_parameters(parameters or {})
     path = resolve(str(scenario))
     load_scenario(path, overrides=overrides)  # fail fast, with the scenario's own message
     params = {"scenario": str(path.resolve()), "overrides": dict(overrides or {}), **(parameters or {})}
     return execute(notebook_path("scenario_report.ipynb"), Path(out), params)
+
+
+def check_report_parameters(parameters: dict) -> None:
+    """Refuse, before any run, a report parameter the notebook does not declare or a bad value.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the parameter, its value and what is allowed (including the engines available).
+    """
+    from simulation.reporting.notebook import REPORT_PARAMETERS, check_parameters
+    from simulation.runner import ENGINES
+
+    check_known(notebook_path("scenario_report.ipynb"), parameters)
+    known = {k: v for k, v in parameters.items() if k in ("language", "engine", "reps", "seed")}
+    check_parameters(REPORT_PARAMETERS, **known)
+    engine = parameters.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise ScenarioError(
+            [("notebook parameters", "engine", engine, f"engine not available here; allowed: {', '.join(ENGINES)}")]
+        )
+
+
+def run_comparison(
+    scenarios: list[str | Path],
+    out: str | Path,
+    baseline: str | Path = "scenarios/baseline.yaml",
+    overrides: dict | None = None,
+    parameters: dict | None = None,
+) -> Report:
+    """Run ``compare_scenarios.ipynb`` for ``scenarios`` (files) against ``baseline`` into ``out``."""
+    params = {
+        "scenarios": ",".join(str(resolve(str(p)).resolve()) for p in scenarios),
+        "baseline": str(resolve(str(baseline)).resolve()),
+        "overrides": dict(overrides or {}),
+        **(parameters or {}),
+    }
+    return execute(notebook_path("compare_scenarios.ipynb"), Path(out), params)

@@ -1,0 +1,76 @@
+"""``umkm-sim batch``: every scenario's report in parallel, then the comparison and ``index.html``."""
+
+from __future__ import annotations
+
+from simulation.cli import CommandError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="run the report for every scenario in scenarios/ (or those named) in parallel, then the comparison",
+    )
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="scenario files or names (default: all)")
+    p.add_argument("--folder", default="scenarios", help="where scenarios are found (default: scenarios)")
+    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    p.add_argument("--jobs", "-j", type=int, default=2, help="scenarios run at once (default: 2)")
+    p.add_argument("--language", default="id", choices=["id", "en"], help="report language (default: id)")
+    p.add_argument("--baseline", default=None, help="scenario the comparison is against (default: baseline)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override applied to every scenario, e.g. --set years=3 (repeatable)",
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another report notebook parameter, e.g. -p engine=micro (refused unless the notebook declares it)",
+    )
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    import time
+    from pathlib import Path
+
+    from simulation.reporting.batch import run_batch, scenario_files, summary
+    from simulation.reporting.notebook import REPO_ROOT
+    from simulation.reporting.papermill_run import check_report_parameters
+    from simulation.scenario.loader import parse_override
+
+    folder = Path(args.folder)
+    if not folder.exists() and (REPO_ROOT / folder).exists():
+        folder = REPO_ROOT / folder
+    files = scenario_files(args.scenarios, folder)
+    if not files:
+        raise CommandError(f"no scenario files in {folder}")
+    if args.jobs < 1:
+        raise CommandError(f"--jobs {args.jobs}: at least 1 is allowed")
+    overrides = dict(parse_override(o) for o in args.overrides)
+    parameters = {**dict(parse_override(p) for p in args.parameters), "language": args.language}
+    check_report_parameters(parameters)  # an unknown or bad parameter stops the batch before anything runs
+    began = time.perf_counter()
+    print(f"batch: {len(files)} scenario(s), {args.jobs} at a time, into {args.out}")
+    outcomes = run_batch(
+        files,
+        Path(args.out),
+        jobs=args.jobs,
+        overrides=overrides,
+        parameters=parameters,
+        baseline=Path(args.baseline) if args.baseline else None,
+    )
+    print()
+    print(summary(outcomes, args.language))
+    failed = [o.name for o in outcomes if not o.ok]
+    print(f"\nindex: {Path(args.out) / 'index.html'}; wall time {time.perf_counter() - began:.1f} s")
+    if failed:
+        print(f"umkm-sim: {len(failed)} failed: {', '.join(failed)}")
+        return 1
+    return 0

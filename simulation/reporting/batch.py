@@ -1,0 +1,210 @@
+"""Run many scenario reports in parallel processes, then the comparison, then ``index.html``.
+
+A failing scenario (invalid file, failing cell, failed guard-rail) is recorded with its error and
+never stops the others; :func:`run_batch` returns every outcome and the caller decides the exit code.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulation.reporting import formats
+from simulation.reporting.labels import text
+
+COMPARISON = "compare_scenarios"
+"""Folder (under the reports folder) of the comparison notebook's output."""
+
+
+@dataclass
+class Outcome:
+    """What happened to one scenario (or the comparison) in a batch."""
+
+    name: str
+    path: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    description: str = ""
+    indicators: dict = field(default_factory=dict)
+    html: str = ""
+
+
+def run_one(path: str, out_root: str, overrides: dict, parameters: dict) -> Outcome:
+    """Run one scenario's report into ``out_root/<name>``; never raises (the error is in the outcome)."""
+    from simulation.reporting.papermill_run import run_report
+
+    name = Path(path).stem
+    began = time.perf_counter()
+    try:
+        report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+    except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
+        return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
+    import pandas as pd
+
+    manifest = json.loads((report.folder / "manifest.json").read_text(encoding="utf-8"))
+    annual = pd.read_csv(report.folder / "annual.csv")
+    indicators = dict(manifest.get("indicators", {}))
+    indicators["cost_apbd_kabupaten_total"] = float(annual.get("cost_apbd_kabupaten", annual["subsidy_cost"] * 0).sum())
+    return Outcome(
+        name,
+        str(path),
+        True,
+        time.perf_counter() - began,
+        description=" ".join(manifest["scenario"]["resolved"]["description"].split()),
+        indicators=indicators,
+        html=f"{name}/{report.html.name}",
+    )
+
+
+def scenario_files(names: list[str], folder: Path) -> list[Path]:
+    """The scenarios named (files, or stems looked up in ``folder``), else every ``*.yaml`` in ``folder``."""
+    if not names:
+        return sorted(Path(folder).glob("*.yaml"))
+    out = []
+    for name in names:
+        p = Path(name)
+        if not p.exists() and (Path(folder) / f"{name}.yaml").exists():
+            p = Path(folder) / f"{name}.yaml"
+        out.append(p)
+    return out
+
+
+def run_batch(
+    scenarios: list[Path],
+    out_root: Path,
+    jobs: int = 2,
+    overrides: dict | None = None,
+    parameters: dict | None = None,
+    baseline: Path | None = None,
+    progress=print,
+) -> list[Outcome]:
+    """Run every scenario's report (``jobs`` at a time), then the comparison; write ``index.html``.
+
+    Returns
+    -------
+    list of Outcome
+        One per scenario in the order given, then the comparison's.
+    """
+    from simulation.reporting.papermill_run import run_comparison
+
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    overrides, parameters = dict(overrides or {}), dict(parameters or {})
+    outcomes: dict[str, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(run_one, str(p), str(out_root), overrides, parameters): str(p) for p in scenarios}
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[futures[future]] = outcome
+            progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
+    ordered = [outcomes[str(p)] for p in scenarios]
+    done = [Path(o.path) for o in ordered if o.ok]
+    language = parameters.get("language", "id")
+    began = time.perf_counter()
+    if done:
+        base = baseline or next((p for p in done if p.stem == "baseline"), done[0])
+        try:
+            report = run_comparison(
+                done, out_root / COMPARISON, baseline=base, overrides=overrides, parameters={"language": language}
+            )
+            comparison = Outcome(
+                COMPARISON, "", True, time.perf_counter() - began, html=f"{COMPARISON}/{report.html.name}"
+            )
+        except Exception as exc:  # noqa: BLE001
+            comparison = Outcome(
+                COMPARISON, "", False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}"
+            )
+    else:
+        comparison = Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
+    progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
+    write_index(out_root / "index.html", ordered, comparison, language)
+    return [*ordered, comparison]
+
+
+def summary(outcomes: list[Outcome], language: str = "id") -> str:
+    """A plain-text table: scenario, status, seconds, first-year and total public cost, final coverage."""
+    rows = [("scenario", "status", "seconds", "cost first year", "cost total", "coverage end")]
+    for o in outcomes:
+        ind = o.indicators
+        rows.append(
+            (
+                o.name,
+                "ok" if o.ok else "FAILED",
+                f"{o.seconds:.1f}",
+                formats.rupiah(ind["subsidy_cost_first_year"], language) if ind else "",
+                formats.rupiah(ind["subsidy_cost_total"], language) if ind else "",
+                formats.percent(ind["coverage_end_last_year"], language) if ind else "",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    for o in outcomes:
+        if not o.ok:
+            lines.append(f"\n{o.name}: {o.error}")
+    return "\n".join(lines)
+
+
+def write_index(path: Path, outcomes: list[Outcome], comparison: Outcome, language: str = "id") -> Path:
+    """``index.html``: every report with its headline figures, failures with their error (atomic write)."""
+    import datetime as dt
+
+    t = lambda key, **v: html.escape(text(key, language, **v))  # noqa: E731
+    head = (
+        f"<tr><th>{t('scenario')}</th><th>{t('description')}</th><th>{t('status')}</th>"
+        f"<th>{t('cost_first_col')}</th><th>{t('cost_total_col')}</th><th>{t('kabupaten_total_col')}</th>"
+        f"<th>{t('covered_last_col')}</th>"
+        f"<th>{t('coverage_last_col')}</th><th>{t('graduates_col')}</th><th>{t('cost_per_year_col')}</th></tr>"
+    )
+    rows = []
+    for o in outcomes:
+        ind = o.indicators
+        name = f'<a href="{html.escape(o.html)}">{html.escape(o.name)}</a>' if o.ok else html.escape(o.name)
+        if o.ok:
+            xlsx = f' · <a href="{html.escape(o.name)}/tables.xlsx">tables.xlsx</a>'
+            cells = [
+                formats.rupiah(ind["subsidy_cost_first_year"], language),
+                formats.rupiah(ind["subsidy_cost_total"], language),
+                formats.rupiah(ind["cost_apbd_kabupaten_total"], language),
+                formats.count(ind["covered_end_last_year"], language),
+                formats.percent(ind["coverage_end_last_year"], language),
+                formats.count(ind["graduates_total"], language),
+                formats.rupiah(ind["cost_per_covered_member_year"], language),
+            ]
+            status = t("ok") + xlsx
+        else:
+            cells = [""] * 7
+            status = f"<b>{t('failed')}</b><pre>{html.escape(o.error)}</pre>"
+        tds = "".join(f'<td class="num">{html.escape(c)}</td>' for c in cells)
+        rows.append(f"<tr><td>{name}</td><td>{html.escape(o.description)}</td><td>{status}</td>{tds}</tr>")
+    if comparison.ok:
+        compare = f'<p><a href="{html.escape(comparison.html)}">{t("comparison_link")}</a></p>'
+    else:
+        compare = f"<p>{t('comparison_link')}: <b>{t('failed')}</b></p><pre>{html.escape(comparison.error)}</pre>"
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    page = f"""<!DOCTYPE html>
+<html lang="{language}"><head><meta charset="utf-8"><title>{t("index_title")}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; color: #111; }}
+table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #999; padding: 4px 8px; vertical-align: top; }}
+th {{ background: #ddd; }} td.num {{ text-align: right; white-space: nowrap; }}
+pre {{ white-space: pre-wrap; max-width: 40em; font-size: 85%; }}
+</style></head><body>
+<h1>{t("index_title")}</h1>
+{compare}
+<table>{head}
+{chr(10).join(rows)}
+</table>
+<p>{t("generated")}: {created}</p>
+</body></html>
+"""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,123 @@
+"""Numbers as a budget office writes them, through Babel (CLDR locale data), never by hand.
+
+``rupiah(14_716_800_000, "id")`` gives ``Rp14,72 miliar``; in English ``IDR 14.72 billion``.
+Digit grouping, decimal separators and the words for thousand/million/billion/trillion all
+come from Babel's compact and decimal formats for the locale.
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_symbol
+
+LANGUAGES = {"id": "id_ID", "en": "en"}
+"""Report languages and the Babel locale of each."""
+
+
+def locale(language: str) -> str:
+    """The Babel locale of a report language ("id" or "en").
+
+    Raises
+    ------
+    ValueError
+        For a language other than those in :data:`LANGUAGES`.
+    """
+    try:
+        return LANGUAGES[language]
+    except KeyError:
+        raise ValueError(f"language {language!r} is not available; allowed: {', '.join(LANGUAGES)}") from None
+
+
+def currency_symbol(language: str) -> str:
+    """The rupiah's symbol in the locale: ``Rp`` in Indonesian, ``IDR`` in English."""
+    return get_currency_symbol("IDR", locale=locale(language))
+
+
+def _prefix(language: str) -> str:
+    symbol = currency_symbol(language)
+    # an ISO code (IDR) is set off by a space, a symbol (Rp) is written against the number
+    return f"{symbol} " if symbol.isupper() and len(symbol) == 3 else symbol
+
+
+def rupiah(amount: float | None, language: str = "id", digits: int = 2) -> str:
+    """Rupiah for a reader: compact words from a million up (``Rp14,72 miliar``), grouped digits below.
+
+    Parameters
+    ----------
+    amount : float
+        Rupiah (nominal unless the caller says otherwise).
+    language : {"id", "en"}
+    digits : int
+        Fraction digits of the compact form.
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    loc = locale(language)
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    if value >= 1e6:
+        number = format_compact_decimal(value, format_type="long", locale=loc, fraction_digits=digits)
+    else:
+        number = format_decimal(round(value), locale=loc)
+    return f"{sign}{_prefix(language)}{number}"
+
+
+def rupiah_full(amount: float, language: str = "id") -> str:
+    """Rupiah to the last rupiah with the locale's grouping (``Rp14.716.800.000``)."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{_prefix(language)}{format_decimal(round(abs(amount)), locale=locale(language))}"
+
+
+def count(value: float | None, language: str = "id") -> str:
+    """A count of UMKM, rounded to a whole number, grouped by the locale (``73.000`` / ``73,000``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_decimal(round(value), locale=locale(language))
+
+
+def number(value: float, language: str = "id", digits: int = 1) -> str:
+    """A plain decimal number with ``digits`` fraction digits in the locale."""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale(language))
+
+
+def percent(share: float | None, language: str = "id", digits: int = 1) -> str:
+    """A share as a percentage (``87,3%`` / ``87.3%``)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+    return format_percent(share, format=pattern, locale=locale(language))
+
+
+def billions_axis(language: str):
+    """A matplotlib tick formatter showing rupiah in billions with the locale's separators."""
+    import matplotlib.ticker
+
+    return matplotlib.ticker.FuncFormatter(lambda v, _: number(v / 1e9, language, digits=1))
+
+
+def rupiah_axis(language: str, largest: float):
+    """A tick formatter and unit label for rupiah, in billions or (below Rp1 billion) millions."""
+    import matplotlib.ticker
+
+    from simulation.reporting.labels import text
+
+    if largest >= 1e9:
+        return billions_axis(language), text("axis_billion", language)
+    formatter = matplotlib.ticker.FuncFormatter(lambda v, _: number(v / 1e6, language, digits=0))
+    return formatter, text("axis_million", language)
+
+
+def count_axis(language: str):
+    """A matplotlib tick formatter for counts with the locale's grouping."""
+    import matplotlib.ticker
+
+    return matplotlib.ticker.FuncFormatter(lambda v, _: count(v, language))
+
+
+def percent_axis(language: str):
+    """A matplotlib tick formatter for shares (0.5 -> 50%)."""
+    import matplotlib.ticker
+
+    return matplotlib.ticker.FuncFormatter(lambda v, _: percent(v, language, digits=0))

@@ -1,0 +1,227 @@
+"""Reporting pieces without papermill: formats, labels, guard-rails, P5-P95 bands, the workbook."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import BASELINE
+from matplotlib.collections import PolyCollection
+from openpyxl import load_workbook
+
+import simulation
+from simulation.reporting import charts, formats, guards
+from simulation.reporting.excel import sheet_name, write_workbook
+from simulation.reporting.labels import LABELS, text
+from simulation.reporting.reading import reading
+from simulation.reporting.tables import annual_table, headline
+
+SMALL = {"years": 3}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulation.run(BASELINE, overrides=SMALL)
+
+
+# ---------------------------------------------------------------- formats and labels
+def test_rupiah_as_a_budget_office_writes_it():
+    assert formats.rupiah(14_716_800_000, "id") == "Rp14,72 miliar"
+    assert formats.rupiah(14_716_800_000, "en") == "IDR 14.72 billion"
+    assert formats.rupiah(1_300_000_000_000, "id") == "Rp1,3 triliun"
+    assert formats.rupiah(16_800, "id") == "Rp16.800" and formats.rupiah(16_800, "en") == "IDR 16,800"
+    assert formats.rupiah(-2_500_000_000, "en") == "-IDR 2.5 billion"
+    assert formats.rupiah_full(14_716_800_000, "id") == "Rp14.716.800.000"
+    assert formats.count(73000, "id") == "73.000" and formats.count(73000, "en") == "73,000"
+    assert formats.percent(0.3131, "id") == "31,3%" and formats.percent(0.3131, "en") == "31.3%"
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="language 'fr' is not available; allowed: id, en"):
+        formats.rupiah(1.0, "fr")
+    with pytest.raises(ValueError, match="allowed: id, en"):
+        text("report_title", "fr")
+
+
+def test_every_label_has_both_languages_and_the_same_fields():
+    import string
+
+    for key, (indonesian, english) in LABELS.items():
+        assert indonesian and english, key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(s) if f} for s in (indonesian, english)]
+        assert fields[0] == fields[1], key
+
+
+def test_reading_states_the_numbers_in_each_language(result):
+    ind = result.indicators()
+    for language, word in (("id", "naik kelas"), ("en", "graduate")):
+        prose = reading(result, language)
+        assert word in prose
+        assert formats.rupiah(ind["subsidy_cost_total"], language) in prose
+        assert formats.count(ind["covered_end_last_year"], language) in prose
+
+
+# ---------------------------------------------------------------- guard-rails
+class Broken:
+    """A result whose monthly table is corrupted by ``corrupt`` (the rest is the real run's)."""
+
+    def __init__(self, real, corrupt):
+        self.real, self.corrupt = real, corrupt
+        self.scenario, self.payers = real.scenario, real.payers
+
+    def monthly(self):
+        m = self.real.monthly().copy()
+        self.corrupt(m)
+        return m
+
+    def annual(self):
+        return self.real.annual()
+
+
+def test_a_sound_run_passes_every_guard(result):
+    guards.check(result)
+    for path in sorted(BASELINE.parent.glob("*.yaml")):
+        guards.check(simulation.run(path))
+
+
+def _double_cost(m):
+    m["subsidy_cost"] *= 2
+    m["cost_apbd_kabupaten"] *= 2
+
+
+def _negative(m):
+    m.loc[5, "lapsed"] = -10.0
+
+
+def _overcovered(m):
+    m["subsidised_end"] += 1e6
+
+
+def _self_pay(m):
+    m["self_paid"] += 1e6
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "message"),
+    [
+        (_double_cost, r"public cost per subsidised member-month in 2026-01 is Rp33,600\.00, but .* Rp16,800\.00"),
+        (_negative, r"lapsed is negative or missing in 2026-06: -10\.0"),
+        (_overcovered, r"UMKM protected .* exceed the open UMKM"),
+        (_self_pay, r"self-paying members pay .* mandiri x contribution x \(1 - discount\)"),
+    ],
+)
+def test_a_broken_result_trips_a_guard_with_a_clear_message(result, corrupt, message):
+    with pytest.raises(guards.PlausibilityError, match=message) as info:
+        guards.check(Broken(result, corrupt))
+    assert str(info.value).startswith("scenario baseline:")
+
+
+def test_a_zero_coverage_target_trips_the_guard():
+    broken = simulation.run(BASELINE, overrides={**SMALL, "policy.coverage_target": 0})
+    with pytest.raises(guards.PlausibilityError, match="coverage against the target is undefined"):
+        guards.check(broken)
+
+
+# ---------------------------------------------------------------- P5-P95 bands
+class WithReplicates:
+    """A stand-in for a micro-engine result: the cohort result's methods plus quantiles over runs.
+
+    The 'replicates' are cohort runs with different closure rates; the quantile table takes the
+    elementwise min, median and max of their annual tables as P5, P50 and P95.
+    """
+
+    def __init__(self, runs):
+        self.runs = runs
+        self.middle = runs[len(runs) // 2]
+
+    def __getattr__(self, name):
+        return getattr(self.middle, name)
+
+    def annual_replicates(self):
+        return pd.concat([r.annual().assign(replicate=i) for i, r in enumerate(self.runs)], ignore_index=True)
+
+    def annual_quantiles(self, q=(0.05, 0.5, 0.95)):
+        stack = np.stack([r.annual().to_numpy(dtype=float) for r in self.runs])
+        columns = self.middle.annual().columns
+        picks = {q[0]: stack.min(axis=0), q[1]: np.median(stack, axis=0), q[-1]: stack.max(axis=0)}
+        frames = [pd.DataFrame(v, columns=columns).assign(quantile=k) for k, v in picks.items()]
+        out = pd.concat(frames, ignore_index=True)
+        out["year"] = out["year"].astype(int)
+        return out
+
+
+@pytest.fixture(scope="module")
+def replicated():
+    runs = [simulation.run(BASELINE, overrides={**SMALL, "assumptions.closure_rate": c}) for c in (0.02, 0.05, 0.12)]
+    return WithReplicates(runs)
+
+
+def test_charts_draw_bands_only_when_the_result_has_quantiles(result, replicated):
+    for draw in (charts.cumulative_cost, charts.coverage_against_target):
+        plain, banded = draw(result, "en"), draw(replicated, "en")
+        assert not any(isinstance(c, PolyCollection) for c in plain.axes[0].collections)
+        bands = [c for c in banded.axes[0].collections if isinstance(c, PolyCollection)]
+        assert len(bands) == 1
+        low, high = charts.band(replicated, "covered_end")
+        assert (high >= low).all() and (high > low).any()
+        plt.close("all")
+    fig = charts.annual_cost_by_payer(replicated, "id")
+    assert "P5-P95" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    plt.close(fig)
+
+
+def test_headline_and_reading_give_the_p5_p95_range(replicated):
+    table = headline(replicated, "en").frame
+    assert "P5-P95 range" in table.columns
+    low, high = charts.band(replicated, "subsidy_cost")
+    row = table[table["Figure"] == "Public cost 2026"].iloc[0]
+    first_year_cost = row["P5-P95 range"]
+    assert first_year_cost == f"{formats.rupiah(low.iloc[0], 'en')} – {formats.rupiah(high.iloc[0], 'en')}"
+    assert "90% of runs" in reading(replicated, "en", reps=3)
+
+
+def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkeypatch, replicated):
+    import simulation.runner
+    from simulation.reporting.notebook import prepare
+
+    calls = {}
+
+    def fake_run(scenario, engine="cohort", seed=None, reps=1, jobs=None):
+        calls.update(engine=engine, seed=seed, reps=reps)
+        return replicated
+
+    monkeypatch.setattr(simulation.runner, "run_scenario", fake_run)
+    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="cohort", reps=3, seed=7)
+    assert calls == {"engine": "cohort", "seed": 7, "reps": 3}
+    assert "P5-P95 range over 3 microsimulation replicates" in ctx.notes().data
+    assert {p.name for p in tmp_path.glob("*.png")} == {f"{n}.png" for n in charts.REPORT_CHARTS}
+
+
+# ---------------------------------------------------------------- workbook
+def test_workbook_has_rupiah_formats_frozen_headers_and_the_numbers(tmp_path, result):
+    for language, rupiah_format in (("id", '"Rp"#,##0'), ("en", '"IDR "#,##0')):
+        table = annual_table(result, language)
+        path = write_workbook(tmp_path / f"{language}.xlsx", {"annual": table}, language)
+        ws = load_workbook(path)[sheet_name("annual", language)]
+        headers = [c.value for c in ws[1]]
+        assert headers == list(table.frame.columns)
+        assert ws.freeze_panes == "B2"
+        cost = headers.index(text("subsidy_cost", language)) + 1
+        assert ws.cell(row=2, column=cost).number_format == rupiah_format
+        assert ws.cell(row=2, column=cost).value == pytest.approx(result.annual()["subsidy_cost"].iloc[0])
+        assert ws.cell(row=2, column=headers.index(text("coverage_end", language)) + 1).number_format == "0.0%"
+        assert ws.column_dimensions["B"].width >= 10
+
+
+def test_report_refuses_an_unavailable_engine_or_language_before_running(tmp_path):
+    from simulation import ScenarioError
+    from simulation.reporting.papermill_run import run_report
+
+    with pytest.raises(ScenarioError, match="engine = 'quantum': .*allowed: cohort"):
+        run_report(BASELINE, tmp_path / "x", parameters={"engine": "quantum"})
+    with pytest.raises(ScenarioError, match="language = 'fr': report language; allowed: id, en"):
+        run_report(BASELINE, tmp_path / "x", parameters={"language": "fr"})
+    with pytest.raises(ScenarioError, match="reps = 0: .*at least 1"):
+        run_report(BASELINE, tmp_path / "x", parameters={"reps": 0})
+    assert not list(tmp_path.iterdir())
