@@ -34,9 +34,10 @@ class Column:
     personal: bool = False
 
 
-ID_SPELLINGS = {"nik": "nik", "business_id": "business_id", "pseudonym": "pseudonym"}
-"""Headers of the identifier column. ``nik`` and ``business_id`` are personal identifiers and are
-pseudonymised; ``pseudonym`` is what a validated registry written by ``umkm-sim ingest`` holds."""
+ID_SPELLINGS = ("nik", "business_id", "id_usaha", "pseudonym")
+"""Headers of the identifier column. ``nik``, ``business_id`` and ``id_usaha`` are personal
+identifiers and are pseudonymised; ``pseudonym`` is what a registry written by ``umkm-sim ingest``
+holds."""
 
 COLUMNS = (
     Column("id", tuple(ID_SPELLINGS), required=True, personal=True),
@@ -68,7 +69,7 @@ class Layout:
     index : dict
         Canonical column name to its 0-based position in the row.
     id_header : str
-        The folded header of the identifier column (``nik``, ``business_id`` or ``pseudonym``).
+        The folded header of the identifier column (one of :data:`ID_SPELLINGS`).
     personal : tuple of int
         Positions of every column holding personal data (identifiers and names), including a
         ``nik`` column dropped because ``business_id`` identifies the UMKM.
@@ -96,8 +97,8 @@ class Layout:
 def match_header(header: list[object], source: str) -> Layout:
     """Map a header row to the registry columns.
 
-    When both ``nik`` and ``business_id`` are present, ``business_id`` identifies the UMKM (one
-    owner may run two businesses) and ``nik`` is dropped.
+    When both ``nik`` and ``business_id`` (or ``id_usaha``) are present, the business id identifies
+    the UMKM (one owner may run two businesses) and ``nik`` is dropped.
 
     Raises
     ------
@@ -116,10 +117,9 @@ def match_header(header: list[object], source: str) -> Layout:
             ignored += 1
     personal = [pos for c in ("id", "name") for pos, _ in found.get(c, [])]
     ids = found.get("id", [])
-    if len(ids) > 1:
-        keep = [(p, k) for p, k in ids if k == "business_id"]
-        if len(ids) == 2 and {k for _, k in ids} == {"nik", "business_id"}:
-            found["id"] = keep
+    business = [(p, k) for p, k in ids if k in ("business_id", "id_usaha")]
+    if len(ids) == 2 and len(business) == 1 and any(k == "nik" for _, k in ids):
+        found["id"] = business  # the business id identifies the UMKM; the owner's NIK is dropped
     problems = []
     missing = [c for c in COLUMNS if c.required and c.name not in found]
     if missing:

@@ -81,12 +81,15 @@ def read_registry_file(path: str | Path) -> RawRegistry:
     if not path.is_file():
         raise RegistryError(f"{source}: registry file not found")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        kind, header, rows = "xlsx", *_read_xlsx(path, source)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        kind, header, rows = "csv", *_read_csv(path, source)
-    else:
-        raise RegistryError(f"{source}: a registry is a .csv or .xlsx file, not '{suffix or 'no extension'}'")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            kind, header, rows = "xlsx", *_read_xlsx(path, source)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            kind, header, rows = "csv", *_read_csv(path, source)
+        else:
+            raise RegistryError(f"{source}: a registry is a .csv or .xlsx file, not '{suffix or 'no extension'}'")
+    except OSError as exc:
+        raise RegistryError(f"{source}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     return RawRegistry(source=source, kind=kind, header=header, rows=rows, sha256=file_sha256(path))
 
 
