@@ -3,6 +3,7 @@ reads back with no rejects."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import warnings
 
@@ -15,7 +16,7 @@ from simulation import ScenarioError, load_scenario
 from simulation.cli import main
 from simulation.engines.states import State
 from simulation.population import load_agents, synthetic_agents
-from simulation.population.registry import RegistryWarning, ingest
+from simulation.population.registry import RegistryWarning, ingest, registry_sha256
 
 
 def _segment(scenario, kecamatan, sector):
@@ -66,6 +67,8 @@ def test_registry_from_set_and_a_missing_date_counts_from_the_start(tmp_path, mo
     agents = load_agents(s, seed=0)
     assert list(agents.enrolled_since) == [s.horizon.start] and agents.segment[0] == _segment(s, "Suela", "jasa")
     assert main(["validate", str(BASELINE), "--set", "population.registry=r.csv"]) == 0
+    assert registry_sha256(s) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert registry_sha256(load_scenario(BASELINE)) is None
 
 
 def test_without_a_registry_the_population_stays_synthetic():

@@ -37,6 +37,14 @@ def registry_path(scenario) -> Path | None:
     return Path(scenario.path).parent / path
 
 
+def registry_sha256(scenario) -> str | None:
+    """SHA-256 of the scenario's registry file (for a run's manifest), or None without one."""
+    from simulation.population.registry.read import file_sha256
+
+    path = registry_path(scenario)
+    return None if path is None or not path.is_file() else file_sha256(path)
+
+
 def load_registry_agents(scenario, path: Path):
     """Agents from the registry at ``path``, validated against ``scenario``.
 
@@ -78,5 +86,6 @@ __all__ = [
     "read_registry_file",
     "registry_agents",
     "registry_path",
+    "registry_sha256",
     "validate",
 ]
