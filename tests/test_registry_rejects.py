@@ -125,3 +125,34 @@ def test_accepted_plus_rejected_equals_rows_read_whatever_the_rows(baseline, tmp
     assert sorted(checked.accepted_rows + rejected) == non_blank  # every row once, accepted or rejected
     assert all(r.reasons and len(r.reasons) == len(r.problems) for r in checked.rejects)
     assert len(set(checked.ids)) == len(checked.ids)  # no duplicate id is ever accepted
+
+
+_valid_row = st.tuples(
+    st.sampled_from(kecamatan_names()).map(lambda k: f" {k.lower()} "),
+    st.sampled_from(["perdagangan", "Kuliner", "PERTANIAN", "tembakau", "kerajinan", "jasa"]),
+    st.integers(0, 5 * 10**10).map(lambda r: f"{r:,}".replace(",", ".")),
+    st.sampled_from(["belum terdaftar", "Bersubsidi", "MANDIRI", "nonaktif", "tutup", "subsidised"]),
+    st.sampled_from(["", "2025-07-14", "01/12/2025", "2024-02"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_valid_row, min_size=1, max_size=30))
+def test_rows_made_only_of_allowed_values_are_all_accepted(baseline, tmp_path_factory, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Business ID", "Kecamatan", "Sector", "Revenue", "Status", "Enrolled Since"])
+    for i, row in enumerate(rows):
+        writer.writerow([f"B-{i}", *row])
+    path = tmp_path_factory.mktemp("clean") / "clean.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    checked = validate(read_registry_file(path), baseline)
+    assert not checked.rejects, [r.reasons for r in checked.rejects]
+    assert [r.revenue for r in checked.rows] == [float(row[2].replace(".", "")) for row in rows]
+
+
+def test_a_file_that_cannot_be_read_exits_1(tmp_path, capsys):
+    from simulation.cli import main
+
+    assert main(["ingest", str(tmp_path / "none.xlsx"), "--out", str(tmp_path / "o"), "--scenario", str(BASELINE)]) == 1
+    assert "registry file not found" in capsys.readouterr().err
