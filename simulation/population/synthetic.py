@@ -56,5 +56,8 @@ def synthetic_agents(scenario, seed=None, n: int | None = None) -> Agents:
 
 
 def load_agents(scenario, seed=None) -> Agents:
-    """The scenario's starting population (synthetic; the registry path comes with ingestion)."""
-    return synthetic_agents(scenario, seed)
+    """The scenario's starting population: its ``population.registry`` if given, else synthetic."""
+    from simulation.population.registry import load_registry_agents, registry_path
+
+    path = registry_path(scenario)
+    return synthetic_agents(scenario, seed) if path is None else load_registry_agents(scenario, path)

@@ -164,6 +164,9 @@ class Population(Section):
     kecamatan_shares: Param[KecamatanShares] | None = Field(None, json_schema_extra={"unit": "share of UMKM"})
     revenue_mean: Param[SectorRupiah]
     revenue_sigma: Param[LogSD]
+    registry: str | None = Field(None, min_length=1)
+    """Path of a UMKM registry (CSV or XLSX, docs/registry.md) for the microsimulation, relative to
+    the scenario file (or, from ``--set``, to the working folder); none: a synthetic population."""
 
 
 class Graduation(Section):
