@@ -8,7 +8,7 @@ import sys
 
 from simulation.errors import ScenarioError
 
-COMMANDS = ("run", "validate", "list", "report")
+COMMANDS = ("run", "validate", "list", "report", "sensitivity", "calibrate", "optimise")
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 
 
