@@ -130,7 +130,11 @@ def smallest_lever(
     ok = meets(achieved) and (below is None or not meets(achieved_below))
     message = (
         f"{lever} = {show(value)} gives {output} {achieved:,.6g} in {year} ({word} {goal:,.6g}); "
-        + (f"one step less, {show(below)}, gives {achieved_below:,.6g}" if below is not None else "the lower bound already meets it")
+        + (
+            f"one step less, {show(below)}, gives {achieved_below:,.6g}"
+            if below is not None
+            else "the lower bound already meets it"
+        )
         + ("" if ok else " [forward check FAILED]")
     )
     return Answer(question, lever, float(value), output, year, goal, achieved, below, achieved_below, ok, message)
@@ -167,7 +171,10 @@ def smallest_rollout(scenario, coverage: float, year: int, step: float = 1.0) ->
 
 
 def smallest_graduation_rate(scenario, cost_ceiling: float, year: int, step: float = 1e-4) -> Answer:
-    """The smallest graduation rate (per evaluation, rule ``rate``) keeping ``year``'s subsidy cost at most ``cost_ceiling``."""
+    """The smallest graduation rate (per evaluation, rule ``rate``) keeping ``year``'s cost at most ``cost_ceiling``.
+
+    ``cost_ceiling`` is in rupiah (public subsidy cost of the fiscal year).
+    """
     return smallest_lever(
         scenario, "policy.graduation.rate", "subsidy_cost", cost_ceiling, year, (0.0, 1.0), step, "graduation rate"
     )

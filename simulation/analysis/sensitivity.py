@@ -213,7 +213,8 @@ class SensitivityReport:
             if len(moving) == 3:
                 line = f"The three assumptions that move the {self.year} {what} most: {named}."
             else:
-                line = f"Only {len(moving)} of the varied assumptions {'moves' if len(moving) == 1 else 'move'} the {self.year} {what}: {named}."
+                verb = "moves" if len(moving) == 1 else "move"
+                line = f"Only {len(moving)} of the varied assumptions {verb} the {self.year} {what}: {named}."
             if still:
                 line += f" No measurable effect (total index < {NEGLIGIBLE}): {', '.join(still)}."
             lines.append(line)
