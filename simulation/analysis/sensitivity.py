@@ -43,6 +43,14 @@ NEGLIGIBLE = 0.01
 """A total index below this is reported as 'no measurable effect'."""
 
 
+def streams(seed, k: int) -> list:
+    """``k`` independent random streams from one seed (None, int, SeedSequence or Generator)."""
+    if isinstance(seed, np.random.Generator):
+        return list(seed.spawn(k))
+    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return list(sequence.spawn(k))
+
+
 def fan(outcomes: Outcomes, outputs=("subsidy_cost", "coverage_end")) -> pd.DataFrame:
     """Long table: year x output x percentile (P5 ... P95) and the mean over samples."""
     rows = []
@@ -111,29 +119,39 @@ def sobol(
     """
     names = [u.name for u in uncertain]
     outputs = list(OUTPUTS)
-    calls = []
+    d = len(names)
+    sobol_seed, boot_seed = streams(seed, 2)
+    runs = []
 
     def func(x: np.ndarray) -> np.ndarray:
-        calls.append(x.shape[1])
         o = evaluate(scenario, names, x.T, memory_bytes=memory_bytes)
-        return np.vstack([o.column(name, year) for name in outputs])
+        runs.append(np.vstack([o.column(name, year) for name in outputs]))
+        return runs[-1]
 
-    result = stats.sobol_indices(func=func, n=n, dists=[u.dist for u in uncertain], rng=np.random.default_rng(seed))
+    result = stats.sobol_indices(
+        func=func, n=n, dists=[u.dist for u in uncertain], rng=np.random.default_rng(sobol_seed)
+    )
     first, total = np.atleast_2d(result.first_order), np.atleast_2d(result.total_order)
+    # 95% percentile-bootstrap intervals over the base samples, seeded (scipy's own bootstrap is not)
+    f_A, f_B, f_AB = runs[0], runs[1], np.moveaxis(runs[2].reshape((-1, n, d)), -1, 0)
+
+    def statistic(idx):
+        idx = idx.astype(int)
+        r = stats.sobol_indices(func={"f_A": f_A[:, idx], "f_B": f_B[:, idx], "f_AB": f_AB[..., idx]}, n=n)
+        return np.stack([np.atleast_2d(r.first_order), np.atleast_2d(r.total_order)])
+
     with warnings.catch_warnings():
-        # An output that a parameter does not move at all has a degenerate bootstrap (BCa cannot be
-        # computed); its interval is then the point estimate, filled in below.
-        warnings.simplefilter("ignore")
-        boot = result.bootstrap(confidence_level=0.95, n_resamples=199)
-    bounds = {
-        (kind, end): np.where(
-            np.isfinite(b := np.atleast_2d(getattr(getattr(boot, kind).confidence_interval, end))),
-            b,
-            first if kind == "first_order" else total,
-        )
-        for kind in ("first_order", "total_order")
-        for end in ("low", "high")
-    }
+        warnings.simplefilter("ignore")  # an output a parameter does not move gives 0/0 in some resamples
+        boot = stats.bootstrap(
+            (np.arange(n, dtype=float),), statistic, vectorized=False, n_resamples=199, method="percentile",
+            rng=np.random.default_rng(boot_seed),
+        )  # fmt: skip
+    bounds = {}
+    for k, kind in enumerate(("first_order", "total_order")):
+        point = first if kind == "first_order" else total
+        for end in ("low", "high"):
+            b = np.asarray(getattr(boot.confidence_interval, end))[k]
+            bounds[(kind, end)] = np.where(np.isfinite(b), b, point)
     rows = []
     for i, output in enumerate(outputs):
         for j, name in enumerate(names):
@@ -147,7 +165,7 @@ def sobol(
                     **{f"{kind}_{end}": float(b[i, j]) for (kind, end), b in bounds.items()},
                 }
             )
-    return pd.DataFrame(rows), int(sum(calls))
+    return pd.DataFrame(rows), int(sum(r.shape[1] for r in runs))
 
 
 @dataclass
@@ -330,7 +348,7 @@ def analyse(
     uncertain = uncertainties(scenario, extra=extra, only=only)
     if year not in scenario.horizon.fiscal_years:
         raise ValueError(f"year {year} is outside the scenario's horizon {scenario.horizon.fiscal_years}")
-    lhs_seed, sobol_seed = np.random.SeedSequence(seed).spawn(2)
+    lhs_seed, sobol_seed = streams(seed, 2)
     names = [u.name for u in uncertain]
     outcomes = evaluate(scenario, names, latin_hypercube(uncertain, samples, lhs_seed), memory_bytes=memory_bytes)
     table, evaluations = sobol(scenario, uncertain, power_of_two(samples), year, sobol_seed, memory_bytes)
