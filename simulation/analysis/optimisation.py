@@ -10,11 +10,12 @@ Questions answered (each a lever held constant over the horizon):
 - :func:`smallest_graduation_rate`: the smallest graduation rate (rule ``rate``) that
   keeps a year's subsidy cost under a ceiling.
 
-Each goal is monotone in its lever, so the answer is the root of ``output - goal``
-found by :func:`scipy.optimize.brentq` on the vectorised evaluation, rounded up
-to the lever's step (Rp1 million, one UMKM, 0.0001), then checked by a forward
-run of the scenario with the lever overridden (:func:`simulation.run`): the answer
-meets the goal and the answer less one step does not.
+The lever's range is scanned on a grid in one vectorised evaluation; the answer
+is the first crossing of ``output - goal``, found by :func:`scipy.optimize.brentq`
+inside the first grid cell that meets the goal, rounded up to the lever's step
+(Rp1 million, one UMKM, 0.0001), then checked by a forward run of the scenario
+with the lever overridden (:func:`simulation.run`): the answer meets the goal and
+the answer less one step does not.
 """
 
 from __future__ import annotations
@@ -96,35 +97,43 @@ def smallest_lever(
     bounds: tuple[float, float],
     step: float,
     question: str,
+    at_least: bool = True,
+    grid: int = 201,
 ) -> Answer:
     """The smallest lever value (a multiple of ``step``) meeting the goal, checked by a forward run.
 
-    The goal is ``output >= goal`` when the output rises with the lever
-    (coverage) and ``output <= goal`` when it falls (cost); the direction is read
-    from the output at the two bounds.
+    The goal is ``output >= goal`` (``at_least``, e.g. coverage) or ``output <= goal``
+    (e.g. cost). The output need not be monotone in the lever (coverage at a year can
+    fall again as a budget ceiling stops binding, see docs/analysis.md): the lever's
+    range is scanned on a grid of ``grid`` values in one vectorised evaluation, and
+    :func:`scipy.optimize.brentq` then finds the first crossing inside the first
+    grid cell that meets the goal.
     """
     f = _fast(scenario, lever, output, year)
     low, high = bounds
-    at_low, at_high = f(low), f(high)
-    rising = at_high >= at_low
-    meets = (lambda y: y >= goal - 1e-12) if rising else (lambda y: y <= goal + 1e-12)
-    word = "at least" if rising else "at most"
-    if not meets(at_high):
-        achieved = forward(scenario, lever, high, output, year)
+    xs = np.linspace(low, high, grid)
+    ys = evaluate(scenario, [lever], xs[:, None]).column(output, year)
+    meets = (lambda y: y >= goal - 1e-12) if at_least else (lambda y: y <= goal + 1e-12)
+    word = "at least" if at_least else "at most"
+    show = (lambda x: f"{x:,.0f}") if step >= 1 else (lambda x: f"{x:.4f}")
+    ok = meets(ys)
+    if not ok.any():
+        best = xs[int(np.argmax(ys) if at_least else np.argmin(ys))]
+        achieved = forward(scenario, lever, best, output, year)
         return Answer(
             question, lever, None, output, year, goal, achieved, None, None, False,
-            f"unreachable: {lever} = {high:,.6g} (the upper bound) gives {output} {achieved:,.6g}, "
-            f"not {word} {goal:,.6g}",
+            f"unreachable: the best {lever} in [{show(low)}, {show(high)}] is {show(best)}, giving {output} "
+            f"{achieved:,.6g}, not {word} {goal:,.6g}",
         )  # fmt: skip
-    if meets(at_low):
+    i = int(np.argmax(ok))
+    if i == 0:
         value = low
     else:
-        root = optimize.brentq(lambda x: f(x) - goal, low, high, xtol=step / 4, rtol=1e-12)
-        value = min(high, math.ceil(root / step) * step)
-        while not meets(f(value)) and value < high:
-            value = min(high, value + step)
+        root = optimize.brentq(lambda x: f(x) - goal, xs[i - 1], xs[i], xtol=step / 4, rtol=1e-12)
+        value = min(xs[i], math.ceil(root / step) * step)
+        while not meets(f(value)) and value < xs[i]:
+            value = min(xs[i], value + step)
     achieved = forward(scenario, lever, value, output, year)
-    show = (lambda x: f"{x:,.0f}") if step >= 1 else (lambda x: f"{x:.4f}")
     below = value - step if value - step >= low else None
     achieved_below = forward(scenario, lever, below, output, year) if below is not None else None
     ok = meets(achieved) and (below is None or not meets(achieved_below))
@@ -176,7 +185,15 @@ def smallest_graduation_rate(scenario, cost_ceiling: float, year: int, step: flo
     ``cost_ceiling`` is in rupiah (public subsidy cost of the fiscal year).
     """
     return smallest_lever(
-        scenario, "policy.graduation.rate", "subsidy_cost", cost_ceiling, year, (0.0, 1.0), step, "graduation rate"
+        scenario,
+        "policy.graduation.rate",
+        "subsidy_cost",
+        cost_ceiling,
+        year,
+        (0.0, 1.0),
+        step,
+        "graduation rate",
+        at_least=False,
     )
 
 
