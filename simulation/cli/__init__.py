@@ -8,7 +8,7 @@ import sys
 
 from simulation.errors import ScenarioError
 
-COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth")
+COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth", "sensitivity", "optimise", "calibrate")
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 
 

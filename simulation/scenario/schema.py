@@ -57,7 +57,7 @@ SECTOR_KEYED = (
 )
 """Parameters that may hold one value per sector."""
 
-PARAM_KEYS = frozenset({"unit", "source", "description", "value", "values", "range"})
+PARAM_KEYS = frozenset({"unit", "source", "description", "value", "values", "range", "distribution"})
 
 
 @cache
@@ -100,10 +100,54 @@ KecamatanShares = Annotated[
 ]
 
 
+class Distribution(BaseModel):
+    """How an uncertain parameter is spread over its ``range`` in sensitivity runs.
+
+    ``uniform`` (the default when only a range is given) is flat on the range;
+    ``triangular`` peaks at ``mode``; ``truncnormal`` is a normal with ``mean``
+    and ``sd`` cut to the range. ``mode`` and ``mean`` default to the
+    parameter's constant ``value``; all are in the parameter's unit.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    shape: Literal["uniform", "triangular", "truncnormal"] = "uniform"
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(None, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape_alone(cls, data: Any) -> Any:
+        return {"shape": data} if isinstance(data, str) else data
+
+    def check(self, value: Any, low: float, high: float) -> Distribution:
+        """The distribution with defaults filled from ``value``, checked against ``[low, high]``."""
+        wants = {"uniform": set(), "triangular": {"mode"}, "truncnormal": {"mean", "sd"}}[self.shape]
+        given = {k for k in ("mode", "mean", "sd") if getattr(self, k) is not None}
+        if given - wants:
+            allowed = ", ".join(sorted(wants)) or "no parameters"
+            raise ValueError(f"distribution {self.shape} takes {allowed}, not {', '.join(sorted(given - wants))}")
+        if self.shape == "truncnormal" and self.sd is None:
+            raise ValueError("distribution truncnormal needs 'sd' (same unit as the value)")
+        centre = {"triangular": "mode", "truncnormal": "mean"}.get(self.shape)
+        if centre is None:
+            return self
+        where = getattr(self, centre)
+        if where is None:
+            if not isinstance(value, (int, float)):
+                raise ValueError(f"distribution {self.shape} needs '{centre}' when the parameter has no constant value")
+            where = float(value)
+        if not low <= where <= high:
+            raise ValueError(f"distribution {centre} {where:g} lies outside the range [{low:g}, {high:g}]")
+        return self.model_copy(update={centre: where})
+
+
 class Param(BaseModel, Generic[T]):
     """One parameter: a unit, a source, and a constant ``value`` or dated ``values``.
 
-    ``range`` is the plausible interval of an assumption (for sensitivity runs).
+    ``range`` is the plausible interval of an assumption (for sensitivity runs);
+    ``distribution`` optionally says how it spreads over that range (uniform by default).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -114,6 +158,7 @@ class Param(BaseModel, Generic[T]):
     value: T | None = None
     values: dict[str, T] | None = None
     range: tuple[T, T] | None = None
+    distribution: Distribution | None = None
 
     @field_validator("values", mode="before")
     @classmethod
@@ -140,6 +185,10 @@ class Param(BaseModel, Generic[T]):
             low, high = self.range
             if low > high:
                 raise ValueError(f"range [{low}, {high}] is reversed; it must be [low, high]")
+        if self.distribution is not None:
+            if self.range is None or not isinstance(self.range[0], (int, float)):
+                raise ValueError("a distribution needs a numeric 'range: [low, high]' to spread over")
+            self.distribution = self.distribution.check(self.value, *self.range)
         return self
 
     def dated(self) -> dict[int, T]:

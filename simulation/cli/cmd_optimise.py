@@ -1,0 +1,99 @@
+"""``umkm-sim optimise``: move a policy lever to meet a goal, checked by a forward run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from simulation.cli import add_scenario_arguments
+
+QUESTIONS = ("budget", "rollout", "graduation", "curve")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "optimise",
+        help="smallest budget or rollout for a coverage goal, graduation rate under a cost ceiling, trade-off curve",
+    )
+    add_scenario_arguments(p)
+    p.add_argument(
+        "question",
+        choices=QUESTIONS,
+        help="budget: smallest annual budget ceiling reaching --coverage by --year; rollout: smallest rollout "
+        "doing so; graduation: smallest graduation rate keeping --year's cost under --cost-ceiling; "
+        "curve: cost against coverage across --lever's range",
+    )
+    p.add_argument("--year", type=int, default=2030, help="fiscal year of the goal")
+    p.add_argument("--coverage", type=float, help="goal: covered members at year end over the coverage target (share)")
+    p.add_argument("--cost-ceiling", type=float, help="goal: the year's subsidy cost at most this (rupiah)")
+    p.add_argument(
+        "--lever",
+        default="policy.graduation.rate",
+        choices=["policy.graduation.rate", "policy.rollout", "policy.budget_ceiling"],
+        help="lever of the trade-off curve",
+    )
+    p.add_argument("--from", dest="low", type=float, help="curve: lowest lever value (default: its range or 0)")
+    p.add_argument("--to", dest="high", type=float, help="curve: highest lever value (default: its range)")
+    p.add_argument("--points", type=int, default=21, help="curve: number of lever values")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=main)
+
+
+def _bounds(scenario, lever: str, low, high) -> tuple[float, float]:
+    from simulation.analysis.optimisation import _uncapped_peak
+    from simulation.scenario.schema import iter_params
+
+    param = dict(iter_params(scenario.model)).get(lever)
+    if param is not None and param.range is not None:
+        default = tuple(float(v) for v in param.range)
+    elif lever == "policy.budget_ceiling":
+        default = (0.0, _uncapped_peak(scenario))
+    else:
+        default = (0.0, float(scenario.first("population.initial_umkm")))
+    return (default[0] if low is None else low, default[1] if high is None else high)
+
+
+def main(args) -> int:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from simulation import load_scenario
+    from simulation.analysis import charts, optimisation
+    from simulation.cli import CommandError
+    from simulation.provenance import manifest
+
+    scenario = load_scenario(args.scenario, overrides=args.overrides)
+    if args.year not in scenario.horizon.fiscal_years:
+        raise CommandError(f"--year {args.year}: outside the scenario's years {scenario.horizon.fiscal_years}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    if args.question == "curve":
+        low, high = _bounds(scenario, args.lever, args.low, args.high)
+        if not low < high or args.points < 2:
+            raise CommandError(f"--from {low:g} --to {high:g} --points {args.points}: need from < to and 2+ points")
+        curve = optimisation.tradeoff(scenario, args.lever, np.linspace(low, high, args.points), args.year)
+        curve.to_csv(out / "tradeoff.csv", index=False)
+        fig = charts.tradeoff_chart(curve, args.lever, args.year)
+        fig.savefig(out / "tradeoff.png", dpi=120)
+        plt.close(fig)
+        files += ["tradeoff.csv", "tradeoff.png"]
+        record = {"question": "curve", "lever": args.lever, "year": args.year, "points": args.points}
+        print(f"{scenario.name}: trade-off across {args.lever} in {out}")
+        print(curve.to_string(index=False))
+    else:
+        if args.question in ("budget", "rollout"):
+            if args.coverage is None or not 0 < args.coverage:
+                raise CommandError(f"{args.question} needs --coverage, a positive share of the coverage target")
+            solve = optimisation.smallest_budget if args.question == "budget" else optimisation.smallest_rollout
+            answer = solve(scenario, args.coverage, args.year)
+        else:
+            if args.cost_ceiling is None or args.cost_ceiling < 0:
+                raise CommandError("graduation needs --cost-ceiling, rupiah in the year (0 or more)")
+            answer = optimisation.smallest_graduation_rate(scenario, args.cost_ceiling, args.year)
+        record = answer.to_dict()
+        print(f"{scenario.name}: {answer.message}")
+    files.append("answer.json")
+    meta = manifest(scenario, engine="cohort", files=files, analysis={"kind": "optimise", **record})
+    (out / "answer.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=float), encoding="utf-8")
+    return 0 if record.get("feasible", True) else 1
