@@ -97,6 +97,8 @@ def test_report_folder_holds_every_output(batch):
         "ledger.csv",
         "payers_annual.csv",
         "by_kecamatan.csv",
+        "benefits.csv",
+        "fiscal.csv",
         "members_by_state.png",
         "cost_by_payer.png",
         "cumulative_cost.png",
@@ -118,7 +120,12 @@ def test_html_has_the_sections_embedded_images_and_no_code(batch):
         "section_years",
         "section_charts",
         "section_payers",
+        "section_fiscal",
+        "section_benefits",
         "section_assumptions",
+        "subsidy_npv",
+        "families_reached",
+        "waiting_end",
     ):
         assert text(key, "id") in page, key
     assert page.count('src="data:image/png;base64') == 5
@@ -138,7 +145,8 @@ def test_tables_xlsx_agrees_with_the_csvs(batch):
     folder = batch["out"] / "baseline"
     xlsx = folder / "tables.xlsx"
     names = load_workbook(xlsx).sheetnames
-    assert names == [sheet_name(k, "id") for k in ("annual", "payers", "kecamatan", "assumptions", "provenance")]
+    sheets = ("annual", "payers", "kecamatan", "fiscal", "benefits", "assumptions", "provenance")
+    assert names == [sheet_name(k, "id") for k in sheets]
     annual, sheet = pd.read_csv(folder / "annual.csv"), _sheet(xlsx, "annual", "id")
     for key in ("year", "covered_end", "coverage_end", "graduated", "subsidy_cost", "cumulative_subsidy_cost"):
         pd.testing.assert_series_equal(sheet[text(key, "id")], annual[key], check_names=False, rtol=1e-9)
@@ -147,6 +155,11 @@ def test_tables_xlsx_agrees_with_the_csvs(batch):
     kec, sheet = pd.read_csv(folder / "by_kecamatan.csv"), _sheet(xlsx, "kecamatan", "id")
     assert list(sheet[text("kecamatan", "id")]) == list(kec["kecamatan"])
     assert sheet[text("subsidy_cost_kec", "id")].to_numpy() == pytest.approx(kec["subsidy_cost"].to_numpy())
+    fiscal, sheet = pd.read_csv(folder / "fiscal.csv"), _sheet(xlsx, "fiscal", "id")
+    assert sheet[text("share_of_apbd", "id")].to_numpy() == pytest.approx(fiscal["share_of_apbd"].to_numpy())
+    benefits, sheet = pd.read_csv(folder / "benefits.csv"), _sheet(xlsx, "benefits", "id")
+    assert sheet[text("benefits_paid", "id")].to_numpy() == pytest.approx(benefits["benefits_paid"].to_numpy())
+    assert sheet[text("families_reached", "id")].to_numpy() == pytest.approx(benefits["families_reached"].to_numpy())
     assumptions = _sheet(xlsx, "assumptions", "id")
     assert "F0.1" in " ".join(assumptions[text("source", "id")]) and len(assumptions) == len(
         pd.read_csv(folder / "assumptions.csv")
@@ -158,18 +171,19 @@ def test_tables_xlsx_agrees_with_the_csvs(batch):
 
 def test_indonesian_and_english_reports_have_the_same_figures(batch, english):
     indonesian = batch["out"] / "baseline"
-    for csv in ("annual.csv", "payers_annual.csv", "by_kecamatan.csv"):
+    for csv in ("annual.csv", "payers_annual.csv", "by_kecamatan.csv", "fiscal.csv", "benefits.csv"):
         pd.testing.assert_frame_equal(pd.read_csv(indonesian / csv), pd.read_csv(english / csv))
     m_id = json.loads((indonesian / "manifest.json").read_text())
     m_en = json.loads((english / "manifest.json").read_text())
     assert m_id["indicators"] == m_en["indicators"] and m_en["language"] == "en"
-    for key in ("annual", "payers", "kecamatan"):
+    for key in ("annual", "payers", "kecamatan", "fiscal", "benefits"):
         a, b = _sheet(indonesian / "tables.xlsx", key, "id"), _sheet(english / "tables.xlsx", key, "en")
         numeric_a = a.select_dtypes("number").to_numpy()
         numeric_b = b.select_dtypes("number").to_numpy()
         assert numeric_a.shape == numeric_b.shape and (numeric_a == numeric_b).all(), key
     page = (english / "scenario_report.html").read_text(encoding="utf-8")
     assert "Headline figures" in page and "What the numbers say" in page and "IDR " in page
+    assert text("section_fiscal", "en") in page and text("section_benefits", "en") in page
     total = m_en["indicators"]["subsidy_cost_total"]
     from simulation.reporting.formats import rupiah
 

@@ -58,6 +58,8 @@ def scenario_report() -> nbformat.NotebookNode:
                 "    display(ctx.chart(name))"
             ),
             new_code_cell('display(ctx.heading("section_payers"), ctx.payers())'),
+            new_code_cell('display(ctx.heading("section_fiscal"), *ctx.fiscal())'),
+            new_code_cell('display(ctx.heading("section_benefits"), *ctx.benefits())'),
             new_code_cell('display(ctx.heading("section_assumptions"), ctx.assumptions())'),
         ]
     )

@@ -1,8 +1,9 @@
 """``tables.xlsx``: the figures a budget planner takes into the APBD discussion, via openpyxl.
 
-Sheets (names in the report language): annual summary, payers, by kecamatan, assumptions with
-sources, provenance. Headers are bold and frozen, columns sized to their content, rupiah cells
-carry a rupiah number format (digits grouped by the reader's Excel locale), shares a percentage.
+Sheets (names in the report language): annual summary, payers, by kecamatan, budget (ceiling,
+waiting list, share of APBD), benefits, assumptions with sources, provenance. Headers are bold and
+frozen, columns sized to their content, rupiah cells carry a rupiah number format (digits grouped
+by the reader's Excel locale), shares a percentage.
 Values are the unrounded numbers of the CSVs.
 """
 
@@ -21,6 +22,8 @@ SHEETS = {
     "annual": ("Ringkasan tahunan", "Annual summary"),
     "payers": ("Pembayar", "Payers"),
     "kecamatan": ("Per kecamatan", "By kecamatan"),
+    "fiscal": ("Anggaran", "Budget"),
+    "benefits": ("Manfaat", "Benefits"),
     "assumptions": ("Asumsi dan sumber", "Assumptions and sources"),
     "provenance": ("Asal-usul", "Provenance"),
 }

@@ -32,6 +32,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "section_charts": ("Grafik", "Charts"),
     "section_payers": ("Biaya per pembayar", "Cost by payer"),
     "section_kecamatan": ("Per kecamatan", "By kecamatan"),
+    "section_fiscal": ("Anggaran: pagu, daftar tunggu, pembayar", "Budget: ceiling, waiting list, payers"),
+    "fiscal_note": (
+        "Pagu membatasi belanja APBD Kabupaten untuk iuran per tahun anggaran; UMKM yang tidak tertampung "
+        "masuk daftar tunggu. Nilai kini dihitung dengan tingkat diskonto {rate}.",
+        "The ceiling caps what the APBD Kabupaten spends on contributions in each fiscal year; UMKM that do "
+        "not fit wait. Present values use a discount rate of {rate}.",
+    ),
+    "section_benefits": ("Manfaat bagi keluarga dan nilai uang", "Benefits for families and value for money"),
+    "benefits_note": (
+        "Perkiraan klaim yang dibayar BPJS Ketenagakerjaan kepada peserta yang terlindungi: kecelakaan kerja, "
+        "kematian dan beasiswa anak (syarat 36 bulan kepesertaan); tingkat kejadian adalah asumsi dengan rentang.",
+        "Expected claims BPJS Ketenagakerjaan pays protected members: work accidents, deaths and children's "
+        "scholarships (36 months of membership needed); incidence rates are assumptions with ranges.",
+    ),
+    "cost_apbd_kabupaten": ("Biaya APBD Kabupaten", "APBD Kabupaten cost"),
+    "budget_ceiling": ("Pagu", "Ceiling"),
+    "ceiling_used": ("Pagu terpakai", "Ceiling used"),
+    "waiting_end": ("Daftar tunggu (Des)", "Waiting list (Dec)"),
+    "share_of_apbd": ("Porsi belanja APBD", "Share of APBD spending"),
+    "accidents": ("Kecelakaan kerja", "Work accidents"),
+    "deaths_all": ("Kematian", "Deaths"),
+    "scholarship_children": ("Anak penerima beasiswa", "Children with scholarships"),
+    "families_reached": ("Keluarga menerima manfaat", "Families reached"),
+    "benefits_paid": ("Manfaat dibayar", "Benefits paid"),
+    "benefits_per_rupiah_subsidy": ("Manfaat per rupiah subsidi", "Benefits per rupiah of subsidy"),
+    "claims_ratio": ("Rasio klaim terhadap iuran", "Claims to contributions"),
+    "subsidy_npv": ("Nilai kini subsidi", "Present value of the subsidy"),
+    "cost_per_graduate": ("Biaya per UMKM yang naik kelas", "Cost per graduate"),
+    "cost_per_protected_umkm_year": ("Biaya per UMKM terlindungi per tahun", "Cost per protected UMKM-year"),
     "section_assumptions": ("Asumsi dan sumbernya", "Assumptions and their sources"),
     "section_provenance": ("Asal-usul hasil", "Provenance"),
     "section_files": ("Berkas", "Files"),

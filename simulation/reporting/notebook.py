@@ -147,6 +147,31 @@ class ReportContext:
         table = self.tables["payers"]
         return styled(table, self.language)
 
+    def fiscal(self):
+        """The budget section: ceiling, waiting list and share of APBD by year; value-for-money figures."""
+        from IPython.display import Markdown
+
+        from simulation.reporting import formats
+        from simulation.reporting.tables import styled, value_for_money
+
+        rate = self.scenario.first("fiscal.discount_rate") if self.scenario.model.fiscal is not None else None
+        note = self.text("fiscal_note", rate=formats.percent(rate, self.language) if rate is not None else "-")
+        return (
+            Markdown(note),
+            styled(self.tables["fiscal"], self.language),
+            styled(value_for_money(self.result, self.language), self.language),
+        )
+
+    def benefits(self):
+        """The benefits section: claims, families reached and rupiah paid by year."""
+        from IPython.display import Markdown
+
+        from simulation.reporting.tables import styled
+
+        if self.tables["benefits"].frame.empty:
+            return (Markdown("-"),)
+        return Markdown(self.text("benefits_note")), styled(self.tables["benefits"], self.language)
+
     def assumptions(self):
         from simulation.reporting.tables import styled
 
@@ -211,6 +236,8 @@ def prepare(
     from simulation.reporting.tables import (
         annual_table,
         assumptions_table,
+        benefits_table,
+        fiscal_table,
         kecamatan_table,
         parameter_table,
         payers_table,
@@ -244,6 +271,8 @@ def prepare(
         "annual": annual_table(result, language),
         "payers": payers_table(result, language),
         "kecamatan": kecamatan_table(result, language),
+        "fiscal": fiscal_table(result, language),
+        "benefits": benefits_table(result, language),
         "assumptions": assumptions_table(loaded, language),
         "provenance": provenance_table(manifest, language),
     }

@@ -102,6 +102,81 @@ def kecamatan_table(result, language: str) -> Table:
     return Table(frame, kinds, sources)
 
 
+def _year_table(frame_in: pd.DataFrame, columns: dict[str, tuple[str, str]], language: str) -> Table:
+    """Columns of a per-year frame under report-language headers: key -> (label key, kind)."""
+    frame = pd.DataFrame()
+    kinds, sources = {}, {}
+    for key, (label, kind) in columns.items():
+        if key not in frame_in.columns:
+            continue
+        header = text(label, language)
+        frame[header] = frame_in[key].to_numpy()
+        kinds[header] = kind
+        sources[header] = key
+    return Table(frame, kinds, sources)
+
+
+def fiscal_table(result, language: str) -> Table:
+    """Year by year: the regency's cost, its ceiling and how much was used, the waiting list, the share
+    of total APBD spending, and benefits per rupiah (``annual.csv``, ``fiscal.csv``)."""
+    a = result.annual()
+    f = result.fiscal()
+    merged = a.merge(f.drop(columns=["subsidy_cost", "subsidy_cost_real", "self_paid"]), on="year", how="left")
+    columns = {
+        "year": ("year", "year"),
+        "cost_apbd_kabupaten": ("cost_apbd_kabupaten", "rupiah"),
+        "budget_ceiling": ("budget_ceiling", "rupiah"),
+        "ceiling_used": ("ceiling_used", "share"),
+        "waiting_end": ("waiting_end", "count"),
+        "share_of_apbd": ("share_of_apbd", "share"),
+        "subsidy_cost_real": ("subsidy_cost_real", "rupiah"),
+    }
+    return _year_table(merged, columns, language)
+
+
+def benefits_table(result, language: str) -> Table:
+    """Year by year: expected claims, families reached and rupiah paid by BPJS (``benefits.csv``)."""
+    b = result.benefits()
+    if b.empty:
+        return Table(pd.DataFrame(), {})
+    f = result.fiscal()
+    merged = b.merge(f[["year", "benefits_per_rupiah_subsidy", "claims_ratio"]], on="year", how="left")
+    columns = {
+        "year": ("year", "year"),
+        "accidents": ("accidents", "count"),
+        "deaths": ("deaths_all", "count"),
+        "scholarship_children": ("scholarship_children", "count"),
+        "families_reached": ("families_reached", "count"),
+        "benefits_paid": ("benefits_paid", "rupiah"),
+        "benefits_per_rupiah_subsidy": ("benefits_per_rupiah_subsidy", "share"),
+        "claims_ratio": ("claims_ratio", "share"),
+    }
+    return _year_table(merged, columns, language)
+
+
+def value_for_money(result, language: str) -> Table:
+    """Whole-horizon fiscal indicators (:meth:`Result.fiscal_summary`), formatted."""
+    s = result.fiscal_summary()
+    rows = [
+        ("subsidy_npv", "rupiah"),
+        ("cost_per_protected_umkm_year", "rupiah"),
+        ("cost_per_graduate", "rupiah"),
+        ("families_reached", "count"),
+        ("benefits_paid", "rupiah"),
+        ("benefits_per_rupiah_subsidy", "share"),
+        ("claims_ratio", "share"),
+    ]
+    show = {"count": formats.count, "share": formats.percent, "rupiah": formats.rupiah}
+    kept = [(key, kind) for key, kind in rows if s.get(key) is not None]
+    frame = pd.DataFrame(
+        {
+            text("figure", language): [text(key, language) for key, _ in kept],
+            text("value", language): [show[kind](s[key], language) for key, kind in kept],
+        }
+    )
+    return Table(frame, dict.fromkeys(frame.columns, "text"))
+
+
 def _show(value, language: str = "en") -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_show(v, language)}" for k, v in value.items())
