@@ -80,6 +80,8 @@ def test_index_links_every_report_with_headline_figures(batch):
 
         assert rupiah(cost, "id") in page
     assert 'href="compare_scenarios/compare_scenarios.html"' in page
+    assert 'href="sensitivity/sensitivity.html"' in page and 'href="calibration/calibrate.html"' in page
+    assert (out / "sensitivity" / "sobol.csv").exists() and (out / "calibration" / "calibrated.yaml").exists()
     assert "zero_target" in page and "PlausibilityError" in page and "broken" in page
 
 

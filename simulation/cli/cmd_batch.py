@@ -14,6 +14,11 @@ def register(sub) -> None:
     p.add_argument("--folder", default="scenarios", help="where scenarios are found (default: scenarios)")
     p.add_argument("--out", default="reports", help="reports folder (default: reports)")
     p.add_argument("--jobs", "-j", type=int, default=2, help="scenarios run at once (default: 2)")
+    p.add_argument(
+        "--no-analyses",
+        action="store_true",
+        help="skip the sensitivity and calibration notebooks that otherwise run on the baseline after the reports",
+    )
     p.add_argument("--language", default="id", choices=["id", "en"], help="report language (default: id)")
     p.add_argument("--baseline", default=None, help="scenario the comparison is against (default: baseline)")
     p.add_argument(
@@ -65,6 +70,7 @@ def main(args) -> int:
         overrides=overrides,
         parameters=parameters,
         baseline=Path(args.baseline) if args.baseline else None,
+        analyses=not args.no_analyses,
     )
     print()
     print(summary(outcomes, args.language))

@@ -20,6 +20,9 @@ from simulation.reporting.labels import text
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
 
+ANALYSES = {"sensitivity": "sensitivity.ipynb", "calibration": "calibrate.ipynb"}
+"""Analysis notebooks the batch runs on the baseline after the comparison: folder to notebook."""
+
 
 @dataclass
 class Outcome:
@@ -83,13 +86,15 @@ def run_batch(
     parameters: dict | None = None,
     baseline: Path | None = None,
     progress=print,
+    analyses: bool = True,
 ) -> list[Outcome]:
-    """Run every scenario's report (``jobs`` at a time), then the comparison; write ``index.html``.
+    """Run every scenario's report (``jobs`` at a time), then the comparison and (with ``analyses``)
+    the sensitivity and calibration notebooks on the baseline; write ``index.html``.
 
     Returns
     -------
     list of Outcome
-        One per scenario in the order given, then the comparison's.
+        One per scenario in the order given, then the comparison's, then the analyses'.
     """
     from simulation.reporting.papermill_run import run_comparison
 
@@ -123,8 +128,27 @@ def run_batch(
     else:
         comparison = Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
     progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
-    write_index(out_root / "index.html", ordered, comparison, language)
-    return [*ordered, comparison]
+    extra = []
+    if analyses:
+        base = baseline or next((Path(p) for p in scenarios if Path(p).stem == "baseline"), None)
+        extra = [run_analysis(name, base, out_root) for name in ANALYSES] if base else []
+        for o in extra:
+            progress(f"{'ok    ' if o.ok else 'FAILED'} {o.name} ({o.seconds:.1f} s)")
+    write_index(out_root / "index.html", ordered, comparison, language, analyses=extra)
+    return [*ordered, comparison, *extra]
+
+
+def run_analysis(name: str, baseline: Path, out_root: Path) -> Outcome:
+    """Run analysis notebook ``name`` (a key of :data:`ANALYSES`) on ``baseline``; never raises."""
+    from simulation.reporting.papermill_run import execute, notebook_path, resolve
+
+    began = time.perf_counter()
+    try:
+        params = {"scenario": str(resolve(str(baseline)).resolve())}
+        report = execute(notebook_path(ANALYSES[name]), Path(out_root) / name, params)
+    except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
+        return Outcome(name, str(baseline), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
+    return Outcome(name, str(baseline), True, time.perf_counter() - began, html=f"{name}/{report.html.name}")
 
 
 def summary(outcomes: list[Outcome], language: str = "id") -> str:
@@ -151,7 +175,9 @@ def summary(outcomes: list[Outcome], language: str = "id") -> str:
     return "\n".join(lines)
 
 
-def write_index(path: Path, outcomes: list[Outcome], comparison: Outcome, language: str = "id") -> Path:
+def write_index(
+    path: Path, outcomes: list[Outcome], comparison: Outcome, language: str = "id", analyses: list[Outcome] = ()
+) -> Path:
     """``index.html``: every report with its headline figures, failures with their error (atomic write)."""
     import datetime as dt
 
@@ -183,10 +209,13 @@ def write_index(path: Path, outcomes: list[Outcome], comparison: Outcome, langua
             status = f"<b>{t('failed')}</b><pre>{html.escape(o.error)}</pre>"
         tds = "".join(f'<td class="num">{html.escape(c)}</td>' for c in cells)
         rows.append(f"<tr><td>{name}</td><td>{html.escape(o.description)}</td><td>{status}</td>{tds}</tr>")
-    if comparison.ok:
-        compare = f'<p><a href="{html.escape(comparison.html)}">{t("comparison_link")}</a></p>'
-    else:
-        compare = f"<p>{t('comparison_link')}: <b>{t('failed')}</b></p><pre>{html.escape(comparison.error)}</pre>"
+    links = []
+    for key, o in (("comparison_link", comparison), *((f"{a.name}_link", a) for a in analyses)):
+        if o.ok:
+            links.append(f'<p><a href="{html.escape(o.html)}">{t(key)}</a></p>')
+        else:
+            links.append(f"<p>{t(key)}: <b>{t('failed')}</b></p><pre>{html.escape(o.error)}</pre>")
+    compare = "\n".join(links)
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
 <html lang="{language}"><head><meta charset="utf-8"><title>{t("index_title")}</title>

@@ -196,6 +196,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "ok": ("selesai", "done"),
     "failed": ("gagal", "failed"),
     "comparison_link": ("Perbandingan semua skenario", "Comparison of all scenarios"),
+    "sensitivity_link": (
+        "Analisis sensitivitas skenario dasar (asumsi mana yang paling menggerakkan biaya)",
+        "Sensitivity analysis of the baseline (which assumptions move the cost most)",
+    ),
+    "calibration_link": (
+        "Kalibrasi dari dua gelombang data registri (contoh sintetis)",
+        "Calibration from two waves of registry data (synthetic demonstration)",
+    ),
     "generated": ("Dibuat", "Generated"),
 }
 
