@@ -9,8 +9,9 @@ a. new UMKM enter as eligible;
 b. eligible UMKM are enrolled into the subsidy up to the month's rollout target;
 c. every member covered this month is billed (done by :mod:`simulation.budget`
    from the ``billed`` stocks recorded here);
-d. at month end: closure in every open state, then mandiri to lapsed and lapsed
-   to mandiri among the survivors;
+d. at month end: closure in every open state, then mandiri to lapsed (stopped
+   paying) and lapsed to mandiri among the survivors; a non-paying self-payer
+   stays covered in arrears for three unpaid months, then loses cover (F1.7);
 e. at the end of the evaluation month, subsidised members graduate: to mandiri
    with the retention probability, otherwise to lapsed; effective next month.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulation.engines.bands import SubsidisedTwin
 from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
 
 E, S, M, L, C = (int(s) for s in State)
@@ -34,6 +36,7 @@ FLOWS = (
     "graduated",
     "graduated_mandiri",
     "graduated_lapsed",
+    "lost_cover",
 )
 """Flows recorded every month: UMKM moved in that month (expected counts)."""
 
@@ -57,6 +60,10 @@ class CohortInputs:
         (zero outside evaluation months).
     retention : ndarray, shape (P, T)
         Probability that a graduate goes on as a mandiri member.
+    twin : SubsidisedTwin, optional
+        Revenue bands and months of subsidy of the eligible and subsidised
+        UMKM (:mod:`simulation.engines.bands`), needed by every graduation rule
+        but a plain rate; None for a plain rate.
     """
 
     initial: np.ndarray
@@ -67,6 +74,7 @@ class CohortInputs:
     reactivation: np.ndarray
     graduation: np.ndarray
     retention: np.ndarray
+    twin: object = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -87,11 +95,15 @@ class CohortOutput:
         Stocks at the end of each month, after closure, lapses and graduation.
     flows : dict of str to ndarray, shape (T, P, G)
         Expected UMKM moved in each month, for each name in :data:`FLOWS`.
+    stocks : dict of str to ndarray, shape (T, P, G)
+        Sub-stocks: ``arrears`` (during the month) and ``arrears_end``, the
+        lapsed UMKM in their first to third unpaid month, still covered (F1.7).
     """
 
     billed: np.ndarray
     end: np.ndarray
     flows: dict[str, np.ndarray] = field(default_factory=dict)
+    stocks: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def compile_inputs(scenario) -> CohortInputs:
@@ -111,6 +123,7 @@ def compile_inputs(scenario) -> CohortInputs:
         reactivation=row(monthly_probability(scenario.monthly_array("assumptions.reactivation_rate"))),
         graduation=row(graduation),
         retention=row(scenario.monthly_array("policy.graduation.retention")),
+        twin=SubsidisedTwin.for_scenario(scenario),
     )
 
 
@@ -134,11 +147,16 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
     billed = np.empty((T, P, G, N_STATES))
     end = np.empty((T, P, G, N_STATES))
     flows = {name: np.empty((T, P, G)) for name in FLOWS}
+    arrears = np.zeros((P, G, 3))  # lapsed UMKM in their 1st, 2nd, 3rd unpaid month (part of LAPSED)
+    stocks = {"arrears": np.empty((T, P, G)), "arrears_end": np.empty((T, P, G))}
+    twin = inputs.twin.start(inputs.initial) if inputs.twin is not None else None
 
     for t in range(T):
         # a. entry, as a share of the UMKM open at the start of the month
         entered = x[:, :, :C].sum(axis=2) * inputs.entry[:, t, None]
         x[:, :, E] += entered
+        if twin is not None:
+            twin.enter(entered)
 
         # b. enrolment up to the cumulative rollout target, pro rata over segments
         eligible_total = x[:, :, E].sum(axis=1)
@@ -149,9 +167,12 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
         x[:, :, E] -= enrolled
         x[:, :, S] += enrolled
         ever_enrolled += taken
+        if twin is not None:
+            twin.enrol(share)
 
         # c. billing happens on these stocks
         billed[t] = x
+        stocks["arrears"][t] = arrears.sum(axis=2)
 
         # d. month end: closure in every open state, then lapse and reactivation
         closing = x[:, :, :C] * inputs.closure[:, t, None, None]
@@ -161,13 +182,25 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
         reactivated = x[:, :, L] * inputs.reactivation[:, t, None]
         x[:, :, M] += reactivated - lapsed
         x[:, :, L] += lapsed - reactivated
+        # arrears: closure and resumption hit them like all lapsed; a third unpaid month ends cover
+        arrears *= (1.0 - inputs.closure[:, t, None, None]) * (1.0 - inputs.reactivation[:, t, None, None])
+        lost = arrears[:, :, 2].copy()
+        arrears[:, :, 1:] = arrears[:, :, :2]
+        arrears[:, :, 0] = lapsed
+        if twin is not None:
+            twin.close(inputs.closure[:, t])
 
         # e. graduation at the end of the evaluation month, effective next month
-        graduated = x[:, :, S] * inputs.graduation[:, t, None]
+        if twin is None:
+            graduated = x[:, :, S] * inputs.graduation[:, t, None]
+        else:
+            graduated = twin.graduate(t, inputs.graduation[:, t])
         to_mandiri = graduated * inputs.retention[:, t, None]
         x[:, :, S] -= graduated
         x[:, :, M] += to_mandiri
         x[:, :, L] += graduated - to_mandiri
+        arrears[:, :, 0] += graduated - to_mandiri
+        stocks["arrears_end"][t] = arrears.sum(axis=2)
 
         end[t] = x
         for name, value in (
@@ -179,6 +212,7 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
             ("graduated", graduated),
             ("graduated_mandiri", to_mandiri),
             ("graduated_lapsed", graduated - to_mandiri),
+            ("lost_cover", lost),
         ):
             flows[name][t] = value
-    return CohortOutput(billed=billed, end=end, flows=flows)
+    return CohortOutput(billed=billed, end=end, flows=flows, stocks=stocks)
