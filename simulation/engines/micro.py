@@ -143,7 +143,9 @@ def _per_segment(segment, G) -> np.ndarray:
     return np.bincount(segment, minlength=G)
 
 
-def run_micro(inputs: MicroInputs, seed_seq: np.random.SeedSequence, chunk: int = CHUNK, population=None) -> dict:
+def run_micro(
+    inputs: MicroInputs, seed_seq: np.random.SeedSequence, chunk: int = CHUNK, population=None, keep_agents=False
+) -> dict:
     """Simulate one replicate.
 
     Parameters
@@ -156,6 +158,8 @@ def run_micro(inputs: MicroInputs, seed_seq: np.random.SeedSequence, chunk: int 
     population : Agents, optional
         The starting agents; default ``load_agents(scenario, seed)`` with the
         replicate's ``population`` stream.
+    keep_agents : bool
+        Also return the final :class:`AgentState` under ``"state"`` (for checks).
 
     Returns
     -------
@@ -199,7 +203,6 @@ def run_micro(inputs: MicroInputs, seed_seq: np.random.SeedSequence, chunk: int 
         priority=pop.priority,
     )
     ever_enrolled = int(((status0 == S) | (status0 == M) | (status0 == L)).sum())
-    ag.status[:n0][status0 == C] = C
 
     # closures scheduled by month: lists of index arrays
     pending: list[list[np.ndarray]] = [[] for _ in range(T + 1)]
@@ -319,7 +322,10 @@ def run_micro(inputs: MicroInputs, seed_seq: np.random.SeedSequence, chunk: int 
         if year_end[t]:
             long = np.flatnonzero(ag.covered_since[: ag.n] <= t + 1 - SCHOLARSHIP_MONTHS)
             stocks["covered_36m_end"][t] = _per_segment(ag.segment[long], G)
-    return {"billed": billed, "end": end, "flows": flows, "stocks": stocks, "agents": ag.n}
+    out = {"billed": billed, "end": end, "flows": flows, "stocks": stocks, "agents": ag.n}
+    if keep_agents:
+        out["state"] = ag
+    return out
 
 
 def _evaluate(ag, t, rules, streams, retention, chunk, move, arrears, flows, G) -> None:
