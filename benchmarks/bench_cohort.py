@@ -29,7 +29,8 @@ def median_time(fn, repeat: int = 7) -> float:
 
 
 def tile(inputs: CohortInputs, samples: int) -> CohortInputs:
-    return CohortInputs(**{k: np.repeat(v, samples, axis=0) for k, v in vars(inputs).items()})
+    arrays = {k: np.repeat(v, samples, axis=0) for k, v in vars(inputs).items() if isinstance(v, np.ndarray)}
+    return CohortInputs(**arrays, twin=inputs.twin)
 
 
 def main() -> None:

@@ -162,3 +162,28 @@ def test_streams_are_uniform_and_keyed_by_purpose_month_and_agent():
     assert not np.array_equal(s.uniform("self_pay", 0, idx[:100]), u[:100])
     hits = s.bernoulli("self_pay", 3, idx, 0.2).mean()
     assert abs(hits - 0.2) < 4 * np.sqrt(0.2 * 0.8 / len(idx))
+
+
+def test_cli_runs_the_micro_engine_and_writes_ranges(tmp_path, capsys):
+    import json
+
+    import pandas as pd
+
+    from simulation.cli import main
+
+    args = ["run", str(BASELINE), "--engine", "micro", "--reps", "5", "--seed", "9", "--jobs", "1"]
+    args += ["--set", "years=3", "--set", "policy.graduation.rule=revenue_threshold", "--out", str(tmp_path)]
+    assert main(args) == 0
+    assert "mean of 5 replicates, seed 9" in capsys.readouterr().out
+    annual = pd.read_csv(tmp_path / "annual.csv")
+    reps = pd.read_csv(tmp_path / "annual_replicates.csv")
+    quant = pd.read_csv(tmp_path / "annual_quantiles.csv")
+    assert sorted(reps["replicate"].unique()) == list(range(5)) and len(reps) == 5 * len(annual)
+    assert set(quant["quantile"]) == {0.05, 0.5, 0.95}
+    mean = reps.groupby("year")["subsidy_cost"].mean().to_numpy()
+    np.testing.assert_allclose(annual["subsidy_cost"], mean, rtol=1e-12)
+    q = quant.pivot(index="year", columns="quantile", values="subsidised_end")
+    assert (q[0.05] <= q[0.5]).all() and (q[0.5] <= q[0.95]).all() and (q[0.05] < q[0.95]).any()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["engine"] == "micro" and manifest["seed"] == 9 and manifest["replicates"] == 5
+    assert main(["run", str(BASELINE), "--engine", "micro", "--reps", "0", "--out", str(tmp_path)]) == 1

@@ -203,6 +203,7 @@ def run_micro(
         priority=pop.priority,
     )
     ever_enrolled = int(((status0 == S) | (status0 == M) | (status0 == L)).sum())
+    del pop, enrolled0, covered0  # the agent state holds what is needed
 
     # closures scheduled by month: lists of index arrays
     pending: list[list[np.ndarray]] = [[] for _ in range(T + 1)]
