@@ -29,8 +29,9 @@ def run(scenario, overrides=None, engine: str = "cohort", **kwargs):
         A scenario file or an already loaded scenario.
     overrides : dict, optional
         Dotted keys to values, e.g. ``{"assumptions.closure_rate": 0.08}``.
-    engine : {"cohort"}
-        Which engine runs it.
+    engine : {"cohort", "micro"}
+        Which engine runs it; ``micro`` returns a
+        :class:`~simulation.montecarlo.MonteCarloResult` (keywords ``seed``, ``reps``, ``jobs``).
     """
     from simulation.runner import run_scenario
 

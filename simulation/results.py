@@ -45,6 +45,8 @@ class Result:
         self._flows = {k: v[:, sample] for k, v in output.flows.items()}  # (T, G)
         T, _, G = output.billed.shape[:3]
         self._waiting = output.waiting[:, sample] if output.waiting is not None else np.zeros((T, G))
+        # sub-stocks (T, G): arrears (lapsed but still covered, F1.7), engine-specific extras
+        self._stocks = {k: v[:, sample] for k, v in getattr(output, "stocks", {}).items()}
 
     # ------------------------------------------------------------------ months
     @cached_property
@@ -74,15 +76,19 @@ class Result:
 
         Counts are expected UMKM during the month (after entry and enrolment);
         ``*_end`` columns are after the month's closures, lapses and graduation.
+        ``covered`` is subsidised + mandiri + ``arrears`` (lapsed members in their
+        first three unpaid months, still covered: facts F1.7).
         """
         df = self._months.copy()
         billed = self._billed.sum(axis=1)
         end = self._end.sum(axis=1)
         for i, name in enumerate(STATE_NAMES):
             df[name] = billed[:, i]
-        df["covered"] = df["subsidised"] + df["mandiri"]
         for i, name in enumerate(STATE_NAMES):
             df[f"{name}_end"] = end[:, i]
+        for name, value in self._stocks.items():
+            df[name] = value.sum(axis=1)
+        df["covered"] = df["subsidised"] + df["mandiri"] + df.get("arrears", 0.0)
         for name in FLOWS:
             df[name] = self._flows[name].sum(axis=1) if name in self._flows else 0.0
         df["waiting"] = self._waiting.sum(axis=1)
@@ -144,7 +150,10 @@ class Result:
         out["months"] = g.size()
         for name in STOCKS:
             out[f"{name}_end"] = last[f"{name}_end"]
-        out["covered_end"] = out["subsidised_end"] + out["mandiri_end"]
+        for name in self._stocks:
+            if name.endswith("_end"):
+                out[name] = last[name]
+        out["covered_end"] = out["subsidised_end"] + out["mandiri_end"] + out.get("arrears_end", 0.0)
         out["waiting_end"] = last["waiting"]
         out = out.join(flows)
         out["dropped_out"] = out["graduated_lapsed"] + out["lapses"]
@@ -185,11 +194,14 @@ class Result:
         last = pd.Series(np.arange(len(years))).groupby(h.year).last().to_numpy()
         public = [amount for (payer, _), amount in self._ledger_segments.items() if budget.is_public(payer)]
         cost = sum(public) if public else np.zeros(end.shape[:2])  # (T, G) rupiah
+        arrears = self._stocks["arrears_end"][last] if "arrears_end" in self._stocks else 0.0
         frame = pd.DataFrame(
             {
                 "year": np.repeat(h.fiscal_years, len(kec)),
                 "kecamatan": np.tile(kec, len(last)),
-                "covered_end": (end[last][:, :, State.SUBSIDISED] + end[last][:, :, State.MANDIRI]).reshape(-1),
+                "covered_end": (end[last][:, :, State.SUBSIDISED] + end[last][:, :, State.MANDIRI] + arrears).reshape(
+                    -1
+                ),
                 "subsidised_end": end[last][:, :, State.SUBSIDISED].reshape(-1),
                 "waiting_end": self._waiting[last].reshape(-1),
                 "subsidy_cost": pd.DataFrame(cost).groupby(h.year).sum().to_numpy().reshape(-1),

@@ -77,7 +77,11 @@ def test_annual_counts_are_after_the_december_evaluation():
     a = run(BASELINE).annual()
     m = run(BASELINE).monthly().set_index("month")
     assert a.loc[0, "subsidised_end"] == pytest.approx(m.loc["2027-01", "subsidised"] - m.loc["2027-01", "enrolled"])
-    assert a.loc[0, "covered_end"] == pytest.approx(a.loc[0, "subsidised_end"] + a.loc[0, "mandiri_end"])
+    # covered = subsidised + mandiri + lapsed members still in their three months of arrears (F1.7)
+    assert a.loc[0, "arrears_end"] > 0
+    assert a.loc[0, "covered_end"] == pytest.approx(
+        a.loc[0, "subsidised_end"] + a.loc[0, "mandiri_end"] + a.loc[0, "arrears_end"]
+    )
     assert (a["coverage_end"] <= 1 + 1e-12).all()
 
 

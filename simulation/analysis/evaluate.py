@@ -25,6 +25,9 @@ from simulation.engines.cohort import FLOWS, CohortInputs, compile_inputs, run_c
 from simulation.engines.enrolment import Enrolment
 from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
 
+NOT_ARRAYS = ("enrolment", "twin")
+"""CohortInputs fields that are not (P, ...) arrays."""
+
 MEMORY_BYTES = 256 * 2**20
 """Default memory for the engine's stored arrays per chunk (bytes)."""
 
@@ -84,8 +87,13 @@ def batch_inputs(scenario, names: list[str], values: np.ndarray, base: CohortInp
     values = np.atleast_2d(np.asarray(values, dtype=float))
     P = values.shape[0]
     base = compile_inputs(scenario) if base is None else base
+    if base.twin is not None:
+        raise ValueError(
+            f"policy.graduation.rule {scenario.first('policy.graduation.rule')!r} needs the revenue-band twin, "
+            "which runs one sample at a time; sample-vectorised evaluation supports the 'rate' rule"
+        )
     T = base.entry.shape[1]
-    fields = {k: np.repeat(getattr(base, k), P, axis=0) for k in vars(base) if k != "enrolment"}
+    fields = {k: np.repeat(getattr(base, k), P, axis=0) for k in vars(base) if k not in NOT_ARRAYS}
     enrolment = base.enrolment
     if enrolment is not None:
         enrolment = replace(enrolment, ceiling=np.repeat(enrolment.ceiling, P, axis=0))
@@ -162,7 +170,7 @@ def collapse(inputs: CohortInputs) -> CohortInputs:
             unit_cost=rule.unit_cost[:, :1],
             remaining_cost=rule.remaining_cost[:, :1],
         )
-    fields = {k: v for k, v in vars(inputs).items() if k not in ("initial", "enrolment")}
+    fields = {k: v for k, v in vars(inputs).items() if k not in ("initial", *NOT_ARRAYS)}
     return CohortInputs(initial=inputs.initial.sum(axis=1, keepdims=True), **fields, enrolment=rule)
 
 
@@ -173,7 +181,7 @@ def chunk_size(T: int, G: int, memory_bytes: int = MEMORY_BYTES) -> int:
 
 
 def _take(inputs: CohortInputs, rows: slice) -> CohortInputs:
-    fields = {k: v[rows] for k, v in vars(inputs).items() if k != "enrolment"}
+    fields = {k: v[rows] for k, v in vars(inputs).items() if k not in NOT_ARRAYS}
     rule = inputs.enrolment
     if rule is not None:
         rule = replace(rule, ceiling=rule.ceiling[rows])
@@ -231,7 +239,8 @@ def evaluate(
         out = run_cohort(_take(inputs, rows))
         cost[rows] = np.einsum("tpg,tg->pt", out.billed[:, :, :, State.SUBSIDISED], rate)
         ends = out.end[year_end]  # (Y, p, G, 5)
-        covered[rows] = (ends[:, :, :, State.SUBSIDISED] + ends[:, :, :, State.MANDIRI]).sum(axis=2).T
+        arrears = out.stocks["arrears_end"][year_end]  # lapsed but still covered (F1.7, docs/model.md)
+        covered[rows] = (ends[:, :, :, State.SUBSIDISED] + ends[:, :, :, State.MANDIRI] + arrears).sum(axis=2).T
     annual = np.add.reduceat(cost, year_start, axis=1)
     annual_real = np.add.reduceat(cost / index, year_start, axis=1)
     return Outcomes(

@@ -9,8 +9,9 @@ a. new UMKM enter as eligible;
 b. eligible UMKM are enrolled into the subsidy up to the month's rollout target;
 c. every member covered this month is billed (done by :mod:`simulation.budget`
    from the ``billed`` stocks recorded here);
-d. at month end: closure in every open state, then mandiri to lapsed and lapsed
-   to mandiri among the survivors;
+d. at month end: closure in every open state, then mandiri to lapsed (stopped
+   paying) and lapsed to mandiri among the survivors; a non-paying self-payer
+   stays covered in arrears for three unpaid months, then loses cover (F1.7);
 e. at the end of the evaluation month, subsidised members graduate: to mandiri
    with the retention probability, otherwise to lapsed; effective next month.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulation.engines.bands import SubsidisedTwin
 from simulation.engines.enrolment import Enrolment, allocate, allocate_within, compile_enrolment, fit_budget
 from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
 
@@ -36,6 +38,7 @@ FLOWS = (
     "graduated_mandiri",
     "graduated_lapsed",
     "suspended",
+    "lost_cover",
 )
 """Flows recorded every month: UMKM moved in that month (expected counts)."""
 
@@ -62,6 +65,10 @@ class CohortInputs:
     enrolment : Enrolment, optional
         Priority rule and budget ceiling (:mod:`simulation.engines.enrolment`);
         ``None`` enrols pro rata with no ceiling.
+    twin : SubsidisedTwin, optional
+        Revenue bands and months of subsidy of the eligible and subsidised
+        UMKM (:mod:`simulation.engines.bands`), needed by every graduation rule
+        but a plain rate; None for a plain rate.
     """
 
     initial: np.ndarray
@@ -73,6 +80,7 @@ class CohortInputs:
     graduation: np.ndarray
     retention: np.ndarray
     enrolment: Enrolment | None = None
+    twin: object = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -96,12 +104,16 @@ class CohortOutput:
     waiting : ndarray, shape (T, P, G), optional
         UMKM the rollout wanted enrolled by the month but the budget ceiling kept
         waiting (after the month's enrolment).
+    stocks : dict of str to ndarray, shape (T, P, G)
+        Sub-stocks: ``arrears`` (during the month) and ``arrears_end``, the
+        lapsed UMKM in their first to third unpaid month, still covered (F1.7).
     """
 
     billed: np.ndarray
     end: np.ndarray
     flows: dict[str, np.ndarray] = field(default_factory=dict)
     waiting: np.ndarray | None = None
+    stocks: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def compile_inputs(scenario) -> CohortInputs:
@@ -122,6 +134,7 @@ def compile_inputs(scenario) -> CohortInputs:
         graduation=row(graduation),
         retention=row(scenario.monthly_array("policy.graduation.retention")),
         enrolment=compile_enrolment(scenario),
+        twin=SubsidisedTwin.for_scenario(scenario),
     )
 
 
@@ -148,11 +161,16 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
     billed = np.empty((T, P, G, N_STATES))
     end = np.empty((T, P, G, N_STATES))
     flows = {name: np.empty((T, P, G)) for name in FLOWS}
+    arrears = np.zeros((P, G, 3))  # lapsed UMKM in their 1st, 2nd, 3rd unpaid month (part of LAPSED)
+    stocks = {"arrears": np.empty((T, P, G)), "arrears_end": np.empty((T, P, G))}
+    twin = inputs.twin.start(inputs.initial) if inputs.twin is not None else None
 
     for t in range(T):
         # a. entry, as a share of the UMKM open at the start of the month
         entered = x[:, :, :C].sum(axis=2) * inputs.entry[:, t, None]
         x[:, :, E] += entered
+        if twin is not None:
+            twin.enter(entered)
 
         # b. enrolment up to the cumulative rollout target, by priority, within the budget ceiling
         suspended = np.zeros((P, G))
@@ -160,6 +178,8 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
             spent = np.zeros(P)
             kept = fit_budget(x[:, :, S], rule.remaining_cost[t], rule.ceiling[:, t], rule.rank)
             suspended = x[:, :, S] - kept
+            if twin is not None:
+                twin.suspend(np.divide(suspended, x[:, :, S], out=np.zeros_like(kept), where=x[:, :, S] > 0))
             x[:, :, S] = kept
             x[:, :, E] += suspended
             ever_enrolled -= suspended.sum(axis=1)
@@ -176,14 +196,18 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
                 money = rule.ceiling[:, t] - spent - committed
                 enrolled = allocate_within(x[:, :, E], wanted, money, rule.remaining_cost[t], rule)
         waiting[t] = desired - enrolled
+        eligible_before = x[:, :, E].copy()
         x[:, :, E] -= enrolled
         x[:, :, S] += enrolled
         ever_enrolled += enrolled.sum(axis=1)
         if rule is not None and rule.capped:
             spent += (x[:, :, S] * rule.unit_cost[t]).sum(axis=1)
+        if twin is not None:
+            twin.enrol(np.divide(enrolled, eligible_before, out=np.zeros_like(enrolled), where=eligible_before > 0))
 
         # c. billing happens on these stocks
         billed[t] = x
+        stocks["arrears"][t] = arrears.sum(axis=2)
 
         # d. month end: closure in every open state, then lapse and reactivation
         closing = x[:, :, :C] * inputs.closure[:, t, None, None]
@@ -193,13 +217,25 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
         reactivated = x[:, :, L] * inputs.reactivation[:, t, None]
         x[:, :, M] += reactivated - lapsed
         x[:, :, L] += lapsed - reactivated
+        # arrears: closure and resumption hit them like all lapsed; a third unpaid month ends cover
+        arrears *= (1.0 - inputs.closure[:, t, None, None]) * (1.0 - inputs.reactivation[:, t, None, None])
+        lost = arrears[:, :, 2].copy()
+        arrears[:, :, 1:] = arrears[:, :, :2]
+        arrears[:, :, 0] = lapsed
+        if twin is not None:
+            twin.close(inputs.closure[:, t])
 
         # e. graduation at the end of the evaluation month, effective next month
-        graduated = x[:, :, S] * inputs.graduation[:, t, None]
+        if twin is None:
+            graduated = x[:, :, S] * inputs.graduation[:, t, None]
+        else:
+            graduated = twin.graduate(t, inputs.graduation[:, t])
         to_mandiri = graduated * inputs.retention[:, t, None]
         x[:, :, S] -= graduated
         x[:, :, M] += to_mandiri
         x[:, :, L] += graduated - to_mandiri
+        arrears[:, :, 0] += graduated - to_mandiri
+        stocks["arrears_end"][t] = arrears.sum(axis=2)
 
         end[t] = x
         for name, value in (
@@ -212,6 +248,7 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
             ("graduated_mandiri", to_mandiri),
             ("graduated_lapsed", graduated - to_mandiri),
             ("suspended", suspended),
+            ("lost_cover", lost),
         ):
             flows[name][t] = value
-    return CohortOutput(billed=billed, end=end, flows=flows, waiting=waiting)
+    return CohortOutput(billed=billed, end=end, flows=flows, waiting=waiting, stocks=stocks)
