@@ -156,6 +156,16 @@ class MonteCarloResult:
     def indicators(self) -> dict:
         return self.mean.indicators()
 
+    def benefits(self) -> pd.DataFrame:
+        """Expected benefits on the replicate mean's covered members (see :mod:`simulation.benefits`)."""
+        return self.mean.benefits()
+
+    def fiscal(self) -> pd.DataFrame:
+        return self.mean.fiscal()
+
+    def fiscal_summary(self) -> dict:
+        return self.mean.fiscal_summary()
+
     # ranges
     @cached_property
     def _replicates(self) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import BASELINE, ROOT
 
@@ -103,3 +104,23 @@ def test_a_failing_cell_leaves_no_complete_report_and_names_the_cell(tmp_path, c
     assert (out / "scenario_report.html").read_text() == "previous complete report"
     assert (tmp_path / "r.failed" / "scenario_report.ipynb").exists()
     assert not list(tmp_path.glob(".r.partial-*"))
+
+
+def test_the_report_runs_on_the_micro_engine_with_p5_p95_ranges(tmp_path):
+    """Issue 3: the synthetic default runs through the micro engine in the report notebook."""
+    out = tmp_path / "micro"
+    args = ["report", str(BASELINE), "--out", str(out), "--engine", "micro", "--reps", "8", "--seed", "5"]
+    assert main([*args, "--set", "years=3", "--language", "en"]) == 0
+    html = (out / "scenario_report.html").read_text(encoding="utf-8")
+    assert "P5-P95" in html
+    quantiles = pd.read_csv(out / "annual_quantiles.csv")
+    assert sorted(quantiles["quantile"].unique()) == [0.05, 0.5, 0.95]
+    assert len(pd.read_csv(out / "annual_replicates.csv")) == 8 * 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["engine"] == "micro" and manifest["seed"] == 5
+
+
+def test_the_micro_engine_refuses_a_budget_ceiling_it_does_not_apply(tmp_path, capsys):
+    args = ["run", str(ROOT / "scenarios" / "budget_ceiling.yaml"), "--engine", "micro", "--reps", "2"]
+    assert main([*args, "--out", str(tmp_path / "x")]) == 2
+    assert "does not apply budget ceilings yet" in capsys.readouterr().err
