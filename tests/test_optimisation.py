@@ -74,3 +74,19 @@ def test_smallest_budget_is_the_first_crossing_when_coverage_is_not_monotone(bas
     answer = op.smallest_budget(baseline, coverage=goal, year=2030)
     assert answer.feasible
     assert (curve.loc[curve["value"] < answer.value - 1e6, "coverage_end"] < goal).all()
+
+
+def test_largest_revenue_threshold_keeps_cost_under_a_ceiling_and_one_step_more_does_not():
+    scenario = load_scenario(BASELINE, overrides={"years": 4})
+    answer = op.largest_threshold(scenario, 8e9, 2029, grid=9)
+    assert answer.feasible, answer.message
+    rule = {"policy.graduation.rule": "revenue_threshold"}
+    at = run(BASELINE, overrides={"years": 4, **rule, op.THRESHOLD: answer.value}).annual().set_index("year")
+    more = run(BASELINE, overrides={"years": 4, **rule, op.THRESHOLD: answer.value + 1e6}).annual().set_index("year")
+    assert at.loc[2029, "subsidy_cost"] <= 8e9 < more.loc[2029, "subsidy_cost"]
+    assert answer.value % 1e6 == 0
+
+
+def test_an_unreachable_threshold_goal_is_reported_not_faked():
+    answer = op.largest_threshold(load_scenario(BASELINE, overrides={"years": 4}), 1e6, 2029, grid=5)
+    assert not answer.feasible and answer.value is None and "unreachable" in answer.message

@@ -8,7 +8,9 @@ Questions answered (each a lever held constant over the horizon):
   year reaches a goal;
 - :func:`smallest_rollout`: the smallest rollout (UMKM ever enrolled) that reaches it;
 - :func:`smallest_graduation_rate`: the smallest graduation rate (rule ``rate``) that
-  keeps a year's subsidy cost under a ceiling.
+  keeps a year's subsidy cost under a ceiling;
+- :func:`largest_threshold`: the highest revenue threshold (rule ``revenue_threshold``),
+  the strictest graduation bar, that keeps a year's subsidy cost under a ceiling.
 
 The lever's range is scanned on a grid in one vectorised evaluation; the answer
 is the first crossing of ``output - goal``, found by :func:`scipy.optimize.brentq`
@@ -51,7 +53,8 @@ class Answer:
     achieved : float
         The output in a forward run at ``value`` (at the upper bound when infeasible).
     below : float or None
-        The lever one ``step`` below the answer, and ``achieved_below`` its output.
+        The lever one ``step`` past the answer (below it when the question asks for the
+        smallest value, above it for :func:`largest_threshold`), and ``achieved_below`` its output.
     achieved_below : float or None
     feasible : bool
     message : str
@@ -195,6 +198,77 @@ def smallest_graduation_rate(scenario, cost_ceiling: float, year: int, step: flo
         "graduation rate",
         at_least=False,
     )
+
+
+THRESHOLD = "policy.graduation.revenue_threshold"
+
+
+def largest_threshold(
+    scenario,
+    cost_ceiling: float,
+    year: int,
+    bounds: tuple[float, float] | None = None,
+    step: float = 1e6,
+    grid: int = 17,
+) -> Answer:
+    """The highest revenue threshold keeping ``year``'s subsidy cost at most ``cost_ceiling`` (rupiah).
+
+    Under rule ``revenue_threshold`` a UMKM graduates when its annual revenue reaches the
+    threshold, so a higher threshold graduates fewer and costs more: the answer is the
+    strictest graduation bar the budget allows. The revenue-band cohort twin runs one
+    sample at a time, so the grid (``grid`` thresholds) and :func:`scipy.optimize.brentq`
+    use ordinary runs. The answer is rounded down to ``step`` rupiah (default Rp1 million)
+    and checked: it meets the ceiling, one step more does not (unless it is the upper bound).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Run with ``policy.graduation.rule`` set to ``revenue_threshold``.
+    cost_ceiling : float
+        Rupiah: the year's public subsidy cost at most this.
+    year : int
+    bounds : (float, float), optional
+        Rupiah per year; default: the threshold's plausible range widened fourfold each way.
+    """
+    scenario = scenario.with_overrides({"policy.graduation.rule": "revenue_threshold"})
+    if bounds is None:
+        low, high = scenario.param(THRESHOLD).range or (scenario.first(THRESHOLD),) * 2
+        bounds = (float(low) / 4, float(high) * 4)
+    low, high = bounds
+
+    def cost(x: float) -> float:
+        return forward(scenario, THRESHOLD, x, "subsidy_cost", year)
+
+    xs = np.linspace(low, high, grid)
+    ok = np.array([cost(x) <= cost_ceiling for x in xs])
+    question = "largest revenue threshold"
+    if not ok.any():
+        achieved = cost(low)
+        return Answer(
+            question, THRESHOLD, None, "subsidy_cost", year, cost_ceiling, achieved, None, None, False,
+            f"unreachable: even a threshold of {low:,.0f} costs {achieved:,.0f} in {year}, above {cost_ceiling:,.0f}",
+        )  # fmt: skip
+    i = int(np.flatnonzero(ok)[-1])
+    if i == grid - 1:
+        value = high
+    else:
+        root = optimize.brentq(lambda x: cost(x) - cost_ceiling, xs[i], xs[i + 1], xtol=step / 4, rtol=1e-12)
+        value = max(xs[i], math.floor(root / step) * step)
+        while cost(value) > cost_ceiling and value > xs[i]:
+            value = max(xs[i], value - step)
+    achieved = cost(value)
+    above = value + step if value + step <= high else None
+    achieved_above = cost(above) if above is not None else None
+    checked = achieved <= cost_ceiling and (above is None or achieved_above > cost_ceiling)
+    message = (
+        f"{THRESHOLD} = {value:,.0f} gives subsidy_cost {achieved:,.0f} in {year} (at most {cost_ceiling:,.0f}); "
+        + (f"one step more, {above:,.0f}, gives {achieved_above:,.0f}" if above is not None else "the upper bound")
+        + ("" if checked else " [forward check FAILED]")
+    )
+    return Answer(
+        question, THRESHOLD, float(value), "subsidy_cost", year, cost_ceiling, achieved, above, achieved_above,
+        checked, message,
+    )  # fmt: skip
 
 
 def tradeoff(scenario, lever: str, values, year: int, check: int = 3) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from simulation.cli import add_scenario_arguments
 
-QUESTIONS = ("budget", "rollout", "graduation", "curve")
+QUESTIONS = ("budget", "rollout", "graduation", "threshold", "curve")
 
 
 def register(sub) -> None:
@@ -21,6 +21,7 @@ def register(sub) -> None:
         choices=QUESTIONS,
         help="budget: smallest annual budget ceiling reaching --coverage by --year; rollout: smallest rollout "
         "doing so; graduation: smallest graduation rate keeping --year's cost under --cost-ceiling; "
+        "threshold: highest revenue threshold (rule revenue_threshold) keeping it under --cost-ceiling; "
         "curve: cost against coverage across --lever's range",
     )
     p.add_argument("--year", type=int, default=2030, help="fiscal year of the goal")
@@ -89,8 +90,13 @@ def main(args) -> int:
             answer = solve(scenario, args.coverage, args.year)
         else:
             if args.cost_ceiling is None or args.cost_ceiling < 0:
-                raise CommandError("graduation needs --cost-ceiling, rupiah in the year (0 or more)")
-            answer = optimisation.smallest_graduation_rate(scenario, args.cost_ceiling, args.year)
+                raise CommandError(f"{args.question} needs --cost-ceiling, rupiah in the year (0 or more)")
+            solve = (
+                optimisation.smallest_graduation_rate
+                if args.question == "graduation"
+                else optimisation.largest_threshold
+            )
+            answer = solve(scenario, args.cost_ceiling, args.year)
         record = answer.to_dict()
         print(f"{scenario.name}: {answer.message}")
     files.append("answer.json")
