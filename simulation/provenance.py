@@ -45,6 +45,14 @@ def versions() -> dict:
     return out
 
 
+def registry_record(scenario) -> dict | None:
+    """The registry a scenario starts from: its path and SHA-256 (no personal data), or None."""
+    from simulation.population.registry import registry_path, registry_sha256
+
+    path = registry_path(scenario)
+    return None if path is None else {"path": str(path), "sha256": registry_sha256(scenario)}
+
+
 def manifest(scenario, *, engine: str, seed: int | None = None, files: list[str] | None = None, **extra) -> dict:
     """The provenance record written beside every output as ``manifest.json``."""
     return {
@@ -55,6 +63,7 @@ def manifest(scenario, *, engine: str, seed: int | None = None, files: list[str]
             "overrides": scenario.overrides,
             "resolved": scenario.to_dict(),
         },
+        "registry": registry_record(scenario),
         "engine": engine,
         "seed": seed,
         "versions": versions(),

@@ -25,7 +25,7 @@ from simulation.engines.cohort import FLOWS, CohortInputs, compile_inputs, run_c
 from simulation.engines.enrolment import Enrolment
 from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
 
-NOT_ARRAYS = ("enrolment", "twin")
+NOT_ARRAYS = ("enrolment", "twin", "initial_states")
 """CohortInputs fields that are not (P, ...) arrays."""
 
 MEMORY_BYTES = 256 * 2**20
@@ -120,7 +120,7 @@ def batch_inputs(scenario, names: list[str], values: np.ndarray, base: CohortInp
             enrolment = replace(enrolment, ceiling=_constant(v, T))
         elif name != "assumptions.inflation":
             raise KeyError(f"{name} cannot be varied by the cohort evaluation")
-    return CohortInputs(**fields, enrolment=enrolment)
+    return CohortInputs(**fields, enrolment=enrolment, initial_states=base.initial_states)
 
 
 def public_rate(scenario) -> np.ndarray:
@@ -171,7 +171,10 @@ def collapse(inputs: CohortInputs) -> CohortInputs:
             remaining_cost=rule.remaining_cost[:, :1],
         )
     fields = {k: v for k, v in vars(inputs).items() if k not in ("initial", *NOT_ARRAYS)}
-    return CohortInputs(initial=inputs.initial.sum(axis=1, keepdims=True), **fields, enrolment=rule)
+    states = None if inputs.initial_states is None else inputs.initial_states.sum(axis=1, keepdims=True)
+    return CohortInputs(
+        initial=inputs.initial.sum(axis=1, keepdims=True), **fields, enrolment=rule, initial_states=states
+    )
 
 
 def chunk_size(T: int, G: int, memory_bytes: int = MEMORY_BYTES) -> int:
@@ -185,7 +188,7 @@ def _take(inputs: CohortInputs, rows: slice) -> CohortInputs:
     rule = inputs.enrolment
     if rule is not None:
         rule = replace(rule, ceiling=rule.ceiling[rows])
-    return CohortInputs(**fields, enrolment=rule)
+    return CohortInputs(**fields, enrolment=rule, initial_states=inputs.initial_states)
 
 
 def evaluate(

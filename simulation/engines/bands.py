@@ -93,11 +93,14 @@ class SubsidisedTwin:
         return np.diff(self._cdf(loc, scale), axis=-1)
 
     # ------------------------------------------------------------ events
-    def start(self, initial: np.ndarray) -> SubsidisedTwin:
-        """Begin a run with ``initial`` eligible UMKM per segment, shape (P, G); returns self."""
+    def start(self, initial: np.ndarray, subsidised: np.ndarray | None = None) -> SubsidisedTwin:
+        """Begin a run with ``initial`` eligible (and ``subsidised``, new to the subsidy) UMKM per
+        segment, shape (P, G), with the starting revenue distribution; returns self."""
         P, G = initial.shape
         self.e = initial[:, :, None] * self.start_share[None]
         self.s = np.zeros((P, G, self.K, self.B))
+        if subsidised is not None:
+            self.s[:, :, 0] = subsidised[:, :, None] * self.start_share[None]
         return self
 
     def enter(self, entered: np.ndarray) -> None:
@@ -117,9 +120,9 @@ class SubsidisedTwin:
     def suspend(self, share: np.ndarray) -> None:
         """Step b under a falling budget ceiling: the share (P, G) of each segment's subsidised UMKM
         goes back to eligible, in its revenue band (its months of subsidy are forgotten)."""
-        moved = self.s * share[:, :, None, None]
+        moved = self.s * share[:, :, None, None]  # (P, G, K, B)
         self.s -= moved
-        self.e += moved.sum(axis=3)
+        self.e += moved.sum(axis=2)
 
     def close(self, closure: np.ndarray) -> None:
         """Step d: the monthly closure probability (P,) hits every band alike."""

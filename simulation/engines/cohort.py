@@ -65,6 +65,9 @@ class CohortInputs:
     enrolment : Enrolment, optional
         Priority rule and budget ceiling (:mod:`simulation.engines.enrolment`);
         ``None`` enrols pro rata with no ceiling.
+    initial_states : ndarray, shape (P, G, 5), optional
+        UMKM per segment and state at the start (a registry's statuses); ``None``: all
+        ``initial`` UMKM eligible. UMKM already enrolled count against the rollout.
     twin : SubsidisedTwin, optional
         Revenue bands and months of subsidy of the eligible and subsidised
         UMKM (:mod:`simulation.engines.bands`), needed by every graduation rule
@@ -80,6 +83,7 @@ class CohortInputs:
     graduation: np.ndarray
     retention: np.ndarray
     enrolment: Enrolment | None = None
+    initial_states: np.ndarray | None = None
     twin: object = None
 
     @property
@@ -120,6 +124,9 @@ def compile_inputs(scenario) -> CohortInputs:
     """The cohort inputs of one scenario (P = 1)."""
     h = scenario.horizon
     initial = scenario.first("population.initial_umkm") * scenario.segment_shares
+    initial_states = registry_states(scenario)
+    if initial_states is not None:
+        initial = initial_states[:, E]
     evaluation = scenario.monthly_array("policy.graduation.evaluation_month")
     at_evaluation = h.month_of_year == evaluation
     graduation = np.where(at_evaluation, scenario.monthly_array("policy.graduation.rate"), 0.0)
@@ -135,7 +142,25 @@ def compile_inputs(scenario) -> CohortInputs:
         retention=row(scenario.monthly_array("policy.graduation.retention")),
         enrolment=compile_enrolment(scenario),
         twin=SubsidisedTwin.for_scenario(scenario),
+        initial_states=None if initial_states is None else initial_states[None],
     )
+
+
+def registry_states(scenario) -> np.ndarray | None:
+    """UMKM per segment and state from the scenario's registry, shape (G, 5); None without one.
+
+    The revenue bands of the cohort twin still start from the scenario's lognormal revenue
+    assumption (``population.revenue_mean``, ``revenue_sigma``), not the registry's revenues.
+    """
+    from simulation.population.registry import registry_path
+    from simulation.population.synthetic import load_agents
+
+    if registry_path(scenario) is None:
+        return None
+    agents = load_agents(scenario)
+    counts = np.zeros((len(scenario.segment_shares), N_STATES))
+    np.add.at(counts, (agents.segment, agents.status), 1.0)
+    return counts
 
 
 def run_cohort(inputs: CohortInputs) -> CohortOutput:
@@ -155,6 +180,9 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
     x = np.zeros((P, G, N_STATES))
     x[:, :, E] = inputs.initial
     ever_enrolled = np.zeros(P)
+    if inputs.initial_states is not None:
+        x[:] = inputs.initial_states
+        ever_enrolled = x[:, :, S:C].sum(axis=(1, 2))  # subsidised, mandiri and lapsed were enrolled
     rule = inputs.enrolment
     spent = np.zeros(P)  # rupiah spent by the ceiling's payer so far in the fiscal year
     waiting = np.zeros((T, P, G))
@@ -163,7 +191,7 @@ def run_cohort(inputs: CohortInputs) -> CohortOutput:
     flows = {name: np.empty((T, P, G)) for name in FLOWS}
     arrears = np.zeros((P, G, 3))  # lapsed UMKM in their 1st, 2nd, 3rd unpaid month (part of LAPSED)
     stocks = {"arrears": np.empty((T, P, G)), "arrears_end": np.empty((T, P, G))}
-    twin = inputs.twin.start(inputs.initial) if inputs.twin is not None else None
+    twin = inputs.twin.start(x[:, :, E], x[:, :, S]) if inputs.twin is not None else None
 
     for t in range(T):
         # a. entry, as a share of the UMKM open at the start of the month
