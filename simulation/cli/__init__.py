@@ -30,13 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
 def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     """The scenario file and ``--set KEY=VALUE`` overrides, shared by subcommands."""
     parser.add_argument("scenario", help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    add_overrides_argument(parser)
+
+
+def add_overrides_argument(
+    parser: argparse.ArgumentParser,
+    help: str = "override a parameter by its dotted key, e.g. --set assumptions.closure_rate=0.08 (repeatable)",
+) -> None:
+    """``--set KEY=VALUE`` (repeatable), collected in ``args.overrides``."""
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=help)
+
+
+def add_notebook_parameters_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``-p NAME=VALUE`` notebook parameters (repeatable), collected in ``args.parameters``."""
     parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter by its dotted key, e.g. --set assumptions.closure_rate=0.08 (repeatable)",
+        "-p", "--parameter", dest="parameters", action="append", default=[], metavar="NAME=VALUE", help=help
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulation.cli import CommandError
+from simulation.cli import CommandError, add_notebook_parameters_argument, add_overrides_argument
 
 
 def register(sub) -> None:
@@ -21,22 +21,9 @@ def register(sub) -> None:
     )
     p.add_argument("--language", default="id", choices=["id", "en"], help="report language (default: id)")
     p.add_argument("--baseline", default=None, help="scenario the comparison is against (default: baseline)")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override applied to every scenario, e.g. --set years=3 (repeatable)",
-    )
-    p.add_argument(
-        "-p",
-        "--parameter",
-        dest="parameters",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="another report notebook parameter, e.g. -p engine=micro (refused unless the notebook declares it)",
+    add_overrides_argument(p, help="override applied to every scenario, e.g. --set years=3 (repeatable)")
+    add_notebook_parameters_argument(
+        p, "another report notebook parameter, e.g. -p engine=micro (refused unless the notebook declares it)"
     )
     p.set_defaults(func=main)
 

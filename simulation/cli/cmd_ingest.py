@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from simulation.cli import add_overrides_argument
+
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 
 
@@ -23,14 +25,7 @@ def register(sub) -> None:
         help=f"scenario giving the sectors and first month (default {DEFAULT_SCENARIO})",
     )
     p.add_argument("--key-file", default=None, help="file holding the pseudonym key, outside the repository")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a scenario parameter by its dotted key (repeatable)",
-    )
+    add_overrides_argument(p, help="override a scenario parameter by its dotted key (repeatable)")
     p.set_defaults(func=main)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulation.cli import CommandError, add_scenario_arguments
+from simulation.cli import CommandError, add_notebook_parameters_argument, add_scenario_arguments
 
 
 def register(sub) -> None:
@@ -13,15 +13,7 @@ def register(sub) -> None:
     p.add_argument("--engine", default=None, help="simulation engine (default: cohort)")
     p.add_argument("--reps", type=int, default=None, help="replicates of a stochastic engine")
     p.add_argument("--seed", type=int, default=None, help="master seed of a stochastic engine")
-    p.add_argument(
-        "-p",
-        "--parameter",
-        dest="parameters",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="another notebook parameter (refused unless the notebook declares it)",
-    )
+    add_notebook_parameters_argument(p, "another notebook parameter (refused unless the notebook declares it)")
     p.set_defaults(func=main)
 
 
