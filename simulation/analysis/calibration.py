@@ -4,17 +4,25 @@ Estimated (wave schema and timing in :mod:`simulation.analysis.waves`):
 
 - **status rates** (annual probabilities): closure ``c``, graduation ``g`` (per
   evaluation), retention ``rho`` (a graduate goes on paying), mandiri lapse ``l``
-  and reactivation ``r``. Between two year-end snapshots the model of
+  and reactivation ``r``. Between two December snapshots the model of
   ``docs/model.md`` gives, for a UMKM in each wave-1 state, a multinomial over its
   wave-2 state: closure hits every open state (``c`` over the year); among
   survivors, mandiri and lapsed members move by the monthly two-state chain
   ``Q = [[1-l_m, l_m], [r_m, 1-r_m]]`` over twelve months; subsidised members
-  graduate at the December evaluation (``g``; to mandiri with ``rho``).
-  Eligible UMKM inform only ``c``. Transitions the model does not allow
-  (e.g. subsidised to eligible, eligible to subsidised: an enrolment) are left
-  out and counted.
+  graduate at the evaluation (``g``; to mandiri with ``rho``) and then follow ``Q``
+  for the month ends left before December (:func:`transition_probabilities`).
+  Eligible UMKM inform only ``c`` (open in any state, an enrolment between the
+  waves included, or closed). Transitions the model does not allow (e.g.
+  subsidised to eligible) are left out and counted. ``lapsed`` is the payment
+  state: members in arrears (covered, facts F1.7) count as lapsed.
 - **revenue growth** by sector: ``log(r2 / r1) ~ Normal(drift, volatility)`` for
-  UMKM open in both waves with both revenues.
+  UMKM open in both waves with both revenues (the micro engine applies a year's
+  increment at each evaluation, so two snapshots a year apart differ by one).
+
+docs/analysis.md ("What is estimated, exactly") says which engine quantity each
+estimate is and when it equals the scenario parameter it is written to;
+``tests/test_calibration.py`` checks the recovery on waves drawn from the micro
+engine (:func:`simulation.analysis.waves.micro_waves`).
 
 The negative log-likelihood is minimised with :func:`scipy.optimize.minimize`
 on unconstrained scales (logit for probabilities, log for the volatility); 95%
@@ -249,8 +257,9 @@ def calibrate(wave1: pd.DataFrame, wave2: pd.DataFrame, scenario, names=("wave 1
     wave1, wave2 : DataFrame
         In the wave schema; wave 2 one year after wave 1.
     scenario : Scenario
-        Supplies the sectors and the starting point (and the value kept for a rate
-        the data do not inform).
+        Supplies the sectors, the month of the graduation evaluation
+        (``policy.graduation.evaluation_month``, first value) and the starting
+        point (and the value kept for a rate the data do not inform).
     names : tuple of str
         How the waves are named in error messages.
     """

@@ -2,8 +2,9 @@
 
 Wave schema (one CSV or DataFrame per wave; a registry export maps onto it)
 ---------------------------------------------------------------------------
-Each wave is a snapshot of the same UMKM at the **end of a fiscal year, after
-the December evaluation**; the second wave is one year after the first.
+Each wave is a snapshot of the same UMKM at the **end of December** (the end of
+a fiscal year, after the evaluation when it is in December, the default); the
+second wave is one year after the first.
 
 ============  ==========================================================================
 column        meaning
