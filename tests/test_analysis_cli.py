@@ -9,7 +9,7 @@ import yaml
 from conftest import BASELINE, ROOT
 
 from simulation import load_scenario
-from simulation.analysis.waves import synthetic_waves
+from simulation.analysis.waves import micro_waves
 from simulation.cli import main
 
 
@@ -41,7 +41,8 @@ def test_optimise_command(tmp_path, capsys):
 
 
 def test_calibrate_command_writes_a_scenario_citing_the_files(tmp_path, capsys):
-    w1, w2 = synthetic_waves(load_scenario(BASELINE), n=3000, seed=5)
+    small = load_scenario(BASELINE, overrides={"population.initial_umkm": 3000, "policy.rollout": 3000})
+    w1, w2 = micro_waves(small, seed=5)
     w1.to_csv(tmp_path / "wave_2025.csv", index=False)
     w2.to_csv(tmp_path / "wave_2026.csv", index=False)
     out = tmp_path / "calibrated.yaml"

@@ -4,17 +4,25 @@ Estimated (wave schema and timing in :mod:`simulation.analysis.waves`):
 
 - **status rates** (annual probabilities): closure ``c``, graduation ``g`` (per
   evaluation), retention ``rho`` (a graduate goes on paying), mandiri lapse ``l``
-  and reactivation ``r``. Between two year-end snapshots the model of
+  and reactivation ``r``. Between two December snapshots the model of
   ``docs/model.md`` gives, for a UMKM in each wave-1 state, a multinomial over its
   wave-2 state: closure hits every open state (``c`` over the year); among
   survivors, mandiri and lapsed members move by the monthly two-state chain
   ``Q = [[1-l_m, l_m], [r_m, 1-r_m]]`` over twelve months; subsidised members
-  graduate at the December evaluation (``g``; to mandiri with ``rho``).
-  Eligible UMKM inform only ``c``. Transitions the model does not allow
-  (e.g. subsidised to eligible, eligible to subsidised: an enrolment) are left
-  out and counted.
+  graduate at the evaluation (``g``; to mandiri with ``rho``) and then follow ``Q``
+  for the month ends left before December (:func:`transition_probabilities`).
+  Eligible UMKM inform only ``c`` (open in any state, an enrolment between the
+  waves included, or closed). Transitions the model does not allow (e.g.
+  subsidised to eligible) are left out and counted. ``lapsed`` is the payment
+  state: members in arrears (covered, facts F1.7) count as lapsed.
 - **revenue growth** by sector: ``log(r2 / r1) ~ Normal(drift, volatility)`` for
-  UMKM open in both waves with both revenues.
+  UMKM open in both waves with both revenues (the micro engine applies a year's
+  increment at each evaluation, so two snapshots a year apart differ by one).
+
+docs/analysis.md ("What is estimated, exactly") says which engine quantity each
+estimate is and when it equals the scenario parameter it is written to;
+``tests/test_calibration.py`` checks the recovery on waves drawn from the micro
+engine (:func:`simulation.analysis.waves.micro_waves`).
 
 The negative log-likelihood is minimised with :func:`scipy.optimize.minimize`
 on unconstrained scales (logit for probabilities, log for the volatility); 95%
@@ -58,8 +66,10 @@ RATES = {
 }
 """Scenario parameter of each estimated status rate."""
 
+_OPEN = ("eligible", "subsidised", "mandiri", "lapsed")
+
 _ALLOWED = {
-    "eligible": ("eligible", "closed"),
+    "eligible": ("eligible", "subsidised", "mandiri", "lapsed", "closed"),
     "subsidised": ("subsidised", "mandiri", "lapsed", "closed"),
     "mandiri": ("mandiri", "lapsed", "closed"),
     "lapsed": ("mandiri", "lapsed", "closed"),
@@ -110,15 +120,25 @@ def check_wave(frame: pd.DataFrame, name: str, sectors=None) -> pd.DataFrame:
     return df
 
 
-def transition_probabilities(theta: dict[str, float]) -> dict[str, dict[str, float]]:
-    """Probability of each wave-2 state for each wave-1 state, from annual rates ``c, g, rho, l, r``."""
+def transition_probabilities(theta: dict[str, float], evaluation_month: int = 12) -> dict[str, dict[str, float]]:
+    """Probability of each wave-2 state for each wave-1 state, from annual rates ``c, g, rho, l, r``.
+
+    The waves are at the end of December, one year apart. ``evaluation_month``
+    (1-12) is the month at whose end subsidised members graduate; a graduate then
+    goes through the mandiri/lapsed chain for the ``12 - evaluation_month`` month
+    ends left before wave 2 (none for the default December evaluation). The
+    ``eligible`` row gives closure only: ``eligible`` there stands for "open in
+    wave 2", whatever the state (an enrolment between the waves included).
+    """
     c, g, rho = theta["c"], theta["g"], theta["rho"]
     lm, rm = monthly_probability(theta["l"]), monthly_probability(theta["r"])
-    q12 = np.linalg.matrix_power(np.array([[1 - lm, lm], [rm, 1 - rm]]), 12)
+    q = np.array([[1 - lm, lm], [rm, 1 - rm]])
+    q12 = np.linalg.matrix_power(q, 12)
+    after = np.array([rho, 1 - rho]) @ np.linalg.matrix_power(q, 12 - int(evaluation_month))
     s = 1 - c
     return {
         "eligible": {"eligible": s, "closed": c},
-        "subsidised": {"subsidised": s * (1 - g), "mandiri": s * g * rho, "lapsed": s * g * (1 - rho), "closed": c},
+        "subsidised": {"subsidised": s * (1 - g), "mandiri": s * g * after[0], "lapsed": s * g * after[1], "closed": c},
         "mandiri": {"mandiri": s * q12[0, 0], "lapsed": s * q12[0, 1], "closed": c},
         "lapsed": {"mandiri": s * q12[1, 0], "lapsed": s * q12[1, 1], "closed": c},
     }
@@ -159,7 +179,7 @@ class Calibration:
     left_out: dict
 
 
-def _status_mle(counts: pd.DataFrame, start: dict[str, float]) -> pd.DataFrame:
+def _status_mle(counts: pd.DataFrame, start: dict[str, float], evaluation_month: int = 12) -> pd.DataFrame:
     keys = ["c", "g", "rho", "l", "r"]
     rows_from = counts.sum(axis=1)
     graduates = counts.loc["subsidised", ["mandiri", "lapsed"]].sum() if "subsidised" in counts.index else 0
@@ -177,8 +197,13 @@ def _status_mle(counts: pd.DataFrame, start: dict[str, float]) -> pd.DataFrame:
         theta.update({k: float(special.expit(v)) for k, v in zip(free, z, strict=True)})
         return theta
 
+    counts = counts.copy()
+    if "eligible" in counts.index:  # an eligible UMKM informs only closure: open (enrolled or not) or closed
+        counts.loc["eligible", "eligible"] = counts.loc["eligible", [s for s in _OPEN if s in counts.columns]].sum()
+        counts.loc["eligible", [s for s in _OPEN[1:] if s in counts.columns]] = 0
+
     def nll(z):
-        probs = transition_probabilities(theta_of(z))
+        probs = transition_probabilities(theta_of(z), evaluation_month)
         total = 0.0
         for s1, row in probs.items():
             for s2, p in row.items():
@@ -232,8 +257,9 @@ def calibrate(wave1: pd.DataFrame, wave2: pd.DataFrame, scenario, names=("wave 1
     wave1, wave2 : DataFrame
         In the wave schema; wave 2 one year after wave 1.
     scenario : Scenario
-        Supplies the sectors and the starting point (and the value kept for a rate
-        the data do not inform).
+        Supplies the sectors, the month of the graduation evaluation
+        (``policy.graduation.evaluation_month``, first value) and the starting
+        point (and the value kept for a rate the data do not inform).
     names : tuple of str
         How the waves are named in error messages.
     """
@@ -246,14 +272,16 @@ def calibrate(wave1: pd.DataFrame, wave2: pd.DataFrame, scenario, names=("wave 1
         "only_in_wave_2": int((~w2["business_id"].isin(w1["business_id"])).sum()),
         "closed_in_wave_1": int((both["status_1"] == "closed").sum()),
     }
-    allowed = both.apply(lambda r: r["status_2"] in _ALLOWED.get(r["status_1"], ()), axis=1)
+    pairs = {f"{a}>{b}" for a, to in _ALLOWED.items() for b in to}
+    allowed = (both["status_1"] + ">" + both["status_2"]).isin(pairs)
     left_out["transition_not_in_model"] = int((~allowed & (both["status_1"] != "closed")).sum())
     used = both[allowed]
     counts = pd.crosstab(used["status_1"], used["status_2"]).reindex(
         index=list(_ALLOWED), columns=STATE_NAMES, fill_value=0
     )
     start = {key: float(scenario.first(dotted)) for dotted, key in RATES.items()}
-    rows = [_status_mle(counts, start)]
+    evaluation = int(scenario.first("policy.graduation.evaluation_month"))
+    rows = [_status_mle(counts, start, evaluation)]
     open_both = both[(both["status_1"] != "closed") & (both["status_2"] != "closed")]
     logs = np.log(open_both["revenue_2"] / open_both["revenue_1"])
     ok = np.isfinite(logs)

@@ -27,7 +27,7 @@ CALIBRATE_PARAMETERS = {
     "wave1": (str, "CSV of the first wave, or empty for synthetic demonstration waves"),
     "wave2": (str, "CSV of the second wave (one year later), or empty"),
     "scenario": (str, "the scenario the calibrated one extends"),
-    "seed": (int, "seed of the synthetic demonstration waves"),
+    "seed": (int, "seed of the microsimulation run that draws the synthetic demonstration waves"),
     "output_dir": (str, "folder for calibrated.yaml, estimates.csv and the waves used"),
 }
 """Parameters of ``calibrate.ipynb``."""
@@ -55,10 +55,32 @@ def sensitivity(scenario: str, samples: int, seed: int, year: int, vary: str, ou
 
 @dataclass
 class CalibrationContext:
+    """What the calibrate notebook shows.
+
+    Attributes
+    ----------
+    calibration : Calibration
+    scenario_file : Path
+        The calibrated scenario written.
+    synthetic : bool
+        Whether the waves were drawn from the microsimulation of the base scenario.
+    truth : dict
+        For synthetic waves, the value of every estimated parameter in the
+        scenario the waves were drawn from (per-sector ones as dicts); else empty.
+    """
+
     calibration: object
     scenario_file: Path
     synthetic: bool
     truth: dict
+
+    def table(self):
+        """The estimates; for synthetic waves with the true value and whether the 95% interval holds it."""
+        est = self.calibration.estimates
+        if not self.truth:
+            return est
+        true = [self.truth[r.parameter][r.sector] if r.sector else self.truth[r.parameter] for r in est.itertuples()]
+        return est.assign(true=true, inside=(est["ci_low"] <= true) & (true <= est["ci_high"]))
 
 
 def calibration(wave1: str, wave2: str, scenario: str, seed: int, output_dir: str) -> CalibrationContext:
@@ -66,8 +88,8 @@ def calibration(wave1: str, wave2: str, scenario: str, seed: int, output_dir: st
     import pandas as pd
 
     from simulation import load_scenario
-    from simulation.analysis.calibration import calibrate, file_hash, write_scenario
-    from simulation.analysis.waves import synthetic_waves
+    from simulation.analysis.calibration import RATES, calibrate, file_hash, write_scenario
+    from simulation.analysis.waves import micro_waves
 
     check_parameters(
         CALIBRATE_PARAMETERS, wave1=wave1, wave2=wave2, scenario=scenario, seed=seed, output_dir=output_dir
@@ -79,11 +101,14 @@ def calibration(wave1: str, wave2: str, scenario: str, seed: int, output_dir: st
     synthetic = not wave1 and not wave2
     truth = {}
     if synthetic:
-        w1, w2 = synthetic_waves(base, n=20000, seed=seed)
+        # the base scenario's microsimulation: everyone at the end of its first two fiscal years
+        w1, w2 = micro_waves(base, seed=seed)
         paths = [out / "synthetic_wave1.csv", out / "synthetic_wave2.csv"]
         w1.to_csv(paths[0], index=False)
         w2.to_csv(paths[1], index=False)
-        truth = {k: base.first(k) for k in ("assumptions.closure_rate", "policy.graduation.rate")}
+        truth = {k: float(base.first(k)) for k in RATES}
+        for k in ("assumptions.revenue_drift", "assumptions.revenue_volatility"):
+            truth[k] = dict(zip(base.sectors, base.by_sector(k)[0].tolist(), strict=True))
     else:
         paths = [resolve(wave1), resolve(wave2)]
     frames = [pd.read_csv(p, dtype={"business_id": str}) for p in paths]
@@ -142,11 +167,13 @@ def write_notebooks(folder: Path = REPO_ROOT / "notebooks") -> list[Path]:
         "Calibration from two registry waves",
         "Maximum-likelihood estimates of closure, graduation, retention, lapse and reactivation rates and of "
         "revenue growth by sector, with 95% confidence intervals, written as a scenario that extends the base. "
-        "With no wave files it draws synthetic demonstration waves from the scenario (docs/analysis.md).",
+        "With no wave files it draws synthetic demonstration waves from the scenario's microsimulation (every "
+        "UMKM at the end of its first two fiscal years) and shows the true values beside the estimates "
+        "(docs/analysis.md).",
         'wave1: str = ""  # CSV of the first wave (empty: synthetic demonstration waves)\n'
         'wave2: str = ""  # CSV of the second wave, one year later\n'
         'scenario: str = "scenarios/baseline.yaml"  # the scenario the calibrated one extends\n'
-        "seed: int = 2026  # seed of the synthetic waves\n"
+        "seed: int = 2026  # seed of the microsimulation run that draws the synthetic waves\n"
         'output_dir: str = "reports/calibration"  # calibrated.yaml, estimates.csv',
         [
             (
@@ -158,7 +185,7 @@ def write_notebooks(folder: Path = REPO_ROOT / "notebooks") -> list[Path]:
                 'ctx.synthetic else "")))',
             ),
             ("md", "## Estimates and 95% confidence intervals"),
-            ("code", 'ctx.calibration.estimates.round(4).style.hide(axis="index")'),
+            ("code", 'ctx.table().round(4).style.hide(axis="index")'),
             ("md", "## Transitions between the waves (UMKM)"),
             ("code", "ctx.calibration.counts"),
         ],

@@ -1,9 +1,10 @@
-"""Two waves of registry data: the input schema of calibration and a synthetic generator.
+"""Two waves of registry data: the input schema of calibration, and waves drawn from the microsimulation.
 
 Wave schema (one CSV or DataFrame per wave; a registry export maps onto it)
 ---------------------------------------------------------------------------
-Each wave is a snapshot of the same UMKM at the **end of a fiscal year, after
-the December evaluation**; the second wave is one year after the first.
+Each wave is a snapshot of the same UMKM at the **end of December** (the end of
+a fiscal year, after the evaluation when it is in December, the default); the
+second wave is one year after the first.
 
 ============  ==========================================================================
 column        meaning
@@ -15,14 +16,14 @@ revenue       annual revenue (omzet), rupiah per year; empty when closed or unkn
 status        eligible, subsidised, mandiri, lapsed or closed (docs/model.md)
 ============  ==========================================================================
 
-Until the microsimulation (issue 3) is on main, :func:`synthetic_waves` draws the
-two waves with a small generator that follows ``docs/model.md`` month by month
-for each UMKM: closure in every open state, then lapse (mandiri to lapsed) and
-reactivation (lapsed to mandiri) among the survivors, then at the end of December
-graduation of subsidised members (to mandiri with the retention probability,
-else lapsed). Revenue changes once over the year: ``log r2 = log r1 + drift + volatility * Z``
-with the sector's ``assumptions.revenue_drift`` and ``assumptions.revenue_volatility``.
-Eligible UMKM only close (no rollout between the waves).
+``status`` is the **payment state**: ``lapsed`` means a graduate (or mandiri
+member) that has stopped paying, *including* one still in its three months of
+arrears (covered, facts F1.7). A registry export that lists members in arrears
+as BPJS-"active" must report them as lapsed (see :func:`snapshot_wave`).
+
+:func:`micro_waves` draws the two waves from one replicate of the micro engine
+(:mod:`simulation.engines.micro`), so calibration is tested against the process
+the model actually simulates.
 """
 
 from __future__ import annotations
@@ -30,76 +31,93 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.engines.states import STATE_NAMES, State, monthly_probability
-from simulation.population.synthetic import synthetic_agents
+from simulation.engines.states import STATE_NAMES, State
 
 COLUMNS = ("business_id", "kecamatan", "sector", "revenue", "status")
-"""Columns every wave must have."""
+"""Columns every wave must have (others are allowed and ignored by calibration)."""
 
 
-def synthetic_waves(
-    scenario, n: int = 20000, seed=None, start_shares: dict[str, float] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Two waves one year apart, drawn from ``scenario``'s rates.
+def year_end_month(horizon, year: int) -> int:
+    """Month index (0 = ``start``) of December of fiscal ``year``.
+
+    Raises
+    ------
+    ValueError
+        If ``year`` is not a fiscal year of the horizon; names the years allowed.
+    """
+    years = horizon.fiscal_years
+    if year not in years:
+        raise ValueError(f"year {year} is outside the scenario's horizon; allowed: {years[0]} to {years[-1]}")
+    return int(np.flatnonzero(horizon.year == year)[-1])
+
+
+def snapshot_wave(snapshot, scenario) -> pd.DataFrame:
+    """One micro-engine snapshot as a wave in the schema (:data:`COLUMNS`) plus ``unpaid_months``.
+
+    Mapping of the engine's state (``simulation.engines.states.State``) onto ``status``:
+    every state keeps its name. A lapsed agent in arrears (1-3 unpaid months,
+    still covered, facts F1.7) is ``lapsed``, like a non-active one: ``status``
+    is the payment state, and the scenario's ``mandiri_lapse_rate`` and
+    ``reactivation_rate`` are rates of stopping and resuming payment, so only
+    this mapping lets calibration estimate them (reporting arrears as mandiri
+    would estimate the rate of *losing cover*, and the mandiri/lapsed chain would
+    no longer be Markov). The extra column ``unpaid_months`` (0 unless lapsed;
+    4 = non-active) keeps the distinction; calibration does not read it.
+
+    ``business_id`` is ``U`` and the agent's index in the replicate: synthetic
+    agents carry no personal data. ``revenue`` (rupiah per year) is the revenue
+    as at the last evaluation, empty for closed UMKM.
+    """
+    kec, sec = (np.asarray(x) for x in scenario.segment_labels)
+    closed = snapshot.status == State.CLOSED
+    revenue = np.exp(snapshot.log_revenue.astype(np.float64))
+    revenue[closed] = np.nan
+    return pd.DataFrame(
+        {
+            "business_id": np.char.add("U", np.char.zfill(snapshot.agent.astype(str), 7)),
+            "kecamatan": kec[snapshot.segment],
+            "sector": sec[snapshot.segment],
+            "revenue": revenue,
+            "status": np.asarray(STATE_NAMES)[snapshot.status],
+            "unpaid_months": np.where(snapshot.status == State.LAPSED, snapshot.unpaid, 0).astype(np.int8),
+        }
+    )
+
+
+def micro_waves(scenario, seed=None, year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two waves one year apart from one replicate of the micro engine.
+
+    Wave 1 is every agent at the end of December of ``year`` (after the
+    evaluation), wave 2 the same agents and the year's entrants at the end of
+    December of ``year + 1``. The replicate is replicate 0 of
+    ``simulation.montecarlo.simulate(scenario, seed)``: the run stops after
+    ``year + 1`` (the engine is causal, so the draws up to then are the same as
+    in a longer run).
 
     Parameters
     ----------
     scenario : Scenario
-        Supplies closure, lapse, reactivation, graduation and retention (annual
-        probabilities, values at the start), revenue drift and volatility by sector,
-        and the starting population (segments, revenues).
-    n : int
-        UMKM in the panel.
-    seed : None, int, SeedSequence or Generator
-    start_shares : dict of status to share, optional
-        Status mix in wave 1; default 40% subsidised, 30% mandiri, 20% lapsed, 10% eligible.
+        The "true" model: every rate, the revenue drift and volatility by sector,
+        the population and the rollout.
+    seed : None, int or SeedSequence
+        Master seed.
+    year : int, optional
+        Fiscal year of the first wave; default the first fiscal year. ``year + 1``
+        must be in the horizon.
 
     Returns
     -------
     wave1, wave2 : DataFrame
-        In the wave schema (:data:`COLUMNS`).
+        In the wave schema (see :func:`snapshot_wave`).
     """
-    pop_seed, status_seed, month_seed, revenue_seed = np.random.SeedSequence(
-        seed if not isinstance(seed, np.random.Generator) else seed.integers(2**63)
-    ).spawn(4)
-    agents = synthetic_agents(scenario, seed=pop_seed, n=n)
-    shares = start_shares or {"subsidised": 0.4, "mandiri": 0.3, "lapsed": 0.2, "eligible": 0.1}
-    names = list(shares)
-    codes = np.array([STATE_NAMES.index(s) for s in names])
-    status = codes[np.random.default_rng(status_seed).choice(len(names), size=n, p=list(shares.values()))]
-    first = {k: float(scenario.first(k)) for k in (
-        "assumptions.closure_rate", "assumptions.mandiri_lapse_rate", "assumptions.reactivation_rate",
-        "policy.graduation.rate", "policy.graduation.retention")}  # fmt: skip
-    close = monthly_probability(first["assumptions.closure_rate"])
-    lapse = monthly_probability(first["assumptions.mandiri_lapse_rate"])
-    react = monthly_probability(first["assumptions.reactivation_rate"])
-    rng = np.random.default_rng(month_seed)
-    s = status.copy()
-    for month in range(1, 13):
-        u = rng.random((3, n))
-        open_ = s != State.CLOSED
-        s = np.where(open_ & (u[0] < close), State.CLOSED, s)
-        was_m, was_l = s == State.MANDIRI, s == State.LAPSED
-        s = np.where(was_m & (u[1] < lapse), State.LAPSED, s)
-        s = np.where(was_l & (u[1] < react), State.MANDIRI, s)
-        if month == 12:
-            grad = (s == State.SUBSIDISED) & (u[2] < first["policy.graduation.rate"])
-            keeps = rng.random(n) < first["policy.graduation.retention"]
-            s = np.where(grad & keeps, State.MANDIRI, np.where(grad, State.LAPSED, s))
-    n_sectors = len(scenario.sectors)
-    sector_index = agents.segment % n_sectors
-    drift = scenario.by_sector("assumptions.revenue_drift")[0][sector_index]
-    vol = scenario.by_sector("assumptions.revenue_volatility")[0][sector_index]
-    z = np.random.default_rng(revenue_seed).standard_normal(n)
-    revenue2 = np.where(s == State.CLOSED, np.nan, agents.revenue * np.exp(drift + vol * z))
-    kec, sec = scenario.segment_labels
-    kec, sec = np.asarray(kec)[agents.segment], np.asarray(sec)[agents.segment]
-    ids = [f"U{i:06d}" for i in range(n)]
-    names_of = np.asarray(STATE_NAMES)
-    wave1 = pd.DataFrame(
-        {"business_id": ids, "kecamatan": kec, "sector": sec, "revenue": agents.revenue, "status": names_of[status]}
-    )
-    wave2 = pd.DataFrame(
-        {"business_id": ids, "kecamatan": kec, "sector": sec, "revenue": revenue2, "status": names_of[s]}
-    )
-    return wave1, wave2
+    from simulation.engines.micro import MicroInputs, run_micro
+    from simulation.engines.streams import replicate_seeds
+
+    h = scenario.horizon
+    year = h.fiscal_years[0] if year is None else int(year)
+    year_end_month(h, year)
+    year_end_month(h, year + 1)
+    short = scenario.with_overrides({"years": year + 2 - h.fiscal_years[0]})
+    months = [year_end_month(short.horizon, y) for y in (year, year + 1)]
+    out = run_micro(MicroInputs.from_scenario(short), replicate_seeds(seed, 1)[0], snapshots=months)
+    return tuple(snapshot_wave(out["snapshots"][m], short) for m in months)

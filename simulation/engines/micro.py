@@ -20,7 +20,10 @@ monthly work scales with the events and with the self-paying members, not with
 the whole population; state counts are kept up to date from the transitions.
 
 The output has the cohort engine's layout with one replicate on the sample
-axis, so :class:`simulation.results.Result` reads it unchanged.
+axis, so :class:`simulation.results.Result` reads it unchanged. On request
+(``snapshots=[months]``) it also keeps each agent's state at the end of chosen
+months (:class:`Snapshot`), e.g. two registry waves for calibration
+(:func:`simulation.analysis.waves.micro_waves`).
 """
 
 from __future__ import annotations
@@ -122,6 +125,41 @@ class AgentState:
         return idx
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Every agent's state at the end of one month, after that month's evaluation (step e).
+
+    Attributes (one entry per agent that exists by then, in order of arrival)
+    -------------------------------------------------------------------------
+    month : int
+        Month index within the horizon (0 = ``start``).
+    agent : ndarray of int64
+        The agent's index in the replicate: a stable synthetic id (agents are
+        only appended, never removed or reordered), the same in every snapshot.
+    segment : int16, kecamatan x sector index; sector : int8
+    status : int8, :class:`State` in force from the next month
+    unpaid : int8, unpaid months of a lapsed agent (1-3: in arrears and still covered,
+        4: non-active, facts F1.7); 0 otherwise
+    enrolled : int16, month of enrolment into the subsidy (-1: never)
+    log_revenue : float32, log annual revenue (log rupiah per year) as at the last evaluation
+    """
+
+    month: int
+    agent: np.ndarray
+    segment: np.ndarray
+    sector: np.ndarray
+    status: np.ndarray
+    unpaid: np.ndarray
+    enrolled: np.ndarray
+    log_revenue: np.ndarray
+
+    @classmethod
+    def of(cls, ag: AgentState, month: int) -> Snapshot:
+        n = ag.n
+        fields = ("segment", "sector", "status", "unpaid", "enrolled", "log_revenue")
+        return cls(month, np.arange(n, dtype=np.int64), **{f: getattr(ag, f)[:n].copy() for f in fields})
+
+
 def closure_months(hazard: np.ndarray, entered: int, u: np.ndarray) -> np.ndarray:
     """Month at whose end each agent closes, from one uniform per agent.
 
@@ -144,7 +182,12 @@ def _per_segment(segment, G) -> np.ndarray:
 
 
 def run_micro(
-    inputs: MicroInputs, seed_seq: np.random.SeedSequence, chunk: int = CHUNK, population=None, keep_agents=False
+    inputs: MicroInputs,
+    seed_seq: np.random.SeedSequence,
+    chunk: int = CHUNK,
+    population=None,
+    keep_agents=False,
+    snapshots=(),
 ) -> dict:
     """Simulate one replicate.
 
@@ -160,6 +203,10 @@ def run_micro(
         replicate's ``population`` stream.
     keep_agents : bool
         Also return the final :class:`AgentState` under ``"state"`` (for checks).
+    snapshots : sequence of int
+        Months (indices within the horizon, 0 = ``start``) at whose end, after the
+        evaluation, every agent's state is copied; returned under ``"snapshots"``
+        as a dict month -> :class:`Snapshot`. Empty (the default): nothing is kept.
 
     Returns
     -------
@@ -167,7 +214,8 @@ def run_micro(
         ``billed`` and ``end`` (T, G, 5) counts, ``flows`` dict of (T, G) counts
         (:data:`simulation.engines.cohort.FLOWS`), ``stocks`` dict of (T, G)
         (``arrears`` during the month, ``arrears_end``, ``covered_36m_end`` at
-        the last month of each fiscal year, NaN in other months).
+        the last month of each fiscal year, NaN in other months); ``snapshots``
+        when asked for.
     """
     from simulation.population import load_agents
 
@@ -182,6 +230,12 @@ def run_micro(
     with np.errstate(divide="ignore"):
         hazard = np.cumsum(-np.log1p(-closure))
     year_end = np.r_[h.year[1:] != h.year[:-1], True]
+
+    snap_months = {int(m) for m in snapshots}
+    bad = sorted(m for m in snap_months if not 0 <= m < T)
+    if bad:
+        raise ValueError(f"snapshots: month index {bad[0]} is outside the horizon; allowed: 0 to {T - 1}")
+    snaps: dict[int, Snapshot] = {}
 
     pop = population if population is not None else load_agents(scenario, seed=streams.generator("population"))
     n0 = len(pop)
@@ -319,6 +373,8 @@ def run_micro(
             _evaluate(ag, t, rules, streams, retention[t], chunk, move, arrears, flows, G)
 
         end[t] = counts
+        if t in snap_months:
+            snaps[t] = Snapshot.of(ag, t)
         stocks["arrears_end"][t] = arrears
         if year_end[t]:
             long = np.flatnonzero(ag.covered_since[: ag.n] <= t + 1 - SCHOLARSHIP_MONTHS)
@@ -326,6 +382,8 @@ def run_micro(
     out = {"billed": billed, "end": end, "flows": flows, "stocks": stocks, "agents": ag.n}
     if keep_agents:
         out["state"] = ag
+    if snap_months:
+        out["snapshots"] = snaps
     return out
 
 
