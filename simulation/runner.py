@@ -31,4 +31,3 @@ def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps
         output, seed = simulate(scenario, seed=seed, reps=reps, jobs=jobs)
         return MonteCarloResult(scenario, output, seed=seed)
     raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
-
