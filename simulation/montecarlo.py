@@ -100,6 +100,7 @@ def mean_output(output: CohortOutput) -> CohortOutput:
         billed=output.billed.mean(axis=1, keepdims=True),
         end=output.end.mean(axis=1, keepdims=True),
         flows={k: v.mean(axis=1, keepdims=True) for k, v in output.flows.items()},
+        waiting=None if output.waiting is None else output.waiting.mean(axis=1, keepdims=True),
     )
     mean.stocks = {k: v.mean(axis=1, keepdims=True) for k, v in output.stocks.items()}
     return mean

@@ -120,7 +120,16 @@ def test_the_report_runs_on_the_micro_engine_with_p5_p95_ranges(tmp_path):
     assert manifest["engine"] == "micro" and manifest["seed"] == 5
 
 
-def test_the_micro_engine_refuses_a_budget_ceiling_it_does_not_apply(tmp_path, capsys):
-    args = ["run", str(ROOT / "scenarios" / "budget_ceiling.yaml"), "--engine", "micro", "--reps", "2"]
-    assert main([*args, "--out", str(tmp_path / "x")]) == 2
-    assert "does not apply budget ceilings yet" in capsys.readouterr().err
+def test_the_micro_engine_runs_a_budget_ceiling_with_its_waiting_list(tmp_path):
+    """Issue 5: the micro engine applies the ceiling and kecamatan quotas (it used to refuse them)."""
+    scenario = ROOT / "scenarios" / "budget_ceiling.yaml"
+    out = tmp_path / "x"
+    args = ["run", str(scenario), "--engine", "micro", "--reps", "2", "--seed", "4", "--jobs", "1"]
+    assert main([*args, "--set", "years=3", "--out", str(out)]) == 0
+    annual = pd.read_csv(out / "annual.csv").set_index("year")
+    ceiling = {2026: 10e9, 2027: 12e9, 2028: 15e9}
+    for year, pagu in ceiling.items():
+        assert annual.loc[year, "cost_apbd_kabupaten"] <= pagu
+    assert annual.loc[2026, "waiting_end"] > 1_000  # Rp10 billion cannot pay for 73,000 UMKM
+    by_kec = pd.read_csv(out / "by_kecamatan.csv")
+    assert by_kec.query("year == 2026")["waiting_end"].sum() == pytest.approx(annual.loc[2026, "waiting_end"])

@@ -3,8 +3,11 @@
 Each month keeps the cohort engine's timing convention (``docs/model.md``):
 
 a. entry: new UMKM are appended as eligible agents;
-b. enrolment: eligible agents are enrolled, highest priority first, up to the
-   cumulative rollout target;
+b. enrolment: at a fiscal year's start, if the budget ceiling cannot carry every
+   subsidised agent to the year's end, the lowest-priority ones are suspended; then
+   eligible agents are enrolled in the priority rule's order up to the cumulative
+   rollout target, as many as the ceiling pays for
+   (:mod:`simulation.engines.micro_enrolment`);
 c. billing: the stocks by segment and state are recorded (the ledger is built
    from them by :mod:`simulation.budget`);
 d. month end: closure, then self-payers stop paying (enter arrears) or resume,
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.engines.cohort import FLOWS, CohortOutput, compile_inputs
+from simulation.engines.micro_enrolment import MicroEnrolment
 from simulation.engines.revenue import GROWTH, RATE, THRESHOLD, graduation_rules
 from simulation.engines.states import N_STATES, State
 from simulation.engines.streams import Streams
@@ -61,15 +65,19 @@ class MicroInputs:
         retention per month (the cohort engine's inputs, P = 1).
     rules : GraduationRules
         Graduation rule, thresholds and revenue increments per month.
+    enrolment : MicroEnrolment
+        Priority rule and budget ceiling applied to agents.
     """
 
     scenario: object
     monthly: object
     rules: object
+    enrolment: object = None
 
     @classmethod
     def from_scenario(cls, scenario) -> MicroInputs:
-        return cls(scenario, compile_inputs(scenario), graduation_rules(scenario))
+        monthly = compile_inputs(scenario)
+        return cls(scenario, monthly, graduation_rules(scenario), MicroEnrolment(monthly.enrolment))
 
 
 class AgentState:
@@ -85,6 +93,7 @@ class AgentState:
     covered_since : int16, first month of the current continuous cover (NOT_COVERED if none)
     log_revenue : float32, log annual revenue (log rupiah per year) as at the last evaluation
     priority : float32, enrolment priority (higher first)
+    suspended : int8, 1 if suspended by the budget ceiling and not enrolled since (heads the waiting list)
     """
 
     FIELDS = {
@@ -97,6 +106,7 @@ class AgentState:
         "covered_since": np.int16,
         "log_revenue": np.float32,
         "priority": np.float32,
+        "suspended": np.int8,
     }
 
     def __init__(self, capacity: int):
@@ -214,8 +224,9 @@ def run_micro(
         ``billed`` and ``end`` (T, G, 5) counts, ``flows`` dict of (T, G) counts
         (:data:`simulation.engines.cohort.FLOWS`), ``stocks`` dict of (T, G)
         (``arrears`` during the month, ``arrears_end``, ``covered_36m_end`` at
-        the last month of each fiscal year, NaN in other months); ``snapshots``
-        when asked for.
+        the last month of each fiscal year, NaN in other months), ``waiting`` (T, G):
+        UMKM the rollout wanted enrolled by the month but the budget ceiling kept out;
+        ``snapshots`` when asked for.
     """
     from simulation.population import load_agents
 
@@ -280,6 +291,9 @@ def run_micro(
     stocks = {name: np.zeros((T, G)) for name in STOCKS}
     stocks["covered_36m_end"][:] = np.nan
     segments = np.arange(G)
+    policy = inputs.enrolment or MicroEnrolment(mi.enrolment)
+    waiting = np.zeros((T, G), dtype=np.int32)
+    spent = 0.0  # rupiah the ceiling's payer spent so far in the fiscal year
 
     def move(idx, new):
         counts.__isub__(_counts(ag.segment[idx], ag.status[idx], G))
@@ -311,17 +325,40 @@ def run_micro(
                 flows["entered"][t] = k
                 schedule(ids)
 
-        # b. enrolment up to the cumulative rollout target, highest priority first
+        # b. suspension at a fiscal year's start, then enrolment up to the rollout, within the ceiling
+        if policy.capped and policy.rule.year_start[t]:
+            spent = 0.0
+            ever_enrolled -= _suspend(ag, t, policy, move, flows, G)
         wanted = int(np.floor(rollout[t] - ever_enrolled + 0.5))
         if wanted > 0 and counts[:, E].sum() > 0:
             elig = np.flatnonzero(ag.status[: ag.n] == E)
-            if wanted < len(elig):
-                elig = elig[np.argpartition(-ag.priority[elig], wanted - 1)[:wanted]]
+            if policy.plain:  # first come, no ceiling: the highest priority scores
+                if wanted < len(elig):
+                    elig = elig[np.argpartition(-ag.priority[elig], wanted - 1)[:wanted]]
+                waits = elig[:0]
+            else:
+                money = np.inf
+                if policy.capped:
+                    committed = float(counts[:, S] @ policy.rule.remaining_cost[t])
+                    money = policy.ceiling[t] - spent - committed
+                elig, waits = policy.choose(
+                    elig,
+                    ag.segment[elig],
+                    ag.priority[elig],
+                    ag.suspended[elig],
+                    wanted,
+                    money,
+                    policy.rule.remaining_cost[t],
+                )
             move(elig, S)
             ag.enrolled[elig] = t
             ag.covered_since[elig] = t
+            ag.suspended[elig] = 0
             ever_enrolled += len(elig)
             flows["enrolled"][t] = _per_segment(ag.segment[elig], G)
+            waiting[t] = _per_segment(ag.segment[waits], G)
+        if policy.capped:
+            spent += float(counts[:, S] @ policy.rule.unit_cost[t])
 
         # c. billing happens on these stocks
         billed[t] = counts
@@ -379,12 +416,31 @@ def run_micro(
         if year_end[t]:
             long = np.flatnonzero(ag.covered_since[: ag.n] <= t + 1 - SCHOLARSHIP_MONTHS)
             stocks["covered_36m_end"][t] = _per_segment(ag.segment[long], G)
-    out = {"billed": billed, "end": end, "flows": flows, "stocks": stocks, "agents": ag.n}
+    out = {"billed": billed, "end": end, "flows": flows, "stocks": stocks, "waiting": waiting, "agents": ag.n}
     if keep_agents:
         out["state"] = ag
     if snap_months:
         out["snapshots"] = snaps
     return out
+
+
+def _suspend(ag, t, policy, move, flows, G) -> int:
+    """Step b at a fiscal year's start: keep the subsidised agents the year's ceiling carries to the
+    year's end, in priority order; the rest go back to eligible, lose cover and head the waiting
+    list. Returns the number suspended."""
+    sub = np.flatnonzero(ag.status[: ag.n] == S)
+    cost = policy.rule.remaining_cost[t]
+    if not len(sub) or cost[ag.segment[sub]].sum() <= policy.ceiling[t]:
+        return 0
+    seg = ag.segment[sub]
+    kept, _ = policy.choose(sub, seg, ag.priority[sub], np.zeros(len(sub), np.int8), len(sub), policy.ceiling[t], cost)
+    out = np.setdiff1d(sub, kept, assume_unique=True)
+    move(out, E)
+    ag.covered_since[out] = NOT_COVERED
+    ag.enrolled[out] = -1
+    ag.suspended[out] = 1
+    flows["suspended"][t] = _per_segment(ag.segment[out], G)
+    return len(out)
 
 
 def _evaluate(ag, t, rules, streams, retention, chunk, move, arrears, flows, G) -> None:
@@ -427,6 +483,7 @@ def stack(replicates: list[dict]) -> CohortOutput:
         billed=np.stack([r["billed"] for r in replicates], axis=1),
         end=np.stack([r["end"] for r in replicates], axis=1),
         flows={k: np.stack([r["flows"][k] for r in replicates], axis=1) for k in replicates[0]["flows"]},
+        waiting=np.stack([r["waiting"] for r in replicates], axis=1),
     )
     out.stocks = {k: np.stack([r["stocks"][k] for r in replicates], axis=1) for k in replicates[0]["stocks"]}
     return out
