@@ -161,6 +161,25 @@ class MonteCarloResult:
         """Expected benefits on the replicate mean's covered members (see :mod:`simulation.benefits`)."""
         return self.mean.benefits()
 
+    @cached_property
+    def _benefit_replicates(self) -> pd.DataFrame:
+        frames = [self.replicate(r).benefits().assign(replicate=r) for r in range(self.reps)]
+        out = pd.concat(frames, ignore_index=True)
+        return out[["replicate", *[c for c in out.columns if c != "replicate"]]]
+
+    def benefits_replicates(self) -> pd.DataFrame:
+        """Every replicate's benefits per year (claims expected on that replicate's covered members)."""
+        return self._benefit_replicates.copy()
+
+    def benefits_quantiles(self, q=QUANTILES) -> pd.DataFrame:
+        """Quantiles over replicates of every benefits column per year, with a ``quantile`` column."""
+        reps = self._benefit_replicates.drop(columns="replicate")
+        if reps.empty:
+            return reps
+        out = reps.groupby("year").quantile(list(q))
+        out.index = out.index.set_names(["year", "quantile"])
+        return out.reset_index()[["quantile", "year", *[c for c in reps.columns if c != "year"]]]
+
     def fiscal(self) -> pd.DataFrame:
         return self.mean.fiscal()
 
@@ -192,7 +211,12 @@ class MonteCarloResult:
         """Write the mean's tables (as :meth:`Result.write`), ``annual_replicates.csv`` and ``annual_quantiles.csv``."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        extra = {"annual_replicates.csv": self.annual_replicates(), "annual_quantiles.csv": self.annual_quantiles()}
+        extra = {
+            "annual_replicates.csv": self.annual_replicates(),
+            "annual_quantiles.csv": self.annual_quantiles(),
+            "benefits_replicates.csv": self.benefits_replicates(),
+            "benefits_quantiles.csv": self.benefits_quantiles(),
+        }
         for name, frame in extra.items():
             frame.to_csv(out / name, index=False)
         written = self.mean.write(

@@ -90,3 +90,18 @@ def test_fiscal_indicators_of_the_baseline():
     assert s["cost_per_graduate"] == pytest.approx(a["subsidy_cost"].sum() / a["graduated"].sum())
     assert s["benefits_per_rupiah_subsidy"] == pytest.approx(f["benefits_paid"].sum() / a["subsidy_cost"].sum())
     assert 0 < s["claims_ratio"] < 5
+
+
+def test_benefits_by_replicate_on_the_micro_engine():
+    result = run(BASELINE, overrides={"years": 4}, engine="micro", reps=6, seed=3)
+    reps = result.benefits_replicates()
+    assert sorted(reps["replicate"].unique()) == list(range(6)) and len(reps) == 6 * 4
+    one = result.replicate(2).benefits().set_index("year")
+    mine = reps[reps["replicate"] == 2].set_index("year")
+    np.testing.assert_allclose(mine["benefits_paid"], one["benefits_paid"], rtol=1e-12)
+    q = result.benefits_quantiles().set_index(["year", "quantile"])["benefits_paid"]
+    for year in range(2026, 2030):
+        assert q[(year, 0.05)] <= q[(year, 0.5)] <= q[(year, 0.95)]
+    # the mean of replicates' expected benefits is the expected benefit on the mean path (linear in covered)
+    mean = reps.groupby("year")["deaths"].mean()
+    np.testing.assert_allclose(mean, result.benefits().set_index("year")["deaths"], rtol=1e-9)
