@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 from conftest import BASELINE
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from strategies import ORDER, ceiling_overrides
 
 from simulation import run
 
 RATE = 16_800
 YEARLY = RATE * 12  # one member for a whole year, rupiah
-ORDER = ["tembakau", "pertanian", "kuliner", "kerajinan", "jasa", "perdagangan"]
 STILL_BY_SECTOR = {  # nobody enters, closes or graduates; sectors served in ORDER
     "assumptions.closure_rate": 0.0,
     "population.entry_rate": 0.0,
@@ -36,37 +35,9 @@ def kabupaten_spend_by_month(result):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    ceilings=st.lists(st.floats(0, 2e10), min_size=3, max_size=3),
-    rollout=st.lists(st.floats(0, 90_000), min_size=2, max_size=2),
-    rule=st.sampled_from(["first_come", "kecamatan_quota", "sector_order"]),
-    closure=st.floats(0, 0.3),
-    graduation=st.floats(0, 0.5),
-    evaluation=st.integers(1, 12),
-    province=st.floats(0, 0.6),
-    tobacco_by_dbhcht=st.booleans(),
-    jkk_2027_07=st.floats(5_000, 20_000),
-)
-def test_the_ceiling_is_never_exceeded_in_any_month_of_any_year(
-    ceilings, rollout, rule, closure, graduation, evaluation, province, tobacco_by_dbhcht, jkk_2027_07
-):
-    overrides = {
-        "years": 3,
-        "policy.budget_ceiling": {2026: ceilings[0], 2027: ceilings[1], 2028: ceilings[2]},
-        "policy.rollout": {"2026-01": min(rollout), "2027-04": max(rollout)},
-        "policy.priority": rule,
-        "policy.sector_order": ORDER[:3],
-        "assumptions.closure_rate": closure,
-        "policy.graduation.rate": graduation,
-        "policy.graduation.evaluation_month": evaluation,
-        "policy.payers": {
-            "2026-01": {"apbd_kabupaten": 1.0},
-            "2027-01": {"apbd_kabupaten": 1 - province, "apbd_provinsi": province},
-        },
-        "contribution.jkk": {"2026-01": 10_000, "2027-07": jkk_2027_07},
-    }
-    if tobacco_by_dbhcht:
-        overrides["policy.group_payers"] = [{"payer": "dbhcht", "sectors": ["tembakau"], "share": 1.0}]
+@given(overrides=ceiling_overrides())
+def test_the_ceiling_is_never_exceeded_in_any_month_of_any_year(overrides):
+    ceilings = list(overrides["policy.budget_ceiling"].values())
     result = run(BASELINE, overrides=overrides)
     year, spend = kabupaten_spend_by_month(result)
     for k, y in enumerate((2026, 2027, 2028)):

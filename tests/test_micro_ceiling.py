@@ -33,6 +33,7 @@ import pytest
 from conftest import BASELINE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import ORDER, ceiling_overrides
 
 from simulation import load_scenario, run
 from simulation.engines.cohort import compile_inputs, run_cohort
@@ -47,7 +48,6 @@ from simulation.results import Result
 RATE = 16_800
 YEARLY = RATE * 12  # one member for a whole year, rupiah
 N = 73_000
-ORDER = ["tembakau", "pertanian", "kuliner", "kerajinan", "jasa", "perdagangan"]
 STILL = {"assumptions.closure_rate": 0.0, "population.entry_rate": 0.0, "policy.graduation.rate": 0.0}
 STILL_BY_SECTOR = {**STILL, "policy.priority": "sector_order", "policy.sector_order": ORDER}
 MICRO = {"engine": "micro", "seed": 1, "reps": 1, "jobs": 1}
@@ -70,40 +70,9 @@ def by_sector(result, state="subsidised", month=None):
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    ceilings=st.lists(st.floats(0, 2e10), min_size=3, max_size=3),
-    rollout=st.lists(st.floats(0, 90_000), min_size=2, max_size=2),
-    rule=st.sampled_from(["first_come", "kecamatan_quota", "sector_order"]),
-    closure=st.floats(0, 0.3),
-    entry=st.floats(0, 0.1),
-    graduation=st.floats(0, 0.5),
-    evaluation=st.integers(1, 12),
-    province=st.floats(0, 0.6),
-    tobacco_by_dbhcht=st.booleans(),
-    jkk_2027_07=st.floats(5_000, 20_000),
-    seed=st.integers(0, 2**32),
-)
-def test_no_replicate_exceeds_the_ceiling_in_any_month_of_any_year(
-    ceilings, rollout, rule, closure, entry, graduation, evaluation, province, tobacco_by_dbhcht, jkk_2027_07, seed
-):
-    overrides = {
-        "years": 3,
-        "policy.budget_ceiling": {2026: ceilings[0], 2027: ceilings[1], 2028: ceilings[2]},
-        "policy.rollout": {"2026-01": min(rollout), "2027-04": max(rollout)},
-        "policy.priority": rule,
-        "policy.sector_order": ORDER[:3],
-        "assumptions.closure_rate": closure,
-        "population.entry_rate": entry,
-        "policy.graduation.rate": graduation,
-        "policy.graduation.evaluation_month": evaluation,
-        "policy.payers": {
-            "2026-01": {"apbd_kabupaten": 1.0},
-            "2027-01": {"apbd_kabupaten": 1 - province, "apbd_provinsi": province},
-        },
-        "contribution.jkk": {"2026-01": 10_000, "2027-07": jkk_2027_07},
-    }
-    if tobacco_by_dbhcht:
-        overrides["policy.group_payers"] = [{"payer": "dbhcht", "sectors": ["tembakau"], "share": 1.0}]
+@given(overrides=ceiling_overrides(), seed=st.integers(0, 2**32))
+def test_no_replicate_exceeds_the_ceiling_in_any_month_of_any_year(overrides, seed):
+    ceilings = list(overrides["policy.budget_ceiling"].values())
     scenario = load_scenario(BASELINE, overrides=overrides)
     output, seed = simulate(scenario, seed=seed, reps=2, jobs=1, progress=False)
     mc = MonteCarloResult(scenario, output, seed)
