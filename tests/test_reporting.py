@@ -225,3 +225,24 @@ def test_report_refuses_an_unavailable_engine_or_language_before_running(tmp_pat
     with pytest.raises(ScenarioError, match="reps = 0: .*at least 1"):
         run_report(BASELINE, tmp_path / "x", parameters={"reps": 0})
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"population.registry": "tests/fixtures/registry_valid.csv", "years": 2},
+        {"policy.budget_ceiling": {2026: 14e9, 2027: 5e9, 2028: 14e9}, "years": 3},
+    ],
+    ids=["registry", "suspend-then-re-enrol"],
+)
+def test_valid_runs_pass_the_guards(overrides):
+    """A registry sets the starting population; members suspended by a falling ceiling and enrolled
+    again later do not count twice against the rollout."""
+    from simulation import run
+    from simulation.reporting import guards
+
+    result = run(BASELINE, overrides=overrides)
+    guards.check(result)
+    if "policy.budget_ceiling" in overrides:
+        a = result.annual().set_index("year")
+        assert a.loc[2027, "suspended"] > 0 and a.loc[2028, "enrolled"] > 0

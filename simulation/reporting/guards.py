@@ -46,6 +46,19 @@ def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.isclose(a, b, rtol=RTOL, atol=1.0)  # within a rupiah
 
 
+def registry_states_or_none(scenario):
+    """UMKM per segment and state in the scenario's registry (G, 5), or None without one."""
+    from simulation.engines.cohort import registry_states
+
+    return registry_states(scenario)
+
+
+def starting_umkm(scenario) -> float:
+    """UMKM at the start: the registry's rows if the scenario has one, else ``population.initial_umkm``."""
+    registry = registry_states_or_none(scenario)
+    return float(scenario.first("population.initial_umkm") if registry is None else registry.sum())
+
+
 def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[str]:
     """Failures of the monthly guard-rails (empty when all pass)."""
     failures = []
@@ -104,7 +117,8 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
         )
 
     entrants = np.cumsum(monthly["entered"].to_numpy(dtype=float))
-    population = scenario.first("population.initial_umkm") + entrants - monthly["closed_end"].to_numpy(dtype=float)
+    initial = starting_umkm(scenario)
+    population = initial + entrants - monthly["closed_end"].to_numpy(dtype=float)
     covered_end = monthly["subsidised_end"].to_numpy(dtype=float) + monthly["mandiri_end"].to_numpy(dtype=float)
     bad = covered_end > population * (1 + RTOL) + ATOL_COUNT
     if bad.any():
@@ -115,7 +129,7 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
         )
 
     total = sum(monthly[f"{s}_end"].to_numpy(dtype=float) for s in states)
-    expected_total = scenario.first("population.initial_umkm") + entrants
+    expected_total = initial + entrants
     bad = ~np.isclose(total, expected_total, rtol=RTOL, atol=1e-3)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -124,7 +138,11 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
             f"({expected_total[i]:,.1f})"
         )
     rollout = scenario.monthly_array("policy.rollout")
-    enrolled = np.cumsum(monthly["enrolled"].to_numpy(dtype=float))
+    # members suspended by a budget ceiling are no longer enrolled: they may be enrolled again
+    enrolled = np.cumsum(monthly["enrolled"].to_numpy(dtype=float) - monthly["suspended"].to_numpy(dtype=float))
+    registry = registry_states_or_none(scenario)
+    if registry is not None:
+        enrolled = enrolled + registry[:, 1:4].sum()  # subsidised, mandiri, lapsed at the start
     bad = enrolled > rollout * (1 + RTOL) + ATOL_COUNT
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
