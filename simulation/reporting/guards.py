@@ -53,9 +53,9 @@ def registry_states_or_none(scenario):
     return registry_states(scenario)
 
 
-def starting_umkm(scenario) -> float:
-    """UMKM at the start: the registry's rows if the scenario has one, else ``population.initial_umkm``."""
-    registry = registry_states_or_none(scenario)
+def starting_umkm(scenario, registry=None) -> float:
+    """UMKM at the start: the registry's rows (``registry``, from :func:`registry_states_or_none`) if
+    the scenario has one, else ``population.initial_umkm``."""
     return float(scenario.first("population.initial_umkm") if registry is None else registry.sum())
 
 
@@ -117,7 +117,8 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
         )
 
     entrants = np.cumsum(monthly["entered"].to_numpy(dtype=float))
-    initial = starting_umkm(scenario)
+    registry = registry_states_or_none(scenario)  # read once: the file may be large
+    initial = starting_umkm(scenario, registry)
     population = initial + entrants - monthly["closed_end"].to_numpy(dtype=float)
     covered_end = monthly["subsidised_end"].to_numpy(dtype=float) + monthly["mandiri_end"].to_numpy(dtype=float)
     bad = covered_end > population * (1 + RTOL) + ATOL_COUNT
@@ -140,7 +141,6 @@ def check_monthly(scenario, monthly: pd.DataFrame, payers: list[str]) -> list[st
     rollout = scenario.monthly_array("policy.rollout")
     # members suspended by a budget ceiling are no longer enrolled: they may be enrolled again
     enrolled = np.cumsum(monthly["enrolled"].to_numpy(dtype=float) - monthly["suspended"].to_numpy(dtype=float))
-    registry = registry_states_or_none(scenario)
     if registry is not None:
         enrolled = enrolled + registry[:, 1:4].sum()  # subsidised, mandiri, lapsed at the start
     bad = enrolled > rollout * (1 + RTOL) + ATOL_COUNT
