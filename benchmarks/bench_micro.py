@@ -36,8 +36,8 @@ def peak_mb(who=resource.RUSAGE_SELF) -> float:
 
 def single(reps: int = 20) -> dict:
     from simulation import load_scenario
+    from simulation.core.streams import replicate_seeds
     from simulation.engines.micro import MicroInputs, run_micro
-    from simulation.engines.streams import replicate_seeds
 
     scenario = load_scenario(BASELINE)
     inputs = MicroInputs.from_scenario(scenario)
@@ -53,7 +53,7 @@ def single(reps: int = 20) -> dict:
 
 def monte_carlo(reps: int = 200, jobs: int | None = None) -> dict:
     from simulation import load_scenario
-    from simulation.montecarlo import simulate
+    from simulation.outputs.montecarlo import simulate
 
     scenario = load_scenario(BASELINE)
     jobs = jobs or os.cpu_count()

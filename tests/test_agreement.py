@@ -27,9 +27,9 @@ from conftest import BASELINE
 from simulation import load_scenario
 from simulation.engines.bands import BAND_WIDTH, SubsidisedTwin
 from simulation.engines.cohort import compile_inputs, run_cohort
-from simulation.montecarlo import MonteCarloResult, simulate
+from simulation.outputs.montecarlo import MonteCarloResult, simulate
+from simulation.outputs.results import Result
 from simulation.population.synthetic import allocate
-from simulation.results import Result
 
 R = 64
 Z = 4.0

@@ -7,9 +7,9 @@ import pytest
 from conftest import BASELINE, quiet
 
 from simulation import run
-from simulation.benefits import covered_tenure, monthly_benefits
-from simulation.engines.states import monthly_probability
-from simulation.fiscal import npv
+from simulation.core.states import monthly_probability
+from simulation.outputs.benefits import covered_tenure, monthly_benefits
+from simulation.outputs.fiscal import npv
 
 N = 73_000
 ZERO_INCIDENCE = {"benefits.accident_rate": 0.0, "benefits.death_rate": 0.0}

@@ -25,8 +25,8 @@ from scipy import stats
 from simulation import load_scenario
 from simulation.analysis.calibration import WaveError, calibrate, check_wave, transition_probabilities, write_scenario
 from simulation.analysis.waves import COLUMNS, micro_waves, year_end_month
+from simulation.core.streams import replicate_seeds
 from simulation.engines.micro import MicroInputs, run_micro
-from simulation.engines.streams import replicate_seeds
 
 TRUTH = {
     "assumptions.closure_rate": 0.08,

@@ -7,7 +7,7 @@ import pytest
 from conftest import BASELINE, quiet
 
 from simulation import run
-from simulation.engines.states import monthly_probability
+from simulation.core.states import monthly_probability
 
 N = 73_000
 RATE = 16_800  # rupiah per member per month (facts F1.4)

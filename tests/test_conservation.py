@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from conftest import BASELINE
 
-from simulation import budget, run
+from simulation import run
 from simulation.engines.cohort import compile_inputs, run_cohort
+from simulation.outputs import budget
 from simulation.scenario import load_scenario
 
 BUSY = {  # every flow switched on, a phased rollout and two payers

@@ -8,10 +8,10 @@ from conftest import BASELINE, quiet
 from scipy.special import ndtr
 
 from simulation import load_scenario, run
+from simulation.core.states import State
+from simulation.core.streams import Streams, replicate_seeds
 from simulation.engines.micro import NOT_COVERED, MicroInputs, run_micro
-from simulation.engines.states import State
-from simulation.engines.streams import Streams, replicate_seeds
-from simulation.montecarlo import simulate
+from simulation.outputs.montecarlo import simulate
 
 N = 73_000
 RATE = 16_800  # rupiah per member per month (facts F1.4)

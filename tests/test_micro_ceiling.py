@@ -36,14 +36,14 @@ from hypothesis import strategies as st
 from strategies import ORDER, ceiling_overrides
 
 from simulation import load_scenario, run
+from simulation.core.states import State
+from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import compile_inputs, run_cohort
 from simulation.engines.micro import NOT_COVERED, MicroInputs, run_micro
 from simulation.engines.micro_enrolment import MicroEnrolment, apportion
-from simulation.engines.states import State
-from simulation.engines.streams import replicate_seeds
-from simulation.montecarlo import MonteCarloResult, simulate
+from simulation.outputs.montecarlo import MonteCarloResult, simulate
+from simulation.outputs.results import Result
 from simulation.population.synthetic import allocate
-from simulation.results import Result
 
 RATE = 16_800
 YEARLY = RATE * 12  # one member for a whole year, rupiah

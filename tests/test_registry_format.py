@@ -9,8 +9,9 @@ from conftest import BASELINE
 from registry_helpers import TEST_KEY, VALID, read_csv
 
 from simulation import load_scenario
-from simulation.engines.states import State
-from simulation.population.registry import RegistryError, ingest, read_registry_file, validate
+from simulation.core.states import State
+from simulation.io.ingest import ingest
+from simulation.population.registry import RegistryError, read_registry_file, validate
 from simulation.population.registry.columns import fold_header, match_header
 from simulation.population.registry.values import STATUS_WORDS, parse_date, parse_rupiah
 

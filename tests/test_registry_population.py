@@ -14,9 +14,10 @@ from registry_helpers import DEFECTS, TEST_KEY, VALID, read_csv
 
 from simulation import ScenarioError, load_scenario
 from simulation.cli import main
-from simulation.engines.states import State
+from simulation.core.states import State
+from simulation.io.ingest import ingest
 from simulation.population import load_agents, synthetic_agents
-from simulation.population.registry import RegistryWarning, ingest, registry_sha256
+from simulation.population.registry import RegistryWarning, registry_sha256
 
 
 def _segment(scenario, kecamatan, sector):

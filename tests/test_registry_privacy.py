@@ -13,8 +13,9 @@ from registry_helpers import DEFECTS, TEST_KEY, VALID, personal_values, read_csv
 
 from simulation import load_scenario
 from simulation.cli import main
+from simulation.io.ingest import ingest
 from simulation.population import load_agents
-from simulation.population.registry import RegistryError, ingest
+from simulation.population.registry import RegistryError
 from simulation.population.registry.pseudonym import pseudonym
 
 

@@ -182,7 +182,7 @@ def test_headline_and_reading_give_the_p5_p95_range(replicated):
 
 
 def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkeypatch, replicated):
-    import simulation.runner
+    import simulation.reporting.notebook
     from simulation.reporting.notebook import prepare
 
     calls = {}
@@ -191,7 +191,7 @@ def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkey
         calls.update(engine=engine, seed=seed, reps=reps)
         return replicated
 
-    monkeypatch.setattr(simulation.runner, "run_scenario", fake_run)
+    monkeypatch.setattr(simulation.reporting.notebook, "run_scenario", fake_run)
     ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="cohort", reps=3, seed=7)
     assert calls == {"engine": "cohort", "seed": 7, "reps": 3}
     assert "P5-P95 range over 3 microsimulation replicates" in ctx.notes().data

@@ -10,7 +10,7 @@ import pytest
 from conftest import BASELINE, ROOT
 
 from simulation import ScenarioError, load_scenario
-from simulation.scenario.horizon import Horizon, parse_period
+from simulation.core.horizon import Horizon, parse_period
 
 BROKEN = sorted((ROOT / "tests" / "fixtures" / "broken").glob("*.yaml"))
 

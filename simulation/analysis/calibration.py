@@ -44,7 +44,8 @@ import yaml
 from scipy import optimize, special, stats
 
 from simulation.analysis.waves import COLUMNS
-from simulation.engines.states import STATE_NAMES, monthly_probability
+from simulation.core.states import STATE_NAMES, monthly_probability
+from simulation.scenario import load_scenario
 from simulation.scenario.schema import kecamatan_names
 
 Z95 = stats.norm.ppf(0.975)
@@ -371,7 +372,6 @@ def write_scenario(cal: Calibration, base: str | Path, out: str | Path, data: li
     data : list of (file name, sha256)
         The waves it came from.
     """
-    from simulation import load_scenario
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulation import budget
+from simulation.core.states import N_STATES, State, monthly_growth, monthly_probability
 from simulation.engines.cohort import FLOWS, CohortInputs, compile_inputs, run_cohort
 from simulation.engines.enrolment import Enrolment
-from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
+from simulation.outputs import budget
 
 NOT_ARRAYS = ("enrolment", "twin", "initial_states")
 """CohortInputs fields that are not (P, ...) arrays."""

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from simulation.analysis.calibration import RATES, calibrate, file_hash, write_scenario
+from simulation.analysis.sensitivity import analyse
+from simulation.analysis.waves import micro_waves
 from simulation.reporting.notebook import REPO_ROOT, check_parameters, resolve
+from simulation.scenario import load_scenario
 
 SENSITIVITY_PARAMETERS = {
     "scenario": (str, "path of a scenario YAML file"),
@@ -35,8 +41,6 @@ CALIBRATE_PARAMETERS = {
 
 def sensitivity(scenario: str, samples: int, seed: int, year: int, vary: str, output_dir: str):
     """Validate the parameters, run :func:`~simulation.analysis.sensitivity.analyse` and write its outputs."""
-    from simulation import load_scenario
-    from simulation.analysis.sensitivity import analyse
 
     check_parameters(
         SENSITIVITY_PARAMETERS,
@@ -85,11 +89,6 @@ class CalibrationContext:
 
 def calibration(wave1: str, wave2: str, scenario: str, seed: int, output_dir: str) -> CalibrationContext:
     """Validate the parameters, calibrate from two waves (synthetic if none given) and write the scenario."""
-    import pandas as pd
-
-    from simulation import load_scenario
-    from simulation.analysis.calibration import RATES, calibrate, file_hash, write_scenario
-    from simulation.analysis.waves import micro_waves
 
     check_parameters(
         CALIBRATE_PARAMETERS, wave1=wave1, wave2=wave2, scenario=scenario, seed=seed, output_dir=output_dir
@@ -119,6 +118,7 @@ def calibration(wave1: str, wave2: str, scenario: str, seed: int, output_dir: st
 
 
 def _notebook(title: str, intro: str, parameters: str, cells: list[tuple[str, str]]):
+    # deferred: nbformat is only needed to write notebooks
     import nbformat
 
     nb = nbformat.v4.new_notebook()
@@ -133,6 +133,7 @@ def _notebook(title: str, intro: str, parameters: str, cells: list[tuple[str, st
 
 def write_notebooks(folder: Path = REPO_ROOT / "notebooks") -> list[Path]:
     """(Re)generate ``sensitivity.ipynb`` and ``calibrate.ipynb`` without outputs."""
+    # deferred: nbformat is only needed to write notebooks
     import nbformat
 
     sens = _notebook(

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import optimize
 
 from simulation.analysis.evaluate import evaluate
+from simulation.outputs.run import run
 
 OUTPUT_OF = {"coverage_end": "coverage of target at year end", "subsidy_cost": "subsidy cost in the year (Rp)"}
 
@@ -78,7 +79,6 @@ class Answer:
 
 def forward(scenario, lever: str, value: float, output: str, year: int) -> float:
     """The output in a year from an ordinary run of the scenario with ``lever`` overridden."""
-    from simulation import run
 
     annual = run(scenario.with_overrides({lever: float(value)})).annual().set_index("year")
     return float(annual.loc[year, output])

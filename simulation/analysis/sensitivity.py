@@ -26,9 +26,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from simulation.analysis import charts
 from simulation.analysis.evaluate import MEMORY_BYTES, Outcomes, evaluate
 from simulation.analysis.sampling import latin_hypercube, one_at_a_time
 from simulation.analysis.uncertainty import Uncertain, ignored_assumptions, uncertainties
+from simulation.io.provenance import manifest
 
 OUTPUTS = {
     "subsidy_cost": "public subsidy cost in the year, nominal rupiah",
@@ -247,10 +249,8 @@ class SensitivityReport:
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write the tables (CSV), the charts (PNG), ``summary.txt`` and ``manifest.json``."""
+        # deferred: matplotlib is slow to import and only charts need it
         import matplotlib.pyplot as plt
-
-        from simulation.analysis import charts
-        from simulation.provenance import manifest
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)

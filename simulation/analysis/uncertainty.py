@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from simulation.errors import ScenarioError
+from simulation.core.errors import ScenarioError
 from simulation.scenario.schema import did_you_mean, iter_params
 
 ENGINE_PARAMETERS = {

@@ -31,7 +31,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.engines.states import STATE_NAMES, State
+from simulation.core.states import STATE_NAMES, State
+from simulation.core.streams import replicate_seeds
+from simulation.engines.micro import MicroInputs, run_micro
 
 COLUMNS = ("business_id", "kecamatan", "sector", "revenue", "status")
 """Columns every wave must have (others are allowed and ignored by calibration)."""
@@ -54,7 +56,7 @@ def year_end_month(horizon, year: int) -> int:
 def snapshot_wave(snapshot, scenario) -> pd.DataFrame:
     """One micro-engine snapshot as a wave in the schema (:data:`COLUMNS`) plus ``unpaid_months``.
 
-    Mapping of the engine's state (``simulation.engines.states.State``) onto ``status``:
+    Mapping of the engine's state (``simulation.core.states.State``) onto ``status``:
     every state keeps its name. A lapsed agent in arrears (1-3 unpaid months,
     still covered, facts F1.7) is ``lapsed``, like a non-active one: ``status``
     is the payment state, and the scenario's ``mandiri_lapse_rate`` and
@@ -90,7 +92,7 @@ def micro_waves(scenario, seed=None, year: int | None = None) -> tuple[pd.DataFr
     Wave 1 is every agent at the end of December of ``year`` (after the
     evaluation), wave 2 the same agents and the year's entrants at the end of
     December of ``year + 1``. The replicate is replicate 0 of
-    ``simulation.montecarlo.simulate(scenario, seed)``: the run stops after
+    ``simulation.outputs.montecarlo.simulate(scenario, seed)``: the run stops after
     ``year + 1`` (the engine is causal, so the draws up to then are the same as
     in a longer run).
 
@@ -110,8 +112,6 @@ def micro_waves(scenario, seed=None, year: int | None = None) -> tuple[pd.DataFr
     wave1, wave2 : DataFrame
         In the wave schema (see :func:`snapshot_wave`).
     """
-    from simulation.engines.micro import MicroInputs, run_micro
-    from simulation.engines.streams import replicate_seeds
 
     h = scenario.horizon
     year = h.fiscal_years[0] if year is None else int(year)

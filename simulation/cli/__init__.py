@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from simulation.errors import ScenarioError
+from simulation.core.errors import ScenarioError
 
 COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth", "sensitivity", "optimise", "calibrate")
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_overrides_argument
 
 
@@ -29,12 +32,17 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    import time
-    from pathlib import Path
 
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.reporting.batch import run_batch, scenario_files, summary
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.reporting.notebook import REPO_ROOT
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.reporting.papermill_run import check_report_parameters
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.scenario.loader import parse_override
 
     folder = Path(args.folder)

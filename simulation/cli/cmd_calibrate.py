@@ -19,11 +19,13 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+
+    # deferred: the command line imports what a command needs only when it runs (pandas is slow to import)
     import pandas as pd
 
-    from simulation import load_scenario
     from simulation.analysis.calibration import WaveError, calibrate, file_hash, write_scenario
     from simulation.cli import CommandError
+    from simulation.scenario import load_scenario
 
     base = load_scenario(args.base)
     frames = []

@@ -30,9 +30,13 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from simulation import load_scenario
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.cli import CommandError
-    from simulation.population.registry import RegistryError, ingest
+
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.io.ingest import ingest
+    from simulation.population.registry import RegistryError
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     try:

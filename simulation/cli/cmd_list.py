@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulation.errors import ScenarioError
+from simulation.core.errors import ScenarioError
 
 
 def register(sub) -> None:
@@ -14,7 +14,8 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from simulation import load_scenario
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.scenario import load_scenario
 
     files = sorted(Path(args.folder).glob("*.yaml"))
     if not files:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from simulation.cli import add_scenario_arguments
 
 QUESTIONS = ("budget", "rollout", "graduation", "threshold", "curve")
@@ -41,7 +43,10 @@ def register(sub) -> None:
 
 
 def _bounds(scenario, lever: str, low, high) -> tuple[float, float]:
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.analysis.optimisation import _uncapped_peak
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.scenario.schema import iter_params
 
     param = dict(iter_params(scenario.model)).get(lever)
@@ -55,13 +60,20 @@ def _bounds(scenario, lever: str, low, high) -> tuple[float, float]:
 
 
 def main(args) -> int:
+    # deferred: matplotlib is slow to import and only charts need it
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    from simulation import load_scenario
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.analysis import charts, optimisation
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.cli import CommandError
-    from simulation.provenance import manifest
+
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.io.provenance import manifest
+
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     if args.year not in scenario.horizon.fiscal_years:

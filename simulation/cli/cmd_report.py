@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_scenario_arguments
 
 
@@ -18,9 +20,11 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from pathlib import Path
 
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.reporting.papermill_run import ReportError, run_report
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.scenario.loader import parse_override
 
     out = Path(args.out) if args.out else Path("reports") / Path(args.scenario).stem

@@ -19,15 +19,17 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from simulation import load_scenario
-    from simulation.runner import run_scenario
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.io.write import write_result
+    from simulation.outputs.run import run_scenario
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     if args.reps < 1 or (args.jobs is not None and args.jobs < 1):
         raise CommandError(f"--reps and --jobs must be at least 1 (got --reps {args.reps}, --jobs {args.jobs})")
     kwargs = {"reps": args.reps, "jobs": args.jobs} if args.engine == "micro" else {}
     result = run_scenario(scenario, engine=args.engine, seed=args.seed, **kwargs)
-    written = result.write(args.out)
+    written = write_result(result, args.out)
     ind = result.indicators()
     print(f"{scenario.name}: {len(written)} files in {args.out}")
     if args.engine == "micro":

@@ -26,9 +26,12 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from simulation import load_scenario
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.analysis.sensitivity import analyse
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.cli import CommandError
+    from simulation.scenario import load_scenario
 
     if args.samples < 2:
         raise CommandError(f"--samples {args.samples}: at least 2 samples are needed")

@@ -25,9 +25,12 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from simulation import load_scenario
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.cli import CommandError
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.population.registry.synth import write_synthetic_registry
+    from simulation.scenario import load_scenario
 
     if args.n is not None and args.n < 1:
         raise CommandError(f"--n {args.n}: the number of UMKM must be at least 1")

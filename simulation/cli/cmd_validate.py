@@ -12,7 +12,8 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from simulation import load_scenario
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     h = scenario.horizon

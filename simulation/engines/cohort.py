@@ -7,7 +7,7 @@ month is the model's timing convention (``docs/model.md``):
 
 a. new UMKM enter as eligible;
 b. eligible UMKM are enrolled into the subsidy up to the month's rollout target;
-c. every member covered this month is billed (done by :mod:`simulation.budget`
+c. every member covered this month is billed (done by :mod:`simulation.outputs.budget`
    from the ``billed`` stocks recorded here);
 d. at month end: closure in every open state, then mandiri to lapsed (stopped
    paying) and lapsed to mandiri among the survivors; a non-paying self-payer
@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulation.core.states import N_STATES, State, monthly_growth, monthly_probability
 from simulation.engines.bands import SubsidisedTwin
 from simulation.engines.enrolment import Enrolment, allocate, allocate_within, compile_enrolment, fit_budget
-from simulation.engines.states import N_STATES, State, monthly_growth, monthly_probability
+from simulation.population.registry import registry_path
+from simulation.population.synthetic import load_agents
 
 E, S, M, L, C = (int(s) for s in State)
 
@@ -152,8 +154,6 @@ def registry_states(scenario) -> np.ndarray | None:
     The revenue bands of the cohort twin still start from the scenario's lognormal revenue
     assumption (``population.revenue_mean``, ``revenue_sigma``), not the registry's revenues.
     """
-    from simulation.population.registry import registry_path
-    from simulation.population.synthetic import load_agents
 
     if registry_path(scenario) is None:
         return None

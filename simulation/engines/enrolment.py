@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation import budget
+from simulation.scenario.prices import unit_cost
 
 CEILING_PAYER = "apbd_kabupaten"
 
@@ -90,7 +90,7 @@ def compile_enrolment(scenario) -> Enrolment:
     else:
         ceiling = np.full((1, h.n_months), np.inf)
     year_start = np.r_[True, h.year[1:] != h.year[:-1]]
-    unit = budget.unit_cost(scenario, CEILING_PAYER)
+    unit = unit_cost(scenario, CEILING_PAYER)
     remaining = np.empty_like(unit)
     for y in np.unique(h.year):
         rows = np.flatnonzero(h.year == y)

@@ -9,21 +9,21 @@ b. enrolment: at a fiscal year's start, if the budget ceiling cannot carry every
    rollout target, as many as the ceiling pays for
    (:mod:`simulation.engines.micro_enrolment`);
 c. billing: the stocks by segment and state are recorded (the ledger is built
-   from them by :mod:`simulation.budget`);
+   from them by :mod:`simulation.outputs.budget`);
 d. month end: closure, then self-payers stop paying (enter arrears) or resume,
    arrears age and a third unpaid month ends cover (facts F1.7);
 e. at the end of an evaluation month: revenues grow, subsidised agents graduate
    by the scenario's rule, effective next month.
 
 Randomness is common-random-number safe: every draw is a function of
-``(replicate, purpose, month, agent index)`` (:mod:`simulation.engines.streams`).
+``(replicate, purpose, month, agent index)`` (:mod:`simulation.core.streams`).
 Closure months are drawn once per agent from the cumulative closure hazard
 (exactly the monthly closure probability, see :func:`closure_months`), so the
 monthly work scales with the events and with the self-paying members, not with
 the whole population; state counts are kept up to date from the transitions.
 
 The output has the cohort engine's layout with one replicate on the sample
-axis, so :class:`simulation.results.Result` reads it unchanged. On request
+axis, so :class:`simulation.outputs.results.Result` reads it unchanged. On request
 (``snapshots=[months]``) it also keeps each agent's state at the end of chosen
 months (:class:`Snapshot`), e.g. two registry waves for calibration
 (:func:`simulation.analysis.waves.micro_waves`).
@@ -35,11 +35,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.core.states import N_STATES, State
+from simulation.core.streams import Streams
 from simulation.engines.cohort import FLOWS, CohortOutput, compile_inputs
 from simulation.engines.micro_enrolment import MicroEnrolment
 from simulation.engines.revenue import GROWTH, RATE, THRESHOLD, graduation_rules
-from simulation.engines.states import N_STATES, State
-from simulation.engines.streams import Streams
+from simulation.population import load_agents
 
 E, S, M, L, C = (int(s) for s in State)
 NOT_COVERED = np.iinfo(np.int16).max
@@ -228,7 +229,6 @@ def run_micro(
         UMKM the rollout wanted enrolled by the month but the budget ceiling kept out;
         ``snapshots`` when asked for.
     """
-    from simulation.population import load_agents
 
     scenario, mi, rules = inputs.scenario, inputs.monthly, inputs.rules
     streams = Streams(seed_seq)

@@ -25,7 +25,7 @@ class Agents:
     priority : ndarray of float64, shape (N,)
         Priority or vulnerability score; higher is served first.
     status : ndarray of int8, shape (N,)
-        :class:`simulation.engines.states.State` at the start.
+        :class:`simulation.core.states.State` at the start.
     enrolled_since : ndarray of int32, shape (N,)
         Month index (``year * 12 + month - 1``) of enrolment; -1 if not enrolled.
     """

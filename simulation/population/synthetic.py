@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engines.states import State
+from simulation.core.states import State
 from simulation.population.agents import Agents
+from simulation.population.registry import load_registry_agents, registry_path
 
 
 def allocate(total: int, shares: np.ndarray) -> np.ndarray:
@@ -57,7 +58,6 @@ def synthetic_agents(scenario, seed=None, n: int | None = None) -> Agents:
 
 def load_agents(scenario, seed=None) -> Agents:
     """The scenario's starting population: its ``population.registry`` if given, else synthetic."""
-    from simulation.population.registry import load_registry_agents, registry_path
 
     path = registry_path(scenario)
     return synthetic_agents(scenario, seed) if path is None else load_registry_agents(scenario, path)

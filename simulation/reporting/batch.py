@@ -6,6 +6,7 @@ never stops the others; :func:`run_batch` returns every outcome and the caller d
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -14,8 +15,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from simulation.reporting import formats
 from simulation.reporting.labels import text
+from simulation.reporting.papermill_run import execute, notebook_path, resolve, run_comparison, run_report
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
@@ -40,7 +44,6 @@ class Outcome:
 
 def run_one(path: str, out_root: str, overrides: dict, parameters: dict) -> Outcome:
     """Run one scenario's report into ``out_root/<name>``; never raises (the error is in the outcome)."""
-    from simulation.reporting.papermill_run import run_report
 
     name = Path(path).stem
     began = time.perf_counter()
@@ -48,7 +51,6 @@ def run_one(path: str, out_root: str, overrides: dict, parameters: dict) -> Outc
         report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
-    import pandas as pd
 
     manifest = json.loads((report.folder / "manifest.json").read_text(encoding="utf-8"))
     annual = pd.read_csv(report.folder / "annual.csv")
@@ -96,7 +98,6 @@ def run_batch(
     list of Outcome
         One per scenario in the order given, then the comparison's, then the analyses'.
     """
-    from simulation.reporting.papermill_run import run_comparison
 
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
@@ -140,7 +141,6 @@ def run_batch(
 
 def run_analysis(name: str, baseline: Path, out_root: Path) -> Outcome:
     """Run analysis notebook ``name`` (a key of :data:`ANALYSES`) on ``baseline``; never raises."""
-    from simulation.reporting.papermill_run import execute, notebook_path, resolve
 
     began = time.perf_counter()
     try:
@@ -179,7 +179,6 @@ def write_index(
     path: Path, outcomes: list[Outcome], comparison: Outcome, language: str = "id", analyses: list[Outcome] = ()
 ) -> Path:
     """``index.html``: every report with its headline figures, failures with their error (atomic write)."""
-    import datetime as dt
 
     t = lambda key, **v: html.escape(text(key, language, **v))  # noqa: E731
     head = (

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.reporting import formats
+from simulation.outputs.run import run_scenario
+from simulation.reporting import charts, formats, guards
+from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.notebook import COMPARE_PARAMETERS, check_parameters, resolve
 from simulation.reporting.tables import Table, styled
+from simulation.scenario import load_scenario
 
 MEASURES = {
     "subsidy_cost": "rupiah",
@@ -60,11 +63,13 @@ class Comparison:
         return text(key, self.language, **values)
 
     def heading(self, key: str, level: int = 2):
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
 
         return Markdown(f"{'#' * level} {self.text(key)}")
 
     def title(self):
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
 
         return Markdown(f"# {self.text('compare_title')}\n\n{self.text('compare_intro', baseline=self.baseline)}")
@@ -126,6 +131,7 @@ class Comparison:
         return styled(self.summary_table(), self.language)
 
     def chart(self, name: str):
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Image
 
         return Image(filename=str(self.charts[name]))
@@ -159,10 +165,6 @@ def prepare_comparison(
         Where ``comparison_summary.csv``, ``comparison_by_year.csv``, ``comparison.xlsx`` and PNGs go.
     language : {"id", "en"}
     """
-    from simulation import load_scenario
-    from simulation.reporting import charts, guards
-    from simulation.reporting.excel import write_workbook
-    from simulation.runner import run_scenario
 
     check_parameters(
         COMPARE_PARAMETERS,

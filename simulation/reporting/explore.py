@@ -11,9 +11,11 @@ import time
 
 import matplotlib.pyplot as plt
 
-from simulation.reporting import formats
+from simulation.outputs.run import run_scenario
+from simulation.reporting import charts, formats, labels
 from simulation.reporting.labels import text
 from simulation.reporting.notebook import EXPLORE_PARAMETERS, check_parameters, resolve
+from simulation.scenario import load_scenario
 
 LEVERS = {
     # dotted key: (Indonesian label, English label, minimum, maximum, step)
@@ -60,9 +62,8 @@ class Explorer:
     """
 
     def __init__(self, scenario: str, overrides: dict, language: str = "id"):
+        # deferred: ipywidgets is there only inside a notebook kernel
         import ipywidgets as w
-
-        from simulation import load_scenario
 
         check_parameters(EXPLORE_PARAMETERS, scenario=scenario, overrides=overrides, language=language)
         self.language = language
@@ -118,10 +119,8 @@ class Explorer:
 
     def update(self, change=None) -> float:
         """Recompute with the controls' values and redraw; returns the seconds it took."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import display
-
-        from simulation.reporting import charts
-        from simulation.runner import run_scenario
 
         began = time.perf_counter()
         scenario = self.base.with_overrides(self.overrides())
@@ -146,7 +145,7 @@ class Explorer:
                 color=charts.GREYS[i],
                 hatch=charts.HATCHES[i],
                 edgecolor="black",
-                label=text(f"payer_{payer}", lang),
+                label=labels.payer(payer, lang),
             )
             bottom = bottom + a[f"cost_{payer}"]
         axes[1].yaxis.set_major_formatter(formats.billions_axis(lang))

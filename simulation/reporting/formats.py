@@ -11,7 +11,9 @@ import math
 
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_symbol
 
-LANGUAGES = {"id": "id_ID", "en": "en"}
+from simulation.core.languages import LANGUAGES
+from simulation.reporting.labels import text
+
 """Report languages and the Babel locale of each."""
 
 
@@ -92,6 +94,7 @@ def percent(share: float | None, language: str = "id", digits: int = 1) -> str:
 
 def billions_axis(language: str):
     """A matplotlib tick formatter showing rupiah in billions with the locale's separators."""
+    # deferred: matplotlib is slow to import and only charts need it
     import matplotlib.ticker
 
     return matplotlib.ticker.FuncFormatter(lambda v, _: number(v / 1e9, language, digits=1))
@@ -99,9 +102,8 @@ def billions_axis(language: str):
 
 def rupiah_axis(language: str, largest: float):
     """A tick formatter and unit label for rupiah, in billions or (below Rp1 billion) millions."""
+    # deferred: matplotlib is slow to import and only charts need it
     import matplotlib.ticker
-
-    from simulation.reporting.labels import text
 
     if largest >= 1e9:
         return billions_axis(language), text("axis_billion", language)
@@ -111,6 +113,7 @@ def rupiah_axis(language: str, largest: float):
 
 def count_axis(language: str):
     """A matplotlib tick formatter for counts with the locale's grouping."""
+    # deferred: matplotlib is slow to import and only charts need it
     import matplotlib.ticker
 
     return matplotlib.ticker.FuncFormatter(lambda v, _: count(v, language))
@@ -118,6 +121,7 @@ def count_axis(language: str):
 
 def percent_axis(language: str):
     """A matplotlib tick formatter for shares (0.5 -> 50%)."""
+    # deferred: matplotlib is slow to import and only charts need it
     import matplotlib.ticker
 
     return matplotlib.ticker.FuncFormatter(lambda v, _: percent(v, language, digits=0))

@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation import budget
+from simulation.engines.cohort import registry_states
+from simulation.outputs import budget
 
 RTOL = 1e-6
 """Relative tolerance of the money identities (floating point only)."""
@@ -48,7 +49,6 @@ def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def registry_states_or_none(scenario):
     """UMKM per segment and state in the scenario's registry (G, 5), or None without one."""
-    from simulation.engines.cohort import registry_states
 
     return registry_states(scenario)
 

@@ -6,7 +6,8 @@ so a report never silently falls back to another language.
 
 from __future__ import annotations
 
-from simulation.reporting.formats import LANGUAGES
+from simulation.core.languages import check_language
+from simulation.rules.payers import payer_label
 
 LABELS: dict[str, tuple[str, str]] = {
     # report sections (Indonesian, English)
@@ -134,13 +135,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "state_subsidised": ("Disubsidi", "Subsidised"),
     "state_mandiri": ("Mandiri (bayar sendiri)", "Self-paying (mandiri)"),
     "state_lapsed": ("Berhenti membayar", "Lapsed"),
-    "payer_apbd_kabupaten": ("APBD Kabupaten", "Regency budget (APBD Kabupaten)"),
-    "payer_apbd_provinsi": ("APBD Provinsi", "Provincial budget (APBD Provinsi)"),
-    "payer_dbhcht": ("DBHCHT (cukai tembakau)", "Tobacco excise (DBHCHT)"),
-    "payer_dana_desa": ("Dana Desa", "Village funds (Dana Desa)"),
-    "payer_member_copay": ("Iuran bersama peserta", "Member co-payment"),
-    "payer_mandiri_self": ("Peserta mandiri", "Self-paying members"),
-    "payer_self_paid": ("Peserta mandiri", "Self-paying members"),
     # charts
     "chart_members": ("UMKM menurut status kepesertaan", "UMKM by membership state"),
     "chart_cost_by_payer": ("Biaya tahunan menurut pembayar", "Annual cost by payer"),
@@ -210,8 +204,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 def text(key: str, language: str, **values) -> str:
     """The label ``key`` in ``language`` ("id" or "en"), with ``{name}`` fields filled from ``values``."""
-    if language not in LANGUAGES:
-        raise ValueError(f"language {language!r} is not available; allowed: {', '.join(LANGUAGES)}")
+    check_language(language)
     pair = LABELS[key]
     label = pair[0] if language == "id" else pair[1]
     return label.format(**values) if values else label
@@ -224,4 +217,5 @@ def state(name: str, language: str) -> str:
 
 def payer(name: str, language: str) -> str:
     """A payer's name in ``language`` (``cost_`` prefix allowed)."""
-    return text(f"payer_{name.removeprefix('cost_')}", language)
+    check_language(language)
+    return payer_label(name.removeprefix("cost_"), language)

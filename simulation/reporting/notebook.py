@@ -10,8 +10,30 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulation.errors import ScenarioError
-from simulation.reporting.formats import LANGUAGES
+from simulation.core.errors import ScenarioError
+from simulation.core.languages import LANGUAGES
+from simulation.io.write import write_result
+from simulation.outputs.run import run_scenario
+from simulation.reporting import charts, formats, guards
+from simulation.reporting.charts import quantiles
+from simulation.reporting.excel import write_workbook
+from simulation.reporting.labels import text
+from simulation.reporting.reading import reading
+from simulation.reporting.tables import (
+    BRIEF_COLUMNS,
+    annual_table,
+    assumptions_table,
+    benefits_table,
+    fiscal_table,
+    headline,
+    kecamatan_table,
+    parameter_table,
+    payers_table,
+    provenance_table,
+    styled,
+    value_for_money,
+)
+from simulation.scenario import load_scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,18 +124,19 @@ class ReportContext:
     tables: dict = field(default_factory=dict)
 
     def text(self, key: str, **values) -> str:
-        from simulation.reporting.labels import text
 
         return text(key, self.language, **values)
 
     def heading(self, key: str, level: int = 2):
         """A section heading in the report language (as notebook output, so the HTML shows it)."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
 
         return Markdown(f"{'#' * level} {self.text(key)}")
 
     def title(self):
         """Title, scenario name, description, engine and scenario hash."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
 
         s = self.scenario
@@ -125,34 +148,28 @@ class ReportContext:
         )
 
     def headline(self):
-        from simulation.reporting.tables import headline, styled
 
         return styled(headline(self.result, self.language), self.language)
 
     def reading(self):
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
-
-        from simulation.reporting.reading import reading
 
         return Markdown(reading(self.result, self.language, reps=self.reps))
 
     def years(self):
-        from simulation.reporting.tables import BRIEF_COLUMNS, annual_table, styled
 
         return styled(annual_table(self.result, self.language, columns=BRIEF_COLUMNS), self.language)
 
     def payers(self):
-        from simulation.reporting.tables import styled
 
         table = self.tables["payers"]
         return styled(table, self.language)
 
     def fiscal(self):
         """The budget section: ceiling, waiting list and share of APBD by year; value-for-money figures."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
-
-        from simulation.reporting import formats
-        from simulation.reporting.tables import styled, value_for_money
 
         rate = self.scenario.first("fiscal.discount_rate") if self.scenario.model.fiscal is not None else None
         note = self.text("fiscal_note", rate=formats.percent(rate, self.language) if rate is not None else "-")
@@ -164,30 +181,28 @@ class ReportContext:
 
     def benefits(self):
         """The benefits section: claims, families reached and rupiah paid by year."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
-
-        from simulation.reporting.tables import styled
 
         if self.tables["benefits"].frame.empty:
             return (Markdown("-"),)
         return Markdown(self.text("benefits_note")), styled(self.tables["benefits"], self.language)
 
     def assumptions(self):
-        from simulation.reporting.tables import styled
 
         return styled(self.tables["assumptions"], self.language)
 
     def chart(self, name: str):
         """A chart as an embedded PNG (with a note on the bands when the run has replicates)."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Image
 
         return Image(filename=str(self.charts[name]))
 
     def notes(self):
         """The note on P5-P95 bands (micro engine) and where the full tables are."""
+        # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
-
-        from simulation.reporting.charts import quantiles
 
         parts = [self.text("files_note")]
         if quantiles(self.result) is not None:
@@ -230,20 +245,6 @@ def prepare(
     PlausibilityError
         When the run fails a guard-rail (:mod:`simulation.reporting.guards`).
     """
-    from simulation import load_scenario
-    from simulation.reporting import charts, guards
-    from simulation.reporting.excel import write_workbook
-    from simulation.reporting.tables import (
-        annual_table,
-        assumptions_table,
-        benefits_table,
-        fiscal_table,
-        kecamatan_table,
-        parameter_table,
-        payers_table,
-        provenance_table,
-    )
-    from simulation.runner import run_scenario
 
     check_parameters(
         REPORT_PARAMETERS,
@@ -259,7 +260,7 @@ def prepare(
     result = run_scenario(loaded, engine=engine, seed=seed, reps=reps)
     guards.check(result)
     out = Path(output_dir)
-    result.write(out, language=language, reps=reps)
+    write_result(result, out, language=language, reps=reps)
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
     ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps)
     for name, draw in charts.REPORT_CHARTS.items():

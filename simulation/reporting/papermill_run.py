@@ -8,13 +8,17 @@ naming the cell that failed, never a report that looks complete.
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulation.errors import ScenarioError
-from simulation.reporting.notebook import REPO_ROOT, resolve
+from simulation.core.errors import ScenarioError
+from simulation.outputs.run import ENGINES
+from simulation.reporting.notebook import REPO_ROOT, REPORT_PARAMETERS, check_parameters, resolve
+from simulation.scenario import load_scenario
+from simulation.scenario.loader import parse_override
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 
@@ -39,6 +43,7 @@ def notebook_path(name: str) -> Path:
 
 def declared_parameters(notebook: Path) -> dict:
     """The parameters a notebook declares in its ``parameters`` cell."""
+    # deferred: papermill is slow to import and only report runs need it
     import papermill
 
     return papermill.inspect_notebook(str(notebook))
@@ -63,8 +68,13 @@ def to_html(executed: Path, html: Path) -> None:
     Cells tagged ``remove_cell`` (notes for notebook users) are left out too; the page needs no
     network (no widget or MathJax scripts are fetched for these reports).
     """
+    # deferred: nbformat is only needed to write notebooks
     import nbformat
+
+    # deferred: nbconvert is slow to import and only HTML export needs it
     from nbconvert import HTMLExporter
+
+    # deferred: nbconvert is slow to import and only HTML export needs it
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
@@ -77,7 +87,6 @@ def to_html(executed: Path, html: Path) -> None:
 
 def _title(nb, fallback: str) -> str:
     """The first markdown heading the notebook printed (the brief's title), for the page title."""
-    import re
 
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -90,7 +99,6 @@ def _title(nb, fallback: str) -> str:
 
 def _offline(body: str) -> str:
     """Drop the scripts nbconvert loads from the network (require.js, MathJax): the brief needs neither."""
-    import re
 
     return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', "", body)
 
@@ -100,7 +108,10 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
 
     ``parameters`` gets ``output_dir`` set to the working folder.
     """
+    # deferred: papermill is slow to import and only report runs need it
     import papermill
+
+    # deferred: papermill is slow to import and only report runs need it
     from papermill.exceptions import PapermillExecutionError
 
     check_known(notebook, parameters)
@@ -169,8 +180,6 @@ def run_report(
     ReportError
         If a notebook cell failed.
     """
-    from simulation import load_scenario
-    from simulation.scenario.loader import parse_override
 
     if isinstance(overrides, (list, tuple)):
         overrides = dict(parse_override(item) for item in overrides)
@@ -189,8 +198,6 @@ def check_report_parameters(parameters: dict) -> None:
     ScenarioError
         Naming the parameter, its value and what is allowed (including the engines available).
     """
-    from simulation.reporting.notebook import REPORT_PARAMETERS, check_parameters
-    from simulation.runner import ENGINES
 
     check_known(notebook_path("scenario_report.ipynb"), parameters)
     known = {k: v for k, v in parameters.items() if k in ("language", "engine", "reps", "seed")}

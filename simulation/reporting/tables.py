@@ -12,6 +12,7 @@ import json
 import pandas as pd
 
 from simulation.reporting import formats
+from simulation.reporting.charts import quantiles
 from simulation.reporting.labels import payer, text
 from simulation.scenario.schema import iter_params
 
@@ -254,7 +255,6 @@ def provenance_table(manifest: dict, language: str) -> Table:
 
 def headline(result, language: str) -> Table:
     """The headline figures of the brief, formatted; a P5-P95 column when the result has replicates."""
-    from simulation.reporting.charts import quantiles
 
     ind = dict(result.indicators())
     first, last = ind["first_year"], ind["last_year"]

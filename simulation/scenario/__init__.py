@@ -1,6 +1,6 @@
 """Scenario files: schema, loading, ``extends`` and overrides."""
 
 from simulation.scenario.model import Scenario, load_raw, load_scenario
-from simulation.scenario.schema import PAYERS, PUBLIC_PAYERS, ScenarioModel
+from simulation.scenario.schema import ScenarioModel
 
-__all__ = ["PAYERS", "PUBLIC_PAYERS", "Scenario", "ScenarioModel", "load_raw", "load_scenario"]
+__all__ = ["Scenario", "ScenarioModel", "load_raw", "load_scenario"]

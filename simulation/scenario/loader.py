@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simulation.errors import MISSING, NO_VALUE, ScenarioError
-from simulation.scenario.horizon import Horizon, format_period, parse_period
+from simulation.core.errors import MISSING, NO_VALUE, ScenarioError
+from simulation.core.horizon import Horizon, format_period, parse_period
 from simulation.scenario.schema import PARAM_KEYS, SECTOR_KEYED, Param, ScenarioModel, did_you_mean, iter_params
 
 STRUCTURAL_KEYS = ("extends",)

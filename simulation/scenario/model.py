@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from simulation.scenario.horizon import Horizon, parse_period
+from simulation.core.horizon import Horizon, parse_period
 from simulation.scenario.loader import apply_overrides, build, display_path, parse_override, read_chain
 from simulation.scenario.schema import Param, ScenarioModel, kecamatan_names
 

@@ -24,6 +24,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from simulation.core.horizon import format_period, parse_period
+from simulation.rules.payers import PAYER_NAMES
+
 T = TypeVar("T")
 
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -36,13 +39,7 @@ LogSD = Annotated[float, Field(ge=0, le=3)]
 LogDrift = Annotated[float, Field(ge=-1, le=1)]
 GrowthShare = Annotated[float, Field(ge=-1, le=10)]
 
-PAYERS = ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa", "member_copay")
-"""Who may pay the subsidised contribution (facts F0.1, F5.5, peers)."""
-
-PUBLIC_PAYERS = ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa")
-"""Payers whose spending counts as public subsidy cost."""
-
-PayerName = Literal["apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa", "member_copay"]
+PayerName = Literal[PAYER_NAMES]  # the registry in simulation.rules.payers
 GraduationRule = Literal["rate", "revenue_threshold", "revenue_growth"]
 
 # A value for every sector alike, or one per sector (keys: the sectors of population.sector_shares).
@@ -163,7 +160,6 @@ class Param(BaseModel, Generic[T]):
     @field_validator("values", mode="before")
     @classmethod
     def _keys_are_periods(cls, values: Any) -> Any:
-        from simulation.scenario.horizon import format_period, parse_period
 
         if not isinstance(values, dict):
             return values
@@ -193,7 +189,6 @@ class Param(BaseModel, Generic[T]):
 
     def dated(self) -> dict[int, T]:
         """Values keyed by month index (a constant is keyed at month 0)."""
-        from simulation.scenario.horizon import parse_period
 
         if self.values is None:
             return {0: self.value}
@@ -281,8 +276,6 @@ class Policy(Section):
         dated = sorted(rollout.dated().items())
         for (_, before), (key, after) in pairwise(dated):
             if after < before:
-                from simulation.scenario.horizon import format_period
-
                 raise ValueError(
                     f"the rollout counts UMKM ever enrolled, so it cannot fall: "
                     f"{format_period(key)} has {after:g} after {before:g}"
@@ -351,7 +344,6 @@ class ScenarioModel(BaseModel):
     @field_validator("start", mode="before")
     @classmethod
     def _start_is_month(cls, start: Any) -> str:
-        from simulation.scenario.horizon import format_period, parse_period
 
         return format_period(parse_period(start))
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from simulation.core.errors import ScenarioError
 from simulation.population.registry.agents import registry_agents
 from simulation.population.registry.errors import RegistryError
-from simulation.population.registry.ingest import ingest
-from simulation.population.registry.read import read_registry_file
+from simulation.population.registry.read import file_sha256, read_registry_file
 from simulation.population.registry.validate import ValidatedRegistry, validate
 
 
@@ -39,7 +39,6 @@ def registry_path(scenario) -> Path | None:
 
 def registry_sha256(scenario) -> str | None:
     """SHA-256 of the scenario's registry file (for a run's manifest), or None without one."""
-    from simulation.population.registry.read import file_sha256
 
     path = registry_path(scenario)
     return None if path is None or not path.is_file() else file_sha256(path)
@@ -57,7 +56,6 @@ def load_registry_agents(scenario, path: Path):
         Naming the scenario file, ``population.registry`` and the problem, if the registry cannot
         be read, lacks columns, or has no usable row.
     """
-    from simulation.errors import ScenarioError
 
     try:
         validated = validate(read_registry_file(path), scenario)

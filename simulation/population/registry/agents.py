@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engines.states import State
+from simulation.core.states import State
 from simulation.population.agents import Agents
 from simulation.population.registry.validate import ValidatedRegistry
 from simulation.population.registry.values import month_index

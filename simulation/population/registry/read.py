@@ -113,6 +113,7 @@ def _read_csv(path: Path, source: str) -> tuple[list[str], list[tuple[int, list[
 
 
 def _read_xlsx(path: Path, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    # deferred: openpyxl is only needed to write Excel files
     from openpyxl import load_workbook
 
     try:

@@ -12,7 +12,8 @@ import math
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
-from simulation.engines.states import State
+from simulation.core.horizon import format_period
+from simulation.core.states import State
 from simulation.population.registry.values import (
     MAX_REVENUE,
     STATUS_BY_WORD,
@@ -22,7 +23,6 @@ from simulation.population.registry.values import (
     parse_date,
     parse_rupiah,
 )
-from simulation.scenario.horizon import format_period
 from simulation.scenario.schema import did_you_mean
 
 PROBLEM_OF_FIELD = {

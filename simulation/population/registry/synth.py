@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulation.engines.states import State
+from simulation.core.states import State
 from simulation.population.agents import Agents
 from simulation.population.synthetic import synthetic_agents
 
@@ -88,6 +88,7 @@ def write_synthetic_registry(
         with open(path, "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh).writerows(rows)
     else:
+        # deferred: openpyxl is only needed to write Excel files
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from simulation.engines.states import State
+from simulation.core.states import State
 
 STATUS_WORDS = {
     State.ELIGIBLE: ("eligible", "belum terdaftar", "belum daftar", "layak"),

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulation.io.provenance import versions
 from simulation.population.registry.columns import match_header
 from simulation.population.registry.pseudonym import (
     KEY_ENV,
@@ -131,7 +132,6 @@ def ingest(registry: str | Path, out_dir: str | Path, scenario, key_file: str | 
         "scenario": {"name": scenario.name, "sectors": scenario.sectors, "first_month": scenario.horizon.labels[0]},
         "files": [f.name for f in files],
     }
-    from simulation.provenance import versions
 
     manifest["versions"] = versions()
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from simulation.engines.cohort import compile_inputs, run_cohort
-from simulation.results import Result
+from simulation.outputs.montecarlo import MonteCarloResult, simulate
+from simulation.outputs.results import Result
+from simulation.scenario import Scenario, load_scenario
 
 ENGINES = ("cohort", "micro")
 
@@ -17,7 +19,7 @@ def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps
     engine : {"cohort", "micro"}
         ``cohort``: the deterministic expected-value engine, a :class:`Result`.
         ``micro``: ``reps`` replicates of the microsimulation, a
-        :class:`~simulation.montecarlo.MonteCarloResult` (its mean behaves like a Result).
+        :class:`~simulation.outputs.montecarlo.MonteCarloResult` (its mean behaves like a Result).
     seed : int, optional
         Master seed (micro: None draws one and records it; cohort: recorded only).
     reps, jobs : int
@@ -26,8 +28,26 @@ def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps
     if engine == "cohort":
         return Result(scenario, run_cohort(compile_inputs(scenario)), engine=engine, seed=seed)
     if engine == "micro":
-        from simulation.montecarlo import MonteCarloResult, simulate
-
         output, seed = simulate(scenario, seed=seed, reps=reps, jobs=jobs)
         return MonteCarloResult(scenario, output, seed=seed)
     raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
+
+
+def run(scenario, overrides=None, engine: str = "cohort", **kwargs):
+    """Load (if needed) and run a scenario; return a :class:`~simulation.outputs.results.Result`.
+
+    Parameters
+    ----------
+    scenario : str, path or Scenario
+        A scenario file or an already loaded scenario.
+    overrides : dict, optional
+        Dotted keys to values, e.g. ``{"assumptions.closure_rate": 0.08}``.
+    engine : {"cohort", "micro"}
+        Which engine runs it; ``micro`` returns a
+        :class:`~simulation.outputs.montecarlo.MonteCarloResult` (keywords ``seed``, ``reps``, ``jobs``).
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides=overrides)
+    elif overrides:
+        scenario = scenario.with_overrides(overrides)
+    return run_scenario(scenario, engine=engine, **kwargs)

@@ -1,6 +1,6 @@
 """Benefits BPJS Ketenagakerjaan pays members' families, in expectation.
 
-From the covered members of each month (a :class:`~simulation.results.Result`):
+From the covered members of each month (a :class:`~simulation.outputs.results.Result`):
 
 - work accidents: ``covered x accident_rate`` per month (facts F3.1), each with
   medical care (``accident_medical_cost``, F2.4: no ceiling) and, if not fatal,
@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.engines.states import monthly_probability
+from simulation.core.states import monthly_probability
 
 TENURE_BANDS = 36
 """Tenure is tracked month by month up to 36 months; the last band holds 36 and more."""

@@ -9,6 +9,9 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from simulation.core.version import __version__
+from simulation.population.registry import registry_path, registry_sha256
+
 LIBRARIES = ("numpy", "pandas", "scipy", "pydantic", "matplotlib", "papermill")
 
 
@@ -34,7 +37,6 @@ def git_commit() -> dict:
 
 def versions() -> dict:
     """Versions of Python, this package and the libraries that shape the numbers."""
-    from simulation import __version__
 
     out = {"python": platform.python_version(), "umkm-workbench": __version__}
     for lib in LIBRARIES:
@@ -47,7 +49,6 @@ def versions() -> dict:
 
 def registry_record(scenario) -> dict | None:
     """The registry a scenario starts from: its path and SHA-256 (no personal data), or None."""
-    from simulation.population.registry import registry_path, registry_sha256
 
     path = registry_path(scenario)
     return None if path is None else {"path": str(path), "sha256": registry_sha256(scenario)}

@@ -4,7 +4,7 @@ Replicate ``r`` draws from ``SeedSequence(seed).spawn(reps)[r]`` and from
 nothing else, so the numbers depend on the seed and the number of replicates
 only, never on ``jobs`` (the worker processes) or on the order replicates
 finish in. A baseline and a reform run with the same seed share their random
-draws (common random numbers, :mod:`simulation.engines.streams`).
+draws (common random numbers, :mod:`simulation.core.streams`).
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import CohortOutput
-from simulation.engines.micro import MicroInputs, run_micro, stack
-from simulation.engines.streams import replicate_seeds
-from simulation.results import Result
+from simulation.engines.micro import CHUNK, MicroInputs, run_micro, stack
+from simulation.outputs.results import Result
 
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -60,9 +59,8 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
     int
         The master seed used.
     """
+    # deferred: tqdm is only needed for a progress bar
     from tqdm import tqdm
-
-    from simulation.engines.micro import CHUNK
 
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
@@ -158,7 +156,7 @@ class MonteCarloResult:
         return self.mean.indicators()
 
     def benefits(self) -> pd.DataFrame:
-        """Expected benefits on the replicate mean's covered members (see :mod:`simulation.benefits`)."""
+        """Expected benefits on the replicate mean's covered members (see :mod:`simulation.outputs.benefits`)."""
         return self.mean.benefits()
 
     @cached_property
@@ -206,20 +204,3 @@ class MonteCarloResult:
         out = reps.groupby("year").quantile(list(q))
         out.index = out.index.set_names(["year", "quantile"])
         return out.reset_index()[["quantile", "year", *[c for c in reps.columns if c != "year"]]]
-
-    def write(self, out_dir: str | Path, **manifest_extra) -> list[Path]:
-        """Write the mean's tables (as :meth:`Result.write`), ``annual_replicates.csv`` and ``annual_quantiles.csv``."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        extra = {
-            "annual_replicates.csv": self.annual_replicates(),
-            "annual_quantiles.csv": self.annual_quantiles(),
-            "benefits_replicates.csv": self.benefits_replicates(),
-            "benefits_quantiles.csv": self.benefits_quantiles(),
-        }
-        for name, frame in extra.items():
-            frame.to_csv(out / name, index=False)
-        written = self.mean.write(
-            out, replicates=self.reps, quantiles=list(QUANTILES), range_files=list(extra), **manifest_extra
-        )
-        return [*(out / name for name in extra), *written]

@@ -8,16 +8,16 @@ and year x kecamatan (:meth:`Result.by_kecamatan`).
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulation import budget
+from simulation.core.states import STATE_NAMES, State
 from simulation.engines.cohort import FLOWS, CohortOutput
-from simulation.engines.states import STATE_NAMES, State
+from simulation.outputs import budget
+from simulation.outputs.benefits import annual_benefits
+from simulation.outputs.fiscal import annual_fiscal, fiscal_summary
 
 STOCKS = ("eligible", "subsidised", "mandiri", "lapsed", "closed")
 
@@ -210,20 +210,17 @@ class Result:
         return frame.groupby(["year", "kecamatan"], as_index=False).sum()
 
     def benefits(self) -> pd.DataFrame:
-        """Expected claims, families reached and rupiah paid per fiscal year (:mod:`simulation.benefits`)."""
-        from simulation.benefits import annual_benefits
+        """Expected claims, families reached and rupiah paid per fiscal year (:mod:`simulation.outputs.benefits`)."""
 
         return annual_benefits(self)
 
     def fiscal(self) -> pd.DataFrame:
-        """Fiscal indicators per fiscal year (:mod:`simulation.fiscal`)."""
-        from simulation.fiscal import annual_fiscal
+        """Fiscal indicators per fiscal year (:mod:`simulation.outputs.fiscal`)."""
 
         return annual_fiscal(self, self.benefits())
 
     def fiscal_summary(self) -> dict:
         """Whole-horizon fiscal indicators: NPV, cost per protected UMKM-year and per graduate, ..."""
-        from simulation.fiscal import fiscal_summary
 
         return fiscal_summary(self, self.benefits())
 
@@ -247,35 +244,3 @@ class Result:
         }
 
     # ------------------------------------------------------------------ files
-    def write(self, out_dir: str | Path, **manifest_extra) -> list[Path]:
-        """Write the tables as CSV and ``manifest.json`` into ``out_dir``."""
-        from simulation.provenance import manifest
-
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        tables = {
-            "annual.csv": self.annual(),
-            "monthly.csv": self.monthly(),
-            "monthly_segments.csv": self.monthly_segments(),
-            "ledger.csv": self.ledger(),
-            "payers_annual.csv": self.payers_annual(),
-            "by_kecamatan.csv": self.by_kecamatan(),
-            "benefits.csv": self.benefits(),
-            "fiscal.csv": self.fiscal(),
-        }
-        written = []
-        for name, frame in tables.items():
-            frame.to_csv(out / name, index=False)
-            written.append(out / name)
-        record = manifest(
-            self.scenario,
-            engine=self.engine,
-            seed=self.seed,
-            files=[p.name for p in written],
-            indicators=self.indicators(),
-            fiscal=self.fiscal_summary(),
-            **manifest_extra,
-        )
-        (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
-        written.append(out / "manifest.json")
-        return written

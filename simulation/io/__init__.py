@@ -1,0 +1,1 @@
+"""Writing outputs: folders written atomically, the manifest with file hashes, provenance."""

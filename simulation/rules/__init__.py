@@ -1,0 +1,1 @@
+"""One registry of policy rules: payers, graduation rules, priority rules."""
