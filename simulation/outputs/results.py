@@ -41,6 +41,12 @@ def start_of(inputs) -> np.ndarray:
     return start
 
 
+def _evaluate(var, values) -> np.ndarray:
+    """A variable's formula on ``values``; a zero denominator gives inf or NaN, as pandas would."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return var.formula(values)
+
+
 class Values(dict):
     """Arrays by variable name, ``(replicate, time, place)``, read by the formulas as ``v.name``.
 
@@ -210,7 +216,7 @@ class Result:
         for var in self.variables:
             if var.name in v or var.of is not None or (var.per_year == "derived" and MONTH not in var.grain):
                 continue
-            v[var.name] = var.formula(v)
+            v[var.name] = _evaluate(var, v)
         return v
 
     @cached_property
@@ -237,7 +243,7 @@ class Result:
                 v[var.name] = self._to_year(month[var.monthly_name], var.per_year)
         for var in self.variables:
             if var.per_year == "derived":
-                v[var.name] = var.formula(v)
+                v[var.name] = _evaluate(var, v)
         return v
 
     @cached_property

@@ -86,6 +86,9 @@ class Variable:
         ``when(scenario) -> bool``: the variable exists only for such scenarios.
     sampled : bool
         Only recorded in the last month of each fiscal year (missing in the other months).
+    files : tuple of str
+        Files beside its grain's table that hold it (``benefits.csv``, ``fiscal.csv``); a variable
+        with ``source="table"`` is computed by the module writing those files, not by the result.
     """
 
     name: str
@@ -101,6 +104,7 @@ class Variable:
     engines: tuple[str, ...] = ("cohort", "micro")
     when: Callable | None = None
     sampled: bool = False
+    files: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -118,6 +122,12 @@ class Variable:
     def monthly_name(self) -> str:
         """The monthly variable its yearly values aggregate (itself unless ``of`` says otherwise)."""
         return self.of or self.name
+
+    @property
+    def written_to(self) -> tuple[str, ...]:
+        """The files of ``umkm-sim run`` that hold the variable."""
+        own = () if self.source == "table" else tuple(TABLE_OF_GRAIN[g] for g in self.grain)
+        return own + self.files
 
     def applies(self, scenario) -> bool:
         """Whether the variable exists for ``scenario``."""
@@ -194,6 +204,187 @@ _FLOW_TEXT = {
         "lapsed members reaching a fourth unpaid month (cover ends, F1.7)",
     ),
 }
+
+_LEDGER = ("ledger.csv", "payers_annual.csv")
+_BENEFITS = ("benefits.csv",)
+_FISCAL = ("fiscal.csv",)
+_TABLE_VARIABLES = (
+    (
+        "members",
+        (MONTH_SEGMENT,),
+        "UMKM",
+        "stock",
+        "Anggota",
+        "Members",
+        "expected members billed",
+        ("monthly_segments.csv",),
+    ),
+    ("nominal", (MONTH_PAYER, YEAR_PAYER), "IDR", "money", "Nominal", "Nominal", "rupiah of the day", _LEDGER),
+    (
+        "real",
+        (MONTH_PAYER, YEAR_PAYER),
+        "IDR",
+        "money",
+        "Riil, rupiah tahun awal",
+        "Real, first-year rupiah",
+        "rupiah of the first month (nominal / price index)",
+        _LEDGER,
+    ),
+    (
+        "accidents",
+        (YEAR,),
+        "UMKM",
+        "flow",
+        "Kecelakaan kerja",
+        "Work accidents",
+        "expected work accidents (F3.1)",
+        _BENEFITS,
+    ),
+    (
+        "accident_deaths",
+        (YEAR,),
+        "UMKM",
+        "flow",
+        "Kematian karena kecelakaan kerja",
+        "Deaths from work accidents",
+        "fatal work accidents (F2.4)",
+        _BENEFITS,
+    ),
+    ("deaths", (YEAR,), "UMKM", "flow", "Kematian", "Deaths", "expected deaths not from work (F3.2)", _BENEFITS),
+    (
+        "scholarship_families",
+        (YEAR,),
+        "UMKM",
+        "flow",
+        "Keluarga penerima beasiswa",
+        "Families with scholarships",
+        "deaths whose children receive the scholarship (F2.2, F2.3)",
+        _BENEFITS,
+    ),
+    (
+        "scholarship_children",
+        (YEAR,),
+        "UMKM",
+        "flow",
+        "Anak penerima beasiswa",
+        "Children with scholarships",
+        "children receiving the scholarship (at most two per family)",
+        _BENEFITS,
+    ),
+    (
+        "families_reached",
+        (YEAR,),
+        "UMKM",
+        "flow",
+        "Keluarga menerima manfaat",
+        "Families reached",
+        "accidents + deaths: families a benefit reaches",
+        _BENEFITS,
+    ),
+    (
+        "paid_medical",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Perawatan",
+        "Medical care",
+        "medical care of accidents (F2.4)",
+        _BENEFITS,
+    ),
+    (
+        "paid_income",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Santunan upah",
+        "Income replacement",
+        "income replacement after non-fatal accidents (F2.4)",
+        _BENEFITS,
+    ),
+    (
+        "paid_jkk_death",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Santunan kematian JKK",
+        "JKK death benefit",
+        "death benefit of fatal accidents (F2.4)",
+        _BENEFITS,
+    ),
+    ("paid_jkm", (YEAR,), "IDR", "money", "Santunan JKM", "JKM death benefit", "JKM benefit (F2.1)", _BENEFITS),
+    (
+        "paid_scholarships",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Beasiswa",
+        "Scholarships",
+        "scholarships, counted in the year of the death",
+        _BENEFITS,
+    ),
+    (
+        "benefits_paid",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Manfaat dibayar",
+        "Benefits paid",
+        "every benefit BPJS pays, the sum of the paid_ columns",
+        (*_BENEFITS, *_FISCAL),
+    ),
+    (
+        "contributions_received",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Iuran diterima BPJS",
+        "Contributions received by BPJS",
+        "every payer's bill plus self_paid",
+        _FISCAL,
+    ),
+    (
+        "apbd_total_spending",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Total belanja APBD",
+        "Total APBD spending",
+        "the regency's total budget spending (F5.3)",
+        _FISCAL,
+    ),
+    (
+        "share_of_apbd",
+        (YEAR,),
+        "share",
+        "ratio",
+        "Porsi belanja APBD",
+        "Share of APBD spending",
+        "cost_apbd_kabupaten / apbd_total_spending",
+        _FISCAL,
+    ),
+    (
+        "claims_ratio",
+        (YEAR,),
+        "share",
+        "ratio",
+        "Rasio klaim terhadap iuran",
+        "Claims to contributions",
+        "benefits_paid / contributions_received",
+        _FISCAL,
+    ),
+    (
+        "benefits_per_rupiah_subsidy",
+        (YEAR,),
+        "share",
+        "ratio",
+        "Manfaat per rupiah subsidi",
+        "Benefits per rupiah of subsidy",
+        "benefits_paid / subsidy_cost",
+        _FISCAL,
+    ),
+)
+"""Variables of the long tables and of ``benefits.csv`` and ``fiscal.csv``, whose modules compute them:
+(name, grain, unit, kind, Indonesian label, English label, description, other files)."""
 
 VARIABLES: tuple[Variable, ...] = (
     Variable(
@@ -364,6 +555,7 @@ VARIABLES: tuple[Variable, ...] = (
         _label("Biaya publik", "Public cost"),
         "the public payers' bills, nominal",
         formula=lambda v: sum((v[f"cost_{p}"] for p in v.public_payers), np.zeros_like(v.self_paid)),
+        files=("fiscal.csv",),
     ),
     Variable(
         "self_paid",
@@ -374,6 +566,7 @@ VARIABLES: tuple[Variable, ...] = (
         _label("Dibayar sendiri oleh peserta mandiri", "Paid by self-paying members"),
         "what self-paying members pay (the contribution less the self-pay discount, F1.6)",
         source="ledger",
+        files=("fiscal.csv",),
     ),
     Variable(
         "price_index",
@@ -395,6 +588,7 @@ VARIABLES: tuple[Variable, ...] = (
         _label("Biaya publik, rupiah tahun awal", "Public cost, first-year rupiah"),
         "subsidy_cost / price_index: public cost in rupiah of the first month",
         formula=lambda v: v.subsidy_cost / v.price_index,
+        files=("fiscal.csv",),
     ),
     Variable(
         "budget_ceiling",
@@ -470,6 +664,10 @@ VARIABLES: tuple[Variable, ...] = (
         "subsidy_cost / (covered_member_months / 12); missing without covered members",
         formula=lambda v: _ratio(v.subsidy_cost, v.covered_member_months / 12.0),
     ),
+    *(
+        Variable(name, grain, unit, kind, None, _label(i, e), description, source="table", files=files)
+        for name, grain, unit, kind, i, e, description, files in _TABLE_VARIABLES
+    ),
 )
 """The output variables, in the order the tables show them."""
 
@@ -495,12 +693,15 @@ def payer_variable(payer: str) -> Variable:
 
 
 def variables_for(scenario, payers) -> list[Variable]:
-    """The variables of a run of ``scenario`` with ``payers``, the payer template expanded, in order."""
+    """The variables a result computes for ``scenario`` with ``payers``, the payer template expanded.
+
+    Those of the long tables, ``benefits.csv`` and ``fiscal.csv`` (``source="table"``) are left out.
+    """
     out = []
     for var in VARIABLES:
         if var is PAYER_TEMPLATE:
             out += [payer_variable(p) for p in payers]
-        elif var.applies(scenario):
+        elif var.source != "table" and var.applies(scenario):
             out.append(var)
     return out
 
