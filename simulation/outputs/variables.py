@@ -150,6 +150,7 @@ def _covered(suffix: str) -> Callable:
 
 
 def _has_ceiling(scenario) -> bool:
+    """only in scenarios with a budget ceiling"""
     return scenario.model.policy.budget_ceiling is not None
 
 
@@ -158,7 +159,7 @@ _STATE_LABELS = {
     "subsidised": ("Disubsidi", "Subsidised"),
     "mandiri": ("Mandiri (bayar sendiri)", "Self-paying (mandiri)"),
     "lapsed": ("Berhenti membayar", "Lapsed"),
-    "closed": ("Tutup usaha", "Closed"),
+    "closed": ("Tutup usaha (kumulatif)", "Closed (cumulative)"),
 }
 _YEAR_END = ("akhir tahun", "year end")
 _STATE_SHORT = {"mandiri": ("Mandiri", "Self-paying")}
@@ -174,7 +175,7 @@ _STATE_DESCRIPTIONS = {
     "subsidised": "members whose contribution the public payers pay",
     "mandiri": "graduates paying their own contribution",
     "lapsed": "graduates who stopped paying (the first three unpaid months still covered, F1.7)",
-    "closed": "UMKM that closed (cumulative)",
+    "closed": "UMKM that closed",
 }
 _FLOW_TEXT = {
     "entered": ("UMKM baru", "New UMKM", "new UMKM entering the population as eligible"),
@@ -450,7 +451,7 @@ VARIABLES: tuple[Variable, ...] = (
         "stock",
         "last",
         _label("Terlindungi 36 bulan atau lebih (akhir tahun)", "Protected 36 months or more (year end)"),
-        "members with 36 months or more of continuous cover (scholarship condition, F2.2); year ends only",
+        "members with 36 months or more of continuous cover (scholarship condition, F2.2)",
         source="stock",
         engines=("micro",),
         sampled=True,
@@ -597,7 +598,7 @@ VARIABLES: tuple[Variable, ...] = (
         "money",
         "first",
         _label("Pagu", "Ceiling"),
-        "the APBD Kabupaten's ceiling on contributions in the fiscal year (scenarios with one)",
+        "the APBD Kabupaten's ceiling on contributions in the fiscal year",
         formula=lambda v: v.parameter("policy.budget_ceiling"),
         source="scenario",
         when=_has_ceiling,
@@ -663,6 +664,16 @@ VARIABLES: tuple[Variable, ...] = (
         _label("Biaya per UMKM-tahun terlindungi", "Cost per protected UMKM-year"),
         "subsidy_cost / (covered_member_months / 12); missing without covered members",
         formula=lambda v: _ratio(v.subsidy_cost, v.covered_member_months / 12.0),
+    ),
+    Variable(
+        "subsidy_cost_per_graduate",
+        (YEAR,),
+        "IDR per UMKM",
+        "ratio",
+        "derived",
+        _label("Biaya publik per UMKM naik kelas", "Public cost per graduate"),
+        "subsidy_cost / graduated: the year's public cost per UMKM graduating in it; missing without graduates",
+        formula=lambda v: _ratio(v.subsidy_cost, v.graduated),
     ),
     *(
         Variable(name, grain, unit, kind, None, _label(i, e), description, source="table", files=files)

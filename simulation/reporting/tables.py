@@ -31,6 +31,7 @@ ANNUAL_COLUMNS = (
     "subsidy_cost_real",
     "cumulative_subsidy_cost",
     "cost_per_covered_member_year",
+    "subsidy_cost_per_graduate",
     "self_paid",
 )
 """Columns of ``annual.csv`` in the year-by-year table (each payer's cost follows)."""
