@@ -43,7 +43,7 @@ def start_of(inputs) -> np.ndarray:
 
 def _evaluate(var, values) -> np.ndarray:
     """A variable's formula on ``values``; a zero denominator gives inf or NaN, as pandas would."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return var.formula(values)
 
 
@@ -99,13 +99,12 @@ class Result:
         """UMKM per segment and state at the start, shape (G, 5); None if the engine did not say."""
         self._output = output
         T, R, G = output.billed.shape[:3]
-        # (R, T, G, 5) and (R, T, G): the replicate first
-        self._billed = np.moveaxis(np.asarray(output.billed, dtype=float), 1, 0)
-        self._end = np.moveaxis(np.asarray(output.end, dtype=float), 1, 0)
-        self._flows = {k: np.moveaxis(np.asarray(v, dtype=float), 1, 0) for k, v in output.flows.items()}
-        self._stocks = {k: np.moveaxis(np.asarray(v, dtype=float), 1, 0) for k, v in output.stocks.items()}
-        waiting = output.waiting if output.waiting is not None else np.zeros((T, R, G))
-        self._waiting = np.moveaxis(np.asarray(waiting, dtype=float), 1, 0)
+        # (R, T, G, 5) and (R, T, G): the replicate first (views of the engine's arrays, any dtype)
+        self._billed = np.moveaxis(output.billed, 1, 0)
+        self._end = np.moveaxis(output.end, 1, 0)
+        self._flows = {k: np.moveaxis(v, 1, 0) for k, v in output.flows.items()}
+        self._stocks = {k: np.moveaxis(v, 1, 0) for k, v in output.stocks.items()}
+        self._waiting = np.moveaxis(output.waiting if output.waiting is not None else np.zeros((T, R, G)), 1, 0)
 
     # ------------------------------------------------------------------ replicates
     @property
@@ -203,9 +202,9 @@ class Result:
     def _place(self, values: np.ndarray, place: str) -> np.ndarray:
         """Segments (R, T, G) summed to the regency (R, T, 1) or to kecamatan (R, T, K)."""
         if place == "regency":
-            return values.sum(axis=2, keepdims=True)
+            return values.sum(axis=2, keepdims=True, dtype=float)
         names, index = self._kecamatan
-        return np.stack([values[:, :, index == k].sum(axis=2) for k in range(len(names))], axis=2)
+        return np.stack([values[:, :, index == k].sum(axis=2, dtype=float) for k in range(len(names))], axis=2)
 
     def _month_values(self, place: str) -> Values:
         v = Values(self.scenario, [p for p in self.payers if budget.is_public(p)])
@@ -246,14 +245,19 @@ class Result:
                 v[var.name] = _evaluate(var, v)
         return v
 
-    @cached_property
-    def _arrays(self) -> dict[str, Values]:
-        month = self._month_values("regency")
-        return {
-            MONTH: month,
-            YEAR: self._year_values(month),
-            YEAR_KECAMATAN: self._year_values(self._month_values("kecamatan")),
-        }
+    def _grain_values(self, grain: str) -> Values:
+        """The variables at ``grain``, computed once (each grain only when asked for)."""
+        cache = self.__dict__.setdefault("_values_cache", {})
+        if grain not in cache:
+            if grain == MONTH:
+                cache[grain] = self._month_values("regency")
+            elif grain == YEAR:
+                cache[grain] = self._year_values(self._grain_values(MONTH))
+            elif grain == YEAR_KECAMATAN:
+                cache[grain] = self._year_values(self._month_values("kecamatan"))
+            else:
+                raise ValueError(f"grain {grain!r}; allowed: {MONTH}, {YEAR}, {YEAR_KECAMATAN}")
+        return cache[grain]
 
     def arrays(self, grain: str = YEAR) -> dict[str, np.ndarray]:
         """Every variable of ``grain`` as an array ``(replicate, time, place)``.
@@ -262,7 +266,7 @@ class Result:
         ----------
         grain : {"month", "year", "year x kecamatan"}
         """
-        values = self._arrays[grain]
+        values = self._grain_values(grain)
         shape = max((a.shape for a in values.values()), key=lambda s: s[0] * s[2])
         return {var.name: np.broadcast_to(values[var.name], shape) for var in self.variables if grain in var.grain}
 
