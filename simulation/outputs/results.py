@@ -24,7 +24,15 @@ from simulation.engines.cohort import CohortOutput
 from simulation.outputs import budget
 from simulation.outputs.benefits import annual_benefits
 from simulation.outputs.fiscal import annual_fiscal, fiscal_summary
-from simulation.outputs.variables import MONTH, YEAR, YEAR_KECAMATAN, variables_for
+from simulation.outputs.variables import (
+    MONTH,
+    MONTH_PAYER,
+    MONTH_SEGMENT,
+    YEAR,
+    YEAR_KECAMATAN,
+    YEAR_PAYER,
+    variables_for,
+)
 
 QUANTILES = (0.05, 0.5, 0.95)
 """Quantiles over replicates written beside the mean (P5, median, P95)."""
@@ -97,7 +105,6 @@ class Result:
         self.seed = seed
         self.start = getattr(output, "initial", None)
         """UMKM per segment and state at the start, shape (G, 5); None if the engine did not say."""
-        self._output = output
         T, R, G = output.billed.shape[:3]
         # (R, T, G, 5) and (R, T, G): the replicate first (views of the engine's arrays, any dtype)
         self._billed = np.moveaxis(output.billed, 1, 0)
@@ -114,10 +121,7 @@ class Result:
 
     def _subset(self, arrays: dict) -> Result:
         """A result of the same run with the engine arrays replaced, (T, R', G, ...)."""
-        output = CohortOutput(
-            billed=arrays["billed"], end=arrays["end"], flows=arrays["flows"], waiting=arrays["waiting"]
-        )
-        output.stocks = arrays["stocks"]
+        output = CohortOutput(**arrays)
         output.initial = self.start
         return Result(self.scenario, output, engine=self.engine, seed=self.seed)
 
@@ -291,7 +295,10 @@ class Result:
         return frame
 
     def to_frame(self, grain: str = YEAR) -> pd.DataFrame:
-        """The replicate mean's table at ``grain`` (``month``, ``year``, ``year x kecamatan``)."""
+        """The replicate mean's table at ``grain`` (:data:`simulation.outputs.variables.GRAINS`)."""
+        long = {MONTH_SEGMENT: self.monthly_segments, MONTH_PAYER: self.ledger, YEAR_PAYER: self.payers_annual}
+        if grain in long:
+            return long[grain]()
         return self.mean()._tables(grain).copy()
 
     def _tables(self, grain: str) -> pd.DataFrame:
