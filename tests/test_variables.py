@@ -133,6 +133,13 @@ def test_headers_come_from_the_registry_and_payers_from_the_payers_registry():
         text("no_such", "en")
 
 
+def test_no_column_label_is_declared_twice():
+    from simulation.reporting.labels import LABELS
+
+    names = {v.name for v in VARIABLES} | {f"state_{s}" for s in ("eligible", "subsidised", "mandiri", "lapsed")}
+    assert not names & set(LABELS), sorted(names & set(LABELS))
+
+
 def test_a_variable_declared_wrongly_is_refused():
     with pytest.raises(ValueError, match="kind 'level'; allowed: stock, flow, money, ratio"):
         Variable("x", (MONTH,), "UMKM", "level", None, {"id": "x", "en": "x"}, "x", source="billed")

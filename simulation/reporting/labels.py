@@ -1,7 +1,9 @@
-"""Every word a report shows, in Indonesian and English.
+"""Every word a report shows, in Indonesian and English: section titles, prose, chart words.
 
 ``text("members_title", "en")`` looks a label up; a missing key or language raises,
-so a report never silently falls back to another language.
+so a report never silently falls back to another language. Column labels are not here: each
+output variable carries its own (:mod:`simulation.outputs.variables`) and :func:`header` adds the
+currency to rupiah columns; payers' names come from :mod:`simulation.rules.payers`.
 """
 
 from __future__ import annotations
