@@ -10,7 +10,7 @@ scenarios: str = "scenarios"  # comma-separated scenario files, or a folder of t
 baseline: str = "scenarios/baseline.yaml"  # the scenario the others are compared against
 overrides: dict = {}  # dotted overrides applied to every scenario
 output_dir: str = "reports/compare_scenarios"  # folder for the comparison tables and charts
-language: str = "id"  # report language: id (Bahasa Indonesia) or en (English)
+language: str = "id"  # report language
 
 # %%
 from IPython.display import display

@@ -8,7 +8,7 @@
 # Papermill replaces these values; the next cell validates them (simulation.reporting.parameters).
 scenario: str = "scenarios/baseline.yaml"  # scenario the controls start from
 overrides: dict = {}  # dotted overrides applied before the controls
-language: str = "id"  # language of the labels: id (Bahasa Indonesia) or en (English)
+language: str = "id"  # language of the labels
 
 # %%
 from simulation.reporting.explore import Explorer

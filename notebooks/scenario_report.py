@@ -9,7 +9,7 @@
 scenario: str = "scenarios/baseline.yaml"  # scenario file (YAML)
 overrides: dict = {}  # dotted keys to values, e.g. {"policy.graduation.rate": 0.2}
 output_dir: str = "reports/baseline"  # folder for CSVs, charts, tables.xlsx and manifest.json
-language: str = "id"  # report language: id (Bahasa Indonesia) or en (English)
+language: str = "id"  # report language
 engine: str = "cohort"  # simulation engine: cohort (deterministic) or micro (replicates, P5-P95 bands)
 reps: int = 1  # replicates of the micro engine
 seed: int = 2026  # master seed of the micro engine
