@@ -4,6 +4,7 @@ validated by the package, runnable headless through papermill."""
 from __future__ import annotations
 
 import ast
+import os
 import time
 
 import jupytext
@@ -13,7 +14,9 @@ import pytest
 from conftest import BASELINE, ROOT
 from papermill.exceptions import PapermillExecutionError
 
+from simulation.cli import main
 from simulation.core.errors import ScenarioError
+from simulation.reporting import parameters
 from simulation.reporting.explore import Explorer
 from simulation.reporting.parameters import declared, parse, validate
 
@@ -102,6 +105,18 @@ def test_a_bad_value_is_refused_naming_the_file_key_value_and_what_is_allowed(no
         validate(notebook, values)
 
 
+def test_report_and_batch_refuse_bad_parameters_before_anything_runs(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["report", str(BASELINE), "--out", str(out), "--language", "fr", "-p", "reps=0", "-p", "x=1"]) == 2
+    err = capsys.readouterr().err
+    assert "scenario_report.ipynb: language = 'fr': report language; allowed: id, en" in err
+    assert "scenario_report.ipynb: reps = 0: replicates of the micro engine; must be at least 1" in err
+    assert "scenario_report.ipynb: x = 1: unknown notebook parameter; allowed: scenario, overrides," in err
+    assert main(["batch", "baseline", "--out", str(out), "-p", "engine=agent"]) == 2
+    assert "engine = 'agent': simulation engine: " in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
 def test_every_bad_parameter_is_reported_at_once():
     with pytest.raises(ScenarioError) as info:
         validate("scenario_report", {"language": "fr", "reps": 0, "colour": "red"})
@@ -134,6 +149,24 @@ def test_a_parameters_cell_is_read_with_comments_types_and_defaults():
         ("name", str, "a # b", "text with a hash"),
         ("flags", dict, {"a": 1}, "map"),
     ]
+
+
+def test_a_saved_parameters_cell_is_read_again(tmp_path, monkeypatch):
+    """A kernel that validated once sees the parameters cell as it is after the notebook is saved again."""
+    monkeypatch.setattr(parameters, "NOTEBOOKS", tmp_path)
+    path = tmp_path / "mine.ipynb"
+
+    def save(source: str, mtime: int) -> None:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+        nbformat.write(nb, path)
+        os.utime(path, ns=(mtime, mtime))
+
+    save("a: int = 1  # first", 10**18)
+    assert list(declared("mine")) == ["a"] and validate("mine", {"a": 2}).a == 2
+    save('b: str = "x"  # second', 2 * 10**18)
+    assert list(declared("mine")) == ["b"]
+    with pytest.raises(ScenarioError, match="mine.ipynb: a = 2: unknown notebook parameter; allowed: b$"):
+        validate("mine", {"a": 2})
 
 
 @pytest.mark.slow

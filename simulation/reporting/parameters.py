@@ -136,21 +136,34 @@ def parse(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
     return out
 
 
-@cache
 def declared(notebook: str) -> dict[str, Parameter]:
     """The parameters ``notebooks/<notebook>.ipynb`` declares, in the cell's order."""
+    return _declared(*_stamp(notebook))
+
+
+def model(notebook: str) -> type[BaseModel]:
+    """The pydantic model of a notebook's parameters (every field has the cell's default)."""
+    return _model(*_stamp(notebook))
+
+
+def _stamp(notebook: str) -> tuple[Path, int]:
+    """The notebook's file and modification time: what is read is read again once the file is saved."""
     path = notebook_file(notebook)
+    return path, path.stat().st_mtime_ns if path.exists() else 0
+
+
+@cache
+def _declared(path: Path, mtime: int) -> dict[str, Parameter]:
     return parse(parameters_cell(path), where=path.name)
 
 
 @cache
-def model(notebook: str) -> type[BaseModel]:
-    """The pydantic model of a notebook's parameters (every field has the cell's default)."""
+def _model(path: Path, mtime: int) -> type[BaseModel]:
     fields = {
         p.name: (ALLOWED[p.name] if p.name in ALLOWED else p.kind, Field(p.default, description=p.help))
-        for p in declared(notebook).values()
+        for p in _declared(path, mtime).values()
     }
-    name = "".join(part.title() for part in Path(notebook).stem.split("_")) + "Parameters"
+    name = "".join(part.title() for part in path.stem.split("_")) + "Parameters"
     return create_model(name, __config__=ConfigDict(extra="forbid", strict=True), **fields)
 
 
