@@ -132,6 +132,8 @@ def test_every_bad_parameter_is_reported_at_once():
         ("x: tuple = (1,)  # a tuple", "x = 'tuple': annotation must be one of str, int, float, bool, dict, list"),
         ("x: int = 1 + 2  # computed", "x = 'x: int = 1 \\+ 2': the default must be a literal int"),
         ('x: int = "1"  # a string', "the default must be a literal int"),
+        ("x: int = 1  # one\nx: int = 2  # two", "x = 'x: int = 2': declared twice; a parameter is declared once"),
+        ("x: int = (  # open", "cell: line 1: not Python: "),
     ],
 )
 def test_a_parameters_cell_of_another_form_is_refused(source, message):

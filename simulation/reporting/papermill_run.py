@@ -14,8 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulation.core.errors import ScenarioError
-from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, parameters_cell, parse, resolve, validate
+from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
 
@@ -49,11 +48,7 @@ def check_known(notebook: Path, parameters: dict) -> None:
     ScenarioError
         Naming the notebook, each unknown parameter, its value and the parameters declared.
     """
-    names = parse(parameters_cell(notebook), where=notebook.name)
-    unknown = [name for name in parameters if name not in names]
-    if unknown:
-        allowed = f"unknown notebook parameter; allowed: {', '.join(names)}"
-        raise ScenarioError([(notebook.name, name, parameters[name], allowed) for name in unknown])
+    check_names(notebook.stem, parameters)
 
 
 def to_html(executed: Path, html: Path) -> None:

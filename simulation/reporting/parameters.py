@@ -102,13 +102,17 @@ def parse(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
         For a statement of any other form, an unknown annotation, a value that is not a literal
         of its type, or a line without a comment.
     """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ScenarioError([(where, f"line {exc.lineno}", NO_VALUE, f"not Python: {exc.msg}")]) from None
     comments = {
         tok.start[0]: tok.string.lstrip("#").strip()
         for tok in tokenize.generate_tokens(io.StringIO(source).readline)
         if tok.type == tokenize.COMMENT
     }
     out, problems = {}, []
-    for node in ast.parse(source).body:
+    for node in tree.body:
         line = ast.get_source_segment(source, node)
         if not (
             isinstance(node, ast.AnnAssign)
@@ -123,7 +127,9 @@ def parse(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
             default = ast.literal_eval(node.value)
         except ValueError:
             default = None
-        if kind is None:
+        if name in out:
+            problems.append((where, name, line, "declared twice; a parameter is declared once"))
+        elif kind is None:
             problems.append((where, name, node.annotation.id, f"annotation must be one of {', '.join(TYPES)}"))
         elif type(default) is not kind and not (kind is float and type(default) is int):
             problems.append((where, name, line, f"the default must be a literal {kind.__name__}"))
@@ -167,6 +173,20 @@ def _model(path: Path, mtime: int) -> type[BaseModel]:
     return create_model(name, __config__=ConfigDict(extra="forbid", strict=True), **fields)
 
 
+def check_names(notebook: str, values: dict) -> None:
+    """Refuse a name the notebook does not declare, whatever its value.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the notebook file, each unknown parameter, its value and the parameters declared.
+    """
+    params = declared(notebook)
+    unknown = [(notebook_file(notebook).name, k, v, _unknown(params)) for k, v in values.items() if k not in params]
+    if unknown:
+        raise ScenarioError(unknown)
+
+
 def validate(notebook: str, values: dict) -> BaseModel:
     """Check ``values`` against the notebook's parameters; missing ones take the cell's default.
 
@@ -199,10 +219,14 @@ def validate(notebook: str, values: dict) -> BaseModel:
         raise ScenarioError(problems) from None
 
 
+def _unknown(params: dict[str, Parameter]) -> str:
+    return f"unknown notebook parameter; allowed: {', '.join(params)}"
+
+
 def _allowed(error: dict, param: Parameter | None, params: dict[str, Parameter]) -> str:
     """What is allowed, in words, for one pydantic error."""
     if param is None:
-        return f"unknown notebook parameter; allowed: {', '.join(params)}"
+        return _unknown(params)
     kind = error["type"]
     ctx = error.get("ctx", {})
     if kind == "literal_error":
