@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
-from simulation.engines.revenue import GROWTH, RATE, THRESHOLD, GraduationRules, graduation_rules
+from simulation.engines.revenue import GraduationRules, graduation_rules
 
 BAND_WIDTH = 0.05
 """Width of a revenue band in log revenue (about 5% of revenue)."""
@@ -50,13 +50,14 @@ class SubsidisedTwin:
         n_sectors = len(rules.log_mean0)
         self.sector = np.arange(n_segments) % n_sectors
         self.K = max(1, int(rules.min_months.max()))
-        self.uses_bands = bool((rules.rule == THRESHOLD).any())
+        reads_level = np.array([rules.rule_at(t).reads_revenue_level for t in range(len(rules.rule))], dtype=bool)
+        self.uses_bands = bool(reads_level.any())
         if self.uses_bands:
             spread = np.sqrt(rules.sigma0**2 + (rules.sd**2).sum(axis=0).max())
             drift = rules.drift.sum(axis=0)
             low = (rules.log_mean0 + np.minimum(drift, 0)).min() - SPAN_SD * spread
             high = (rules.log_mean0 + np.maximum(drift, 0)).max() + SPAN_SD * spread
-            anchor = rules.log_threshold[rules.rule == THRESHOLD][0]
+            anchor = rules.log_threshold[reads_level][0]
             first = anchor - np.ceil((anchor - low) / band_width) * band_width
             self.edges = np.arange(first, max(high, anchor) + band_width, band_width)
         else:
@@ -138,7 +139,9 @@ class SubsidisedTwin:
         t : int
             Month.
         rate : ndarray, shape (P,)
-            Graduation probability this month (rule ``rate``).
+            Graduation probability this month (rule ``rate``). The rule in force applies its
+            expected-value form (:mod:`simulation.rules.graduation`) to the members with at
+            least ``min_months`` of subsidy, band by band.
 
         Returns
         -------
@@ -159,15 +162,7 @@ class SubsidisedTwin:
                     s[:, :, k] = s[:, :, k] @ move[k]
             first = max(r.min_months[t], 1) - 1  # classes with at least min_months billed
             pool = self.s[:, :, first:]
-            if r.rule[t] == RATE:
-                out = pool * rate[:, None, None, None]
-            elif r.rule[t] == THRESHOLD:
-                above = self.centres >= r.log_threshold[t]
-                out = pool * above
-            elif r.rule[t] == GROWTH:
-                sd = np.maximum(r.sd[t], 1e-12)
-                p = 1.0 - ndtr((r.log_growth[t] - r.drift[t]) / sd)  # (sectors,)
-                out = pool * p[self.sector][None, :, None, None]
+            out = r.rule_at(t).expected(pool, r.month(t, rate, self.centres, self.sector))
             self.s[:, :, first:] -= out
             graduated = out.sum(axis=(2, 3))
         if self.K > 1:  # a month of subsidy more for everyone still subsidised

@@ -25,7 +25,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simulation.core.horizon import format_period, parse_period
+from simulation.rules.graduation import GRADUATION_RULE_NAMES
 from simulation.rules.payers import PAYER_NAMES
+from simulation.rules.priority import PRIORITY_RULE_NAMES
 
 T = TypeVar("T")
 
@@ -40,7 +42,7 @@ LogDrift = Annotated[float, Field(ge=-1, le=1)]
 GrowthShare = Annotated[float, Field(ge=-1, le=10)]
 
 PayerName = Literal[PAYER_NAMES]  # the registry in simulation.rules.payers
-GraduationRule = Literal["rate", "revenue_threshold", "revenue_growth"]
+GraduationRule = Literal[GRADUATION_RULE_NAMES]  # the registry in simulation.rules.graduation
 
 # A value for every sector alike, or one per sector (keys: the sectors of population.sector_shares).
 SectorRupiah = Rupiah | dict[str, Rupiah]
@@ -225,7 +227,7 @@ class Graduation(Section):
     retention: Param[Probability]
 
 
-PriorityRule = Literal["first_come", "kecamatan_quota", "sector_order"]
+PriorityRule = Literal[PRIORITY_RULE_NAMES]  # the registry in simulation.rules.priority
 
 
 class GroupPayer(Section):
