@@ -23,6 +23,8 @@ discretisation, and its effect on the outputs is measured in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from scipy.special import ndtr
 
@@ -86,6 +88,27 @@ class SubsidisedTwin:
         r = self.rules
         by_sector = np.diff(self._cdf(r.log_mean0, np.full_like(r.log_mean0, r.sigma0)), axis=-1)
         return by_sector[self.sector]
+
+    def _through(self, x: np.ndarray, move: np.ndarray) -> np.ndarray:
+        """Mass ``x`` (P, G, ..., B) moved band to band by ``move`` (sectors, B, B), sector by sector, in place."""
+        P, n_sectors = x.shape[0], len(move)
+        by_sector = x.reshape(P, -1, n_sectors, *x.shape[2:])
+        for k in range(n_sectors):  # segments are kecamatan-major, sector-minor
+            by_sector[:, :, k] = by_sector[:, :, k] @ move[k]
+        return x
+
+    def moved(self, x: np.ndarray, t: int, at_least: float) -> np.ndarray:
+        """Mass ``x`` (P, G, ..., B) as it lands after the increment at the end of month ``t``,
+        counting only increments of at least ``at_least`` (log revenue); a copy.
+
+        From a band at centre ``c`` the mass landing in band ``[lo, hi)`` with an increment of at
+        least ``a`` is ``F(max(hi - c, a)) - F(max(lo - c, a))``, F the normal CDF of the increment.
+        """
+        bounds = np.concatenate([[-np.inf], self.edges, [np.inf]])  # (B + 1,)
+        gap = np.maximum(bounds[None, :] - self.centres[:, None], at_least)  # (B, B + 1)
+        drift, sd = self.rules.drift[t], np.maximum(self.rules.sd[t], 1e-12)
+        move = np.diff(ndtr((gap[None] - drift[:, None, None]) / sd[:, None, None]), axis=-1)  # (sectors, B, B)
+        return self._through(x.copy(), move)
 
     def transition(self, t: int) -> np.ndarray:
         """Band-to-band probabilities for the increment at the end of month ``t``, (sectors, B, B)."""
@@ -152,17 +175,17 @@ class SubsidisedTwin:
         P, G = self.e.shape[:2]
         graduated = np.zeros((P, G))
         if r.at_evaluation[t]:
+            first = max(r.min_months[t], 1) - 1  # classes with at least min_months billed
+            before = self.s[:, :, first:].copy() if self.uses_bands else None
             if self.uses_bands:
                 move = self.transition(t)  # (sectors, B, B)
-                n_sectors = len(move)
-                e = self.e.reshape(P, -1, n_sectors, self.B)
-                s = self.s.reshape(P, -1, n_sectors, self.K, self.B)
-                for k in range(n_sectors):  # segments are kecamatan-major, sector-minor
-                    e[:, :, k] = e[:, :, k] @ move[k]
-                    s[:, :, k] = s[:, :, k] @ move[k]
-            first = max(r.min_months[t], 1) - 1  # classes with at least min_months billed
+                self.e = self._through(self.e, move)
+                self.s = self._through(self.s, move)
             pool = self.s[:, :, first:]
-            out = r.rule_at(t).expected(pool, r.month(t, rate, self.centres, self.sector))
+            month = r.month(t, rate, self.centres, self.sector)
+            if before is not None:
+                month = replace(month, before=before, moved=lambda x, at_least: self.moved(x, t, at_least))
+            out = r.rule_at(t).expected(pool, month)
             self.s[:, :, first:] -= out
             graduated = out.sum(axis=(2, 3))
         if self.K > 1:  # a month of subsidy more for everyone still subsidised

@@ -47,6 +47,12 @@ class EvaluationMonth:
         rule in force never reads revenue levels); unused by the agent-level forms.
     sector : ndarray of int, shape (G,)
         Sector index of each segment (expected forms) or of each agent (agent-level forms).
+    before : ndarray, optional
+        For a twin with revenue bands: the pool as it was before this evaluation's increment,
+        same shape as the pool (expected forms that need the joint law of level and increment).
+    moved : callable, optional
+        With ``before``: ``moved(x, at_least)`` is the mass ``x`` as it lands in the bands after
+        the increment, counting only increments of at least ``at_least`` (log revenue).
     """
 
     t: int
@@ -57,6 +63,8 @@ class EvaluationMonth:
     sd: np.ndarray
     centres: np.ndarray
     sector: np.ndarray
+    before: np.ndarray | None = None
+    moved: object = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,28 @@ class RevenueGrowth(Rule):
         return members.increment >= month.log_growth
 
 
+class RevenueAndGrowth(Rule):
+    name = "revenue_and_growth"
+    description = (
+        "annual revenue at least `revenue_threshold` rupiah and grew by at least `revenue_growth` "
+        "since the previous evaluation (grown and still growing)"
+    )
+    source = "issue 17 (the office's berkembang/mandiri classes); facts G5.2-G5.3 (a stricter test than either alone)"
+    needs_twin = True
+    reads_revenue_level = True
+
+    @staticmethod
+    def expected(pool, month):
+        # the joint law of level and increment: the pool before the increment, moved by increments
+        # of at least log(1 + share) only, then the bands at or above the threshold
+        grown = np.minimum(month.moved(month.before, month.log_growth), pool)  # never more than is there
+        return grown * (month.centres >= month.log_threshold)
+
+    @staticmethod
+    def agents(members, month):
+        return (members.log_revenue >= month.log_threshold) & (members.increment >= month.log_growth)
+
+
 class NoGraduation(Rule):
     name = "none"
     description = "nobody graduates: members stay subsidised until they close or are suspended"
@@ -172,7 +202,9 @@ class NoGraduation(Rule):
         return np.zeros(len(members.index), dtype=bool)
 
 
-GRADUATION_RULES: dict[str, type[Rule]] = {r.name: r for r in (Rate, RevenueThreshold, RevenueGrowth, NoGraduation)}
+GRADUATION_RULES: dict[str, type[Rule]] = {
+    r.name: r for r in (Rate, RevenueThreshold, RevenueGrowth, NoGraduation, RevenueAndGrowth)
+}
 """Every graduation rule by the name scenario files use (``policy.graduation.rule``)."""
 
 GRADUATION_RULE_NAMES: tuple[str, ...] = tuple(GRADUATION_RULES)
