@@ -11,9 +11,11 @@ agreement is a case of ``tests/test_agreement.py``), and a throw-away payer regi
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 import pytest
-from conftest import BASELINE, quiet
+from conftest import BASELINE, ROOT, quiet
 from scipy.integrate import quad
 from scipy.stats import norm
 
@@ -80,6 +82,22 @@ def test_the_months_order_is_written_once_and_both_engines_have_every_step():
     assert [f.__module__.rpartition(".")[2] for f in EXPECTED] == list(STEPS)
     assert [f.__module__.rpartition(".")[2] for f in AGENTS] == list(STEPS)
     assert all(f.__name__ == "expected" for f in EXPECTED) and all(f.__name__ == "agents" for f in AGENTS)
+
+
+def test_rule_modules_import_only_core_numpy_and_scipy():
+    """Rules sit below the scenario and the engines: a rule module imports the standard library,
+    numpy, scipy, the core layer and other rule modules, nothing else."""
+    allowed = {"numpy", "scipy", "__future__", "dataclasses", "typing"}
+    bad = []
+    for path in (ROOT / "simulation" / "rules").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            for name in names:
+                inside = name.startswith(("simulation.core", "simulation.rules"))
+                if not inside and name.split(".")[0] not in allowed:
+                    bad.append(f"{path.name}: {name}")
+    assert not bad, bad
 
 
 # ------------------------------------------------------------------ the two forms of each graduation rule
