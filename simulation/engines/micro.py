@@ -29,7 +29,6 @@ from simulation.core.states import N_STATES, State
 from simulation.core.streams import Streams
 from simulation.engines.cohort import CohortOutput, compile_inputs
 from simulation.engines.micro_enrolment import MicroEnrolment
-from simulation.engines.revenue import graduation_rules
 from simulation.engines.state import (
     ARREARS_MONTHS,
     FLOWS,
@@ -74,7 +73,7 @@ class MicroInputs:
     @classmethod
     def from_scenario(cls, scenario) -> MicroInputs:
         monthly = compile_inputs(scenario)
-        return cls(scenario, monthly, graduation_rules(scenario), MicroEnrolment(monthly.enrolment))
+        return cls(scenario, monthly, monthly.rules, MicroEnrolment(monthly.enrolment))
 
 
 @dataclass(frozen=True)
