@@ -20,6 +20,7 @@ from scipy.integrate import quad
 from scipy.stats import norm
 
 from simulation import load_scenario, run
+from simulation.analysis.evaluate import evaluate
 from simulation.core.errors import ScenarioError
 from simulation.core.states import monthly_probability
 from simulation.engines.bands import BAND_WIDTH, SubsidisedTwin
@@ -272,6 +273,20 @@ def test_no_graduation_agrees_between_the_engines_within_monte_carlo_error():
         assert (se > 0).all()
         gap = (mean[q] - cohort[q]).abs()
         assert (gap <= Z * se).all(), f"{q}: gap {gap.to_dict()} tolerance {(Z * se).to_dict()}"
+
+
+def test_the_sensitivity_evaluator_follows_the_rule_none():
+    """Under rule none the graduation rate is not read: two samples that differ only in it give the same
+    cost and coverage; under rate they differ. A rule needing the twin is refused, naming the others."""
+    samples = np.array([[0.05], [0.5]])
+    for rule, same in (("none", True), ("rate", False)):
+        scenario = load_scenario(BASELINE, overrides={"years": 3, "policy.graduation.rule": rule})
+        out = evaluate(scenario, ["policy.graduation.rate"], samples)
+        assert np.array_equal(out.subsidy_cost[0], out.subsidy_cost[1]) == same
+        assert np.array_equal(out.covered_end[0], out.covered_end[1]) == same
+    threshold = load_scenario(BASELINE, overrides={"years": 3, "policy.graduation.rule": "revenue_threshold"})
+    with pytest.raises(ValueError, match="supports the rules rate, none without a minimum"):
+        evaluate(threshold, ["policy.graduation.rate"], samples)
 
 
 # ------------------------------------------------------------------ recipe: a payer is one registry entry

@@ -24,6 +24,7 @@ from simulation.core.states import N_STATES, State
 from simulation.engines.cohort import FLOWS, MONTHLY_INPUTS, CohortInputs, compile_inputs, run_cohort
 from simulation.engines.enrolment import Enrolment
 from simulation.outputs import budget
+from simulation.rules.graduation import GRADUATION_RULES
 
 NOT_ARRAYS = ("enrolment", "twin", "initial_states", "rules")
 """CohortInputs fields that are not (P, ...) arrays."""
@@ -88,9 +89,11 @@ def batch_inputs(scenario, names: list[str], values: np.ndarray, base: CohortInp
     P = values.shape[0]
     base = compile_inputs(scenario) if base is None else base
     if base.twin is not None:
+        plain = ", ".join(name for name, rule in GRADUATION_RULES.items() if not rule.needs_twin)
         raise ValueError(
-            f"policy.graduation.rule {scenario.first('policy.graduation.rule')!r} needs the revenue-band twin, "
-            "which runs one sample at a time; sample-vectorised evaluation supports the 'rate' rule"
+            f"policy.graduation.rule {scenario.first('policy.graduation.rule')!r} (or a minimum of subsidised "
+            "years) needs the revenue-band twin, which runs one sample at a time; sample-vectorised evaluation "
+            f"supports the rules {plain} without a minimum"
         )
     T = base.entry.shape[1]
     fields = {k: np.repeat(getattr(base, k), P, axis=0) for k in vars(base) if k not in NOT_ARRAYS}
