@@ -30,8 +30,6 @@ class Rule:
     description: ClassVar[str]
     uses_quota: ClassVar[bool] = False
     """Whether the rule shares enrolments among kecamatan by ``policy.kecamatan_quota``."""
-    needs: ClassVar[str | None] = None
-    """A scenario parameter the rule cannot do without (the loader checks it is given)."""
 
     @staticmethod
     def rank(sectors: list[str], sector_order: list[str] | None) -> np.ndarray:
@@ -59,7 +57,6 @@ class FirstCome(Rule):
 class SectorOrder(Rule):
     name = "sector_order"
     description = "sectors in the order of policy.sector_order, then by priority score"
-    needs = "policy.sector_order"
 
     @staticmethod
     def rank(sectors, sector_order):
