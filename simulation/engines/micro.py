@@ -32,7 +32,6 @@ from simulation.engines.micro_enrolment import MicroEnrolment
 from simulation.engines.state import (
     ARREARS_MONTHS,
     FLOWS,
-    MICRO_STOCKS,
     NOT_COVERED,
     SCHOLARSHIP_MONTHS,
     AgentState,
@@ -40,11 +39,14 @@ from simulation.engines.state import (
     closure_months,
     counts,
 )
+from simulation.engines.state import (
+    MICRO_STOCKS as STOCKS,
+)
 from simulation.engines.steps import AGENTS
 from simulation.population import load_agents
 
 E, S, M, L, C = (int(s) for s in State)
-__all__ = ["CHUNK", "NOT_COVERED", "MicroInputs", "Snapshot", "closure_months", "run_micro", "stack"]
+__all__ = ["CHUNK", "NOT_COVERED", "STOCKS", "MicroInputs", "Snapshot", "closure_months", "run_micro", "stack"]
 CHUNK = 1 << 20
 """Agents processed at once in the whole-population steps (bounds temporary memory)."""
 
@@ -213,7 +215,7 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         priority=pop.priority,
     )
     ever_enrolled = int(((status0 == S) | (status0 == M) | (status0 == L)).sum())
-    stocks = {name: np.zeros((T, G)) for name in MICRO_STOCKS}
+    stocks = {name: np.zeros((T, G)) for name in STOCKS}
     stocks["covered_36m_end"][:] = np.nan
     s = MicroState(
         ag=ag,
