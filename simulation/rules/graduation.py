@@ -46,7 +46,8 @@ class EvaluationMonth:
         Log revenue at the centre of each revenue band of the cohort twin (one band when the
         rule in force never reads revenue levels); unused by the agent-level forms.
     sector : ndarray of int, shape (G,)
-        Sector index of each segment (expected forms) or of each agent (agent-level forms).
+        Sector index of each segment (expected forms); empty for the agent-level forms, whose
+        members carry their own revenue and increment.
     before : ndarray, optional
         For a twin with revenue bands: the pool as it was before this evaluation's increment,
         same shape as the pool (expected forms that need the joint law of level and increment).
