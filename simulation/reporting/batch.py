@@ -61,10 +61,16 @@ def run_one(path: str, out_root: str, overrides: dict, parameters: dict) -> Outc
         str(path),
         True,
         time.perf_counter() - began,
-        description=" ".join(manifest["scenario"]["resolved"]["description"].split()),
+        description=_description(manifest["scenario"]["resolved"]["description"], parameters.get("language", "id")),
         indicators=indicators,
         html=f"{name}/{report.html.name}",
     )
+
+
+def _description(description: str | dict, language: str) -> str:
+    """A scenario's description as its manifest records it, in ``language`` when it has one per language."""
+    text = description.get(language, "") if isinstance(description, dict) else description
+    return " ".join(text.split())
 
 
 def scenario_files(names: list[str], folder: Path) -> list[Path]:

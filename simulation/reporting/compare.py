@@ -177,7 +177,7 @@ def prepare_comparison(
         guards.check(result)
         annuals[scenario.name] = result.annual()
         indicators[scenario.name] = result.indicators()
-        descriptions[scenario.name] = " ".join(scenario.model.description.split())
+        descriptions[scenario.name] = scenario.model.describe(language)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     cmp = Comparison(base_path.stem, annuals, indicators, descriptions, language, out)

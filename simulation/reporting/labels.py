@@ -28,7 +28,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "replicates": ("replikasi", "replicates"),
     "section_headline": ("Angka utama", "Headline figures"),
     "section_reading": ("Apa arti angka-angka ini", "What the numbers say"),
-    "section_years": ("Tahun demi tahun", "Year by year"),
+    "section_years": ("Rincian per tahun", "Year by year"),
     "years_note": (
         "Jumlah UMKM dihitung pada akhir tiap tahun anggaran, sesudah evaluasi; biaya dijumlah selama "
         "setahun, dalam rupiah nominal.",
@@ -97,6 +97,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "payer": ("Pembayar", "Payer"),
     "kecamatan": ("Kecamatan", "Kecamatan"),
     # assumptions table
+    "since": ("sejak", "from"),
+    "assumption_group": ("Kelompok", "Group"),
+    "assumption_key": ("Parameter", "Parameter"),
+    "assumption_detail": ("Rincian", "Detail"),
+    "assumption_value": ("Nilai", "Value"),
+    "assumption_unit": ("Satuan", "Unit"),
+    "assumption_low": ("Batas bawah wajar", "Plausible low"),
+    "assumption_high": ("Batas atas wajar", "Plausible high"),
+    "assumption_source": ("Sumber", "Source"),
     "group": ("Kelompok", "Group"),
     "key": ("Parameter", "Parameter"),
     "param_value": ("Nilai", "Value"),

@@ -12,7 +12,7 @@ import json
 import pandas as pd
 
 from simulation.outputs.variables import variable
-from simulation.reporting import formats
+from simulation.reporting import formats, parameter_labels
 from simulation.reporting.charts import quantiles
 from simulation.reporting.labels import label_of, payer, text
 from simulation.scenario.schema import iter_params
@@ -54,11 +54,25 @@ def shown_as(name: str) -> str:
 class Table:
     """A table with headers in the report language and a kind per header (for formatting)."""
 
-    def __init__(self, frame: pd.DataFrame, kinds: dict[str, str], sources: dict[str, str] | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        kinds: dict[str, str],
+        sources: dict[str, str] | None = None,
+        cell_kinds: dict[str, list[str]] | None = None,
+    ):
         self.frame = frame
         self.kinds = kinds
         self.sources = sources or {}
         """Header -> the CSV column it came from (to check the Excel against the CSVs)."""
+        self.cell_kinds = cell_kinds or {}
+        """Header -> one kind per row, for a column whose rows hold numbers of different kinds."""
+
+    def kind_at(self, column: str, row: int) -> str:
+        """How the cell at ``column`` and row position ``row`` is shown."""
+        if column in self.cell_kinds:
+            return self.cell_kinds[column][row]
+        return self.kinds.get(column, "text")
 
 
 def variables_table(frame_in: pd.DataFrame, columns, language: str) -> Table:
@@ -199,19 +213,69 @@ def parameter_table(scenario, language: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def assumption_rows(scenario, language: str) -> list[dict]:
+    """Every parameter of a scenario as rows a planner reads: one row per value, numbers as numbers.
+
+    A constant is one row; dated values one row per date (``sejak Jan 2026``); values per sector or
+    per payer one row each. Labels, units and value words come from
+    :mod:`simulation.reporting.parameter_labels`; the source is shortened there for Indonesian.
+    """
+    since = text("since", language)
+    rows = []
+    for key, param in iter_params(scenario.model):
+        entry = parameter_labels.parameter(key)
+        common = {
+            "group": parameter_labels.GROUPS[key.split(".")[0]][language],
+            "key": entry.label[language],
+            "unit": entry.unit[language],
+            "source": parameter_labels.source(param.source, language),
+        }
+        low, high = (None, None) if param.range is None else param.range
+        if not isinstance(low, (int, float)) or isinstance(low, bool):
+            low, high = None, None
+        dated = {"": param.value} if param.values is None else param.values
+        for period, value in dated.items():
+            when = f"{since} {parameter_labels.month(period, language)}" if period else ""
+            for detail, item, kind in _items(value, entry.kind, language):
+                where = ", ".join(part for part in (when, detail) if part)
+                rows.append({**common, "detail": where, "value": item, "kind": kind, "low": low, "high": high})
+    return rows
+
+
+def _items(value, kind: str, language: str):
+    """(detail, value, kind) for one value: a dict spreads into one item per key, a list of groups
+    into one text each; a name is translated."""
+    if isinstance(value, dict):
+        for word, item in value.items():
+            yield parameter_labels.name(word, language), item, kind
+    elif isinstance(value, list):
+        for group in value:
+            words = [parameter_labels.name(w, language) for w in (*group.sectors, *group.kecamatan)]
+            yield parameter_labels.name(group.payer, language), f"{formats.percent(group.share, language, 0)}: {', '.join(words)}", "text"
+    elif kind == "name":
+        yield "", parameter_labels.name(str(value), language), "text"
+    elif kind == "month":
+        yield "", parameter_labels.MONTHS[language][int(value) - 1], "text"
+    else:
+        yield "", value, kind
+
+
+ASSUMPTION_COLUMNS = ("group", "key", "detail", "value", "unit", "low", "high", "source")
+"""Columns of the assumptions table (labels in :mod:`simulation.reporting.labels`)."""
+
+
 def assumptions_table(scenario, language: str) -> Table:
-    """:func:`parameter_table` with headers in the report language (units and sources as written)."""
-    p = parameter_table(scenario, language)
-    names = {
-        "group": "group",
-        "key": "key",
-        "value": "param_value",
-        "unit": "unit",
-        "range": "range",
-        "source": "source",
-    }
-    frame = p.rename(columns={col: text(label, language) for col, label in names.items()})
-    return Table(frame, dict.fromkeys(frame.columns, "text"))
+    """Every assumption with its label, value, unit, plausible range and source in the report language.
+
+    Values and range bounds stay numbers; ``cell_kinds`` says how each row's number is shown
+    (rupiah, share, count, number) so the HTML formats it and the Excel file stores it as a number.
+    """
+    rows = assumption_rows(scenario, language)
+    headers = {column: text(f"assumption_{column}", language) for column in ASSUMPTION_COLUMNS}
+    frame = pd.DataFrame([[row[c] for c in ASSUMPTION_COLUMNS] for row in rows], columns=list(headers.values()))
+    kinds = [row["kind"] for row in rows]
+    cell_kinds = {headers[c]: kinds for c in ("value", "low", "high")}
+    return Table(frame, dict.fromkeys(frame.columns, "text"), cell_kinds=cell_kinds)
 
 
 def provenance_table(manifest: dict, language: str) -> Table:
@@ -305,7 +369,24 @@ def styled(table: Table, language: str):
         "rupiah": lambda v: formats.rupiah(v, language),
         "text": lambda v: "" if v is None else str(v),
     }
-    return table.frame.style.format({col: show[kind] for col, kind in table.kinds.items()}).hide(axis="index")
+    frame = table.frame.copy()
+    for column, kinds in table.cell_kinds.items():
+        frame[column] = [_cell(v, kind, language) for v, kind in zip(frame[column], kinds, strict=True)]
+    plain = {col: show[kind] for col, kind in table.kinds.items() if col not in table.cell_kinds}
+    return frame.style.format(plain).hide(axis="index")
+
+
+def _cell(value, kind: str, language: str) -> str:
+    """One number of a mixed column, shown as its row's kind (an empty cell stays empty)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    shows = {
+        "rupiah": formats.rupiah,
+        "share": lambda v, lang: formats.percent(v, lang, digits=1),
+        "count": formats.count,
+        "number": lambda v, lang: formats.number(v, lang, digits=4).rstrip("0").rstrip(".,"),
+    }
+    return shows[kind](value, language) if kind in shows else str(value)
 
 
 REPLICATE_COLUMNS = ("replicate", "rep", "sample")
