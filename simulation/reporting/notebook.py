@@ -64,10 +64,12 @@ class ReportContext:
         from IPython.display import Markdown
 
         s = self.scenario
-        engine = self.result.engine + (f", {self.reps} {self.text('replicates')}" if self.reps > 1 else "")
+        engine = self.text(f"engine_{self.result.engine}")
+        if self.reps > 1:
+            engine += f", {formats.count(self.reps, self.language)} {self.text('replicates')}"
         return Markdown(
             f"# {self.text('report_title')}: {s.name}\n\n{self.text('report_intro')}\n\n"
-            f"**{self.text('scenario')}** `{s.name}` (sha256 `{s.hash[:12]}`): {' '.join(s.model.description.split())}"
+            f"**{self.text('scenario')}** `{s.name}` (sha256 `{s.hash[:12]}`): {s.model.describe(self.language)}"
             f"\n\n**{self.text('engine')}**: {engine}"
         )
 

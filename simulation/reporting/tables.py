@@ -14,7 +14,7 @@ import pandas as pd
 from simulation.outputs.variables import variable
 from simulation.reporting import formats, parameter_labels
 from simulation.reporting.charts import quantiles
-from simulation.reporting.labels import label_of, payer, text
+from simulation.reporting.labels import LABELS, label_of, payer, text
 from simulation.scenario.schema import iter_params
 
 ANNUAL_COLUMNS = (
@@ -23,8 +23,10 @@ ANNUAL_COLUMNS = (
     "coverage_end",
     "subsidised_end",
     "mandiri_end",
+    "arrears_end",
     "lapsed_end",
     "enrolled",
+    "closures",
     "graduated",
     "dropped_out",
     "subsidy_cost",
@@ -36,7 +38,18 @@ ANNUAL_COLUMNS = (
 )
 """Columns of ``annual.csv`` in the year-by-year table (each payer's cost follows)."""
 
-BRIEF_COLUMNS = ("year", "covered_end", "coverage_end", "mandiri_end", "graduated", "dropped_out", "subsidy_cost")
+BRIEF_COLUMNS = (
+    "year",
+    "covered_end",
+    "coverage_end",
+    "subsidised_end",
+    "mandiri_end",
+    "arrears_end",
+    "graduated",
+    "dropped_out",
+    "closures",
+    "subsidy_cost",
+)
 """The narrower year-by-year table the HTML brief shows (the Excel sheet has them all)."""
 
 KIND_OF_UNIT = {"UMKM": "count", "UMKM-month": "count", "months": "count", "share": "share", "index": "share"}
@@ -279,22 +292,27 @@ def assumptions_table(scenario, language: str) -> Table:
 
 
 def provenance_table(manifest: dict, language: str) -> Table:
-    """The manifest's main facts as item/value rows (the full record is ``manifest.json``)."""
+    """The manifest's main facts as item/value rows in the report language (the full record is
+    ``manifest.json``)."""
     scenario = manifest["scenario"]
+    git = manifest["git"]
+    overrides = scenario["overrides"]
+    engine = manifest["engine"]
     rows = [
-        ("scenario", scenario["name"]),
-        ("scenario file", scenario["path"]),
-        ("scenario sha256", scenario["hash"]),
-        ("overrides", json.dumps(scenario["overrides"], ensure_ascii=False)),
-        ("engine", manifest["engine"]),
-        ("seed", "" if manifest.get("seed") is None else str(manifest["seed"])),
-        ("replicates", str(manifest.get("reps", 1))),
-        ("language", language),
-        ("git commit", f"{manifest['git'].get('commit')}{' (dirty)' if manifest['git'].get('dirty') else ''}"),
-        ("created (UTC)", manifest["created"]),
+        ("prov_scenario", scenario["name"]),
+        ("prov_file", scenario["path"]),
+        ("prov_hash", scenario["hash"]),
+        ("prov_overrides", json.dumps(overrides, ensure_ascii=False) if overrides else text("none", language)),
+        ("engine", text(f"engine_{engine}", language) if f"engine_{engine}" in LABELS else engine),
+        ("prov_seed", "" if manifest.get("seed") is None else str(manifest["seed"])),
+        ("prov_reps", str(manifest.get("reps", 1))),
+        ("prov_language", text(f"language_{language}", language)),
+        ("prov_commit", f"{git.get('commit')}{text('prov_dirty', language) if git.get('dirty') else ''}"),
+        ("prov_created", manifest["created"]),
     ]
-    rows += [(f"version {lib}", str(v)) for lib, v in manifest["versions"].items()]
-    frame = pd.DataFrame(rows, columns=[text("item", language), text("value", language)])
+    shown = [(text(key, language), value) for key, value in rows]
+    shown += [(text("prov_version", language, lib=lib), str(v)) for lib, v in manifest["versions"].items()]
+    frame = pd.DataFrame(shown, columns=[text("item", language), text("value", language)])
     return Table(frame, dict.fromkeys(frame.columns, "text"))
 
 
