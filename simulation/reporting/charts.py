@@ -24,11 +24,15 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
 GREYS = ["0.15", "0.45", "0.65", "0.8", "0.3", "0.55"]
 BAND = "0.85"
 QUANTILES = (0.05, 0.5, 0.95)
+MIN_BAND_REPS = 20
+"""Fewest replicates a P5-P95 band is drawn from: with fewer, the 5th and 95th percentiles are
+little more than the smallest and largest run."""
 
 
 def quantiles(result) -> pd.DataFrame | None:
-    """The result's annual quantile table (columns ``year``, ``quantile``, ...) or None (cohort engine)."""
-    if not hasattr(result, "annual_quantiles"):
+    """The result's annual quantile table (columns ``year``, ``quantile``, ...), or None when it has no
+    replicates (cohort engine) or fewer than :data:`MIN_BAND_REPS`."""
+    if not hasattr(result, "annual_quantiles") or getattr(result, "reps", 1) < MIN_BAND_REPS:
         return None
     return result.annual_quantiles(q=QUANTILES)
 
@@ -166,8 +170,15 @@ def coverage_against_target(result, language: str = "id") -> plt.Figure:
     return _finish(fig, ax, text("chart_coverage", language), text("axis_umkm", language))
 
 
+def equal_split(result) -> bool:
+    """Whether the run spreads UMKM equally over the kecamatan (no ``population.kecamatan_shares``)."""
+    model = getattr(getattr(result, "scenario", None), "model", None)
+    return model is not None and getattr(model.population, "kecamatan_shares", None) is None
+
+
 def by_kecamatan(result, language: str = "id") -> plt.Figure:
-    """Two horizontal bar panels for the last fiscal year: UMKM protected and public cost per kecamatan."""
+    """Two horizontal bar panels per kecamatan: UMKM protected at the end of the last fiscal year,
+    and public cost summed over the whole horizon; a note when the split is an equal-split assumption."""
     k = result.by_kecamatan()
     year, first = int(k["year"].max()), int(k["year"].min())
     total = k.groupby("kecamatan")["subsidy_cost"].sum()
@@ -186,8 +197,14 @@ def by_kecamatan(result, language: str = "id") -> plt.Figure:
         ax.grid(axis="x", color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", labelsize=8)
-    fig.suptitle(text("chart_kecamatan", language, year=year, first=first), fontsize=11)
-    fig.tight_layout()
+    left.set_title(text("chart_kecamatan_covered", language, year=year), fontsize=9)
+    right.set_title(text("chart_kecamatan_cost", language, first=first, last=year), fontsize=9)
+    fig.suptitle(text("chart_kecamatan", language), fontsize=11)
+    if equal_split(result):
+        fig.text(0.01, 0.005, text("equal_split_note", language), fontsize=8, style="italic", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 

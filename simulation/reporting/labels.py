@@ -68,6 +68,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Pita abu-abu: rentang P5-P95 dari {reps} replikasi mikrosimulasi; garis: median.",
         "Grey bands: the P5-P95 range over {reps} microsimulation replicates; lines: the median.",
     ),
+    "no_bands_note": (
+        "Rentang P5-P95 tidak ditampilkan: {reps} replikasi terlalu sedikit (paling sedikit {least}); "
+        "angka adalah median.",
+        "No P5-P95 range is shown: {reps} replicates are too few (at least {least}); figures are medians.",
+    ),
     # headline figures
     "covered_first": ("UMKM terlindungi akhir {year}", "UMKM protected at the end of {year}"),
     "covered_last": ("UMKM terlindungi akhir {year}", "UMKM protected at the end of {year}"),
@@ -135,9 +140,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_cost_by_payer": ("Biaya tahunan menurut pembayar", "Annual cost by payer"),
     "chart_cumulative": ("Biaya publik kumulatif", "Cumulative public cost"),
     "chart_coverage": ("UMKM terlindungi terhadap target", "UMKM protected against the target"),
-    "chart_kecamatan": (
-        "UMKM terlindungi dan biaya per kecamatan, {year}",
-        "UMKM protected and cost by kecamatan, {year}",
+    "chart_kecamatan": ("Per kecamatan", "By kecamatan"),
+    "chart_kecamatan_covered": ("UMKM terlindungi, akhir {year}", "UMKM protected, end of {year}"),
+    "chart_kecamatan_cost": ("Biaya publik, jumlah {first}-{last}", "Public cost, total {first}-{last}"),
+    "equal_split_note": (
+        "Asumsi: UMKM dibagi rata ke semua kecamatan karena belum ada data per kecamatan (F5.2); "
+        "batang yang sama panjang bukan hasil pengamatan.",
+        "Assumption: UMKM are split equally over the kecamatan as no count by kecamatan exists (F5.2); "
+        "equal bars are not an observation.",
     ),
     "axis_umkm": ("UMKM", "UMKM"),
     "axis_billion": ("Rp miliar", "IDR billion"),

@@ -13,7 +13,7 @@ from pathlib import Path
 from simulation.io.write import write_result
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
-from simulation.reporting.charts import quantiles
+from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.parameters import resolve, validate
@@ -133,6 +133,8 @@ class ReportContext:
         parts = [self.text("files_note")]
         if quantiles(self.result) is not None:
             parts.insert(0, self.text("bands_note", reps=self.reps))
+        elif self.result.engine == "micro":
+            parts.insert(0, self.text("no_bands_note", reps=self.reps, least=MIN_BAND_REPS))
         return Markdown("\n\n".join(parts))
 
 
@@ -171,6 +173,7 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     out = Path(params.output_dir)
     write_result(result, out, language=language, reps=reps)
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
+    reps = getattr(result, "reps", 1)  # the cohort engine has one, whatever ``reps`` says
     ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps)
     for name, draw in charts.REPORT_CHARTS.items():
         path = out / f"{name}.png"

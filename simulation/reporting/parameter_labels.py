@@ -43,6 +43,9 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "UMKM baru per tahun", "New UMKM per year", "bagian dari UMKM aktif", "share of open UMKM", "share"
     ),
     "population.sector_shares": _p("Sebaran per sektor usaha", "Split by business sector", "bagian", "share", "share"),
+    "population.kecamatan_shares": _p(
+        "Sebaran per kecamatan", "Split by kecamatan", "bagian dari UMKM", "share of UMKM", "share"
+    ),
     "population.revenue_mean": _p(
         "Omzet tahunan rata-rata", "Mean annual revenue", "rupiah per tahun", "rupiah a year", "rupiah"
     ),
@@ -100,6 +103,12 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "Pagu APBD Kabupaten untuk iuran", "APBD Kabupaten ceiling for contributions", "rupiah per tahun", "rupiah a year", "rupiah"
     ),
     "policy.priority": _p("Urutan prioritas di bawah pagu", "Priority under the ceiling", "aturan", "rule", "name"),
+    "policy.kecamatan_quota": _p(
+        "Kuota pendaftaran per kecamatan", "Enrolment quota by kecamatan", "bagian pendaftaran", "share of enrolments", "share"
+    ),
+    "policy.sector_order": _p(
+        "Urutan sektor yang dilayani", "Order in which sectors are served", "sektor, yang pertama lebih dulu", "sectors, first served first", "name"
+    ),
     "policy.group_payers": _p(
         "Pembayar khusus kelompok UMKM", "Payers of particular UMKM groups", "bagian", "share", "name"
     ),

@@ -261,6 +261,8 @@ def _items(value, kind: str, language: str):
     if isinstance(value, dict):
         for word, item in value.items():
             yield parameter_labels.name(word, language), item, kind
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        yield "", ", ".join(parameter_labels.name(item, language) for item in value), "text"
     elif isinstance(value, list):
         for group in value:
             words = [parameter_labels.name(w, language) for w in (*group.sectors, *group.kecamatan)]
