@@ -29,9 +29,14 @@ def result():
 def test_rupiah_as_a_budget_office_writes_it():
     assert formats.rupiah(14_716_800_000, "id") == "Rp14,72 miliar"
     assert formats.rupiah(14_716_800_000, "en") == "IDR 14.72 billion"
-    assert formats.rupiah(1_300_000_000_000, "id") == "Rp1,3 triliun"
+    # one precision rule: every compact amount has two decimals (issue 11)
+    assert formats.rupiah(1_300_000_000_000, "id") == "Rp1,30 triliun"
+    assert (
+        formats.rupiah(4_800_000_000, "id") == "Rp4,80 miliar"
+        and formats.rupiah(4_110_000_000, "id") == "Rp4,11 miliar"
+    )
     assert formats.rupiah(16_800, "id") == "Rp16.800" and formats.rupiah(16_800, "en") == "IDR 16,800"
-    assert formats.rupiah(-2_500_000_000, "en") == "-IDR 2.5 billion"
+    assert formats.rupiah(-2_500_000_000, "en") == "-IDR 2.50 billion"
     assert formats.rupiah_full(14_716_800_000, "id") == "Rp14.716.800.000"
     assert formats.count(73000, "id") == "73.000" and formats.count(73000, "en") == "73,000"
     assert formats.percent(0.3131, "id") == "31,3%" and formats.percent(0.3131, "en") == "31.3%"
@@ -134,6 +139,7 @@ class WithReplicates:
     def __init__(self, runs):
         self.runs = runs
         self.middle = runs[len(runs) // 2]
+        self.reps = len(runs)
 
     def __getattr__(self, name):
         return getattr(self.middle, name)
@@ -153,8 +159,18 @@ class WithReplicates:
 
 @pytest.fixture(scope="module")
 def replicated():
-    runs = [simulation.run(BASELINE, overrides={**SMALL, "assumptions.closure_rate": c}) for c in (0.02, 0.05, 0.12)]
+    rates = np.linspace(0.02, 0.12, charts.MIN_BAND_REPS)
+    runs = [simulation.run(BASELINE, overrides={**SMALL, "assumptions.closure_rate": c}) for c in rates]
     return WithReplicates(runs)
+
+
+def test_no_band_is_drawn_from_fewer_than_twenty_replicates(replicated):
+    few = WithReplicates(replicated.runs[: charts.MIN_BAND_REPS - 1])
+    assert charts.MIN_BAND_REPS == 20
+    assert charts.quantiles(few) is None and charts.band(few, "covered_end") is None
+    assert "P5-P95 range" not in headline(few, "en").frame.columns
+    assert "90% of runs" not in reading(few, "en", reps=few.reps)
+    assert charts.quantiles(replicated) is not None
 
 
 def test_charts_draw_bands_only_when_the_result_has_quantiles(result, replicated):
@@ -178,7 +194,7 @@ def test_headline_and_reading_give_the_p5_p95_range(replicated):
     row = table[table["Figure"] == "Public cost 2026"].iloc[0]
     first_year_cost = row["P5-P95 range"]
     assert first_year_cost == f"{formats.rupiah(low.iloc[0], 'en')} – {formats.rupiah(high.iloc[0], 'en')}"
-    assert "90% of runs" in reading(replicated, "en", reps=3)
+    assert "90% of runs" in reading(replicated, "en", reps=replicated.reps)
 
 
 def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkeypatch, replicated):
@@ -194,7 +210,7 @@ def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkey
     monkeypatch.setattr(simulation.reporting.notebook, "run_scenario", fake_run)
     ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="cohort", reps=3, seed=7)
     assert calls == {"engine": "cohort", "seed": 7, "reps": 3}
-    assert "P5-P95 range over 3 microsimulation replicates" in ctx.notes().data
+    assert "P5-P95 range over 20 microsimulation replicates" in ctx.notes().data
     assert {p.name for p in tmp_path.glob("*.png")} == {f"{n}.png" for n in charts.REPORT_CHARTS}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, parse_decimal
 
 from simulation.core.languages import LANGUAGES
@@ -67,6 +68,28 @@ def rupiah(amount: float | None, language: str = "id", digits: int = 2) -> str:
     else:
         number = format_decimal(round(value), locale=loc)
     return f"{sign}{_prefix(language)}{number}"
+
+
+def whole_parts(parts: list[float]) -> list[int]:
+    """Round ``parts`` to whole numbers that add up to their rounded sum (largest remainders first).
+
+    Parameters
+    ----------
+    parts : list of float
+        Counts (UMKM) that make up a whole.
+
+    Returns
+    -------
+    list of int
+        Whole counts, ``sum(result) == round(sum(parts))``.
+    """
+    values = np.asarray(parts, dtype=float)
+    floors = np.floor(values)
+    short = int(round(values.sum())) - int(floors.sum())
+    order = np.argsort(-(values - floors), kind="stable")
+    out = floors.astype(int)
+    out[order[:short]] += 1
+    return [int(v) for v in out]
 
 
 def rupiah_full(amount: float, language: str = "id") -> str:

@@ -31,6 +31,7 @@ from simulation.reporting.tables import (
     provenance_table,
     styled,
     value_for_money,
+    whole_states,
 )
 from simulation.scenario import load_scenario
 
@@ -85,7 +86,7 @@ class ReportContext:
 
     def years(self):
 
-        return styled(annual_table(self.result, self.language, columns=BRIEF_COLUMNS), self.language)
+        return styled(whole_states(annual_table(self.result, self.language, columns=BRIEF_COLUMNS)), self.language)
 
     def payers(self):
 

@@ -98,16 +98,30 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "probability",
         "share",
     ),
-    "policy.payers": _p("Pembagian iuran antarpembayar", "Split of the bill between payers", "bagian", "share", "share"),
+    "policy.payers": _p(
+        "Pembagian iuran antarpembayar", "Split of the bill between payers", "bagian", "share", "share"
+    ),
     "policy.budget_ceiling": _p(
-        "Pagu APBD Kabupaten untuk iuran", "APBD Kabupaten ceiling for contributions", "rupiah per tahun", "rupiah a year", "rupiah"
+        "Pagu APBD Kabupaten untuk iuran",
+        "APBD Kabupaten ceiling for contributions",
+        "rupiah per tahun",
+        "rupiah a year",
+        "rupiah",
     ),
     "policy.priority": _p("Urutan prioritas di bawah pagu", "Priority under the ceiling", "aturan", "rule", "name"),
     "policy.kecamatan_quota": _p(
-        "Kuota pendaftaran per kecamatan", "Enrolment quota by kecamatan", "bagian pendaftaran", "share of enrolments", "share"
+        "Kuota pendaftaran per kecamatan",
+        "Enrolment quota by kecamatan",
+        "bagian pendaftaran",
+        "share of enrolments",
+        "share",
     ),
     "policy.sector_order": _p(
-        "Urutan sektor yang dilayani", "Order in which sectors are served", "sektor, yang pertama lebih dulu", "sectors, first served first", "name"
+        "Urutan sektor yang dilayani",
+        "Order in which sectors are served",
+        "sektor, yang pertama lebih dulu",
+        "sectors, first served first",
+        "name",
     ),
     "policy.group_payers": _p(
         "Pembayar khusus kelompok UMKM", "Payers of particular UMKM groups", "bagian", "share", "name"
@@ -131,15 +145,25 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "share",
     ),
     "assumptions.revenue_drift": _p(
-        "Pertumbuhan omzet rata-rata", "Mean revenue growth", "perubahan log omzet per tahun", "change of log revenue a year", "number"
+        "Pertumbuhan omzet rata-rata",
+        "Mean revenue growth",
+        "perubahan log omzet per tahun",
+        "change of log revenue a year",
+        "number",
     ),
     "assumptions.revenue_volatility": _p(
         "Gejolak omzet", "Revenue volatility", "simpangan baku per tahun", "standard deviation a year", "number"
     ),
     "assumptions.inflation": _p("Inflasi", "Inflation", "per tahun", "a year", "share"),
-    "contribution.jkk": _p("Iuran JKK", "JKK contribution", "rupiah per peserta per bulan", "rupiah per member a month", "rupiah"),
-    "contribution.jkm": _p("Iuran JKM", "JKM contribution", "rupiah per peserta per bulan", "rupiah per member a month", "rupiah"),
-    "contribution.jht": _p("Iuran JHT", "JHT contribution", "rupiah per peserta per bulan", "rupiah per member a month", "rupiah"),
+    "contribution.jkk": _p(
+        "Iuran JKK", "JKK contribution", "rupiah per peserta per bulan", "rupiah per member a month", "rupiah"
+    ),
+    "contribution.jkm": _p(
+        "Iuran JKM", "JKM contribution", "rupiah per peserta per bulan", "rupiah per member a month", "rupiah"
+    ),
+    "contribution.jht": _p(
+        "Iuran JHT", "JHT contribution", "rupiah per peserta per bulan", "rupiah per member a month", "rupiah"
+    ),
     "contribution.self_pay_discount": _p(
         "Potongan iuran peserta mandiri",
         "Discount for self-paying members",
@@ -177,13 +201,21 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "Anak penerima beasiswa per keluarga", "Children with a scholarship per family", "anak", "children", "number"
     ),
     "benefits.scholarship_per_child": _p(
-        "Beasiswa per anak", "Scholarship per child", "rupiah, seluruh masa sekolah", "rupiah over the schooling", "rupiah"
+        "Beasiswa per anak",
+        "Scholarship per child",
+        "rupiah, seluruh masa sekolah",
+        "rupiah over the schooling",
+        "rupiah",
     ),
     "benefits.scholarship_min_months": _p(
         "Masa kepesertaan untuk beasiswa", "Membership needed for scholarships", "bulan", "months", "count"
     ),
     "fiscal.apbd_total_spending": _p(
-        "Belanja APBD Kabupaten seluruhnya", "Total APBD Kabupaten spending", "rupiah per tahun", "rupiah a year", "rupiah"
+        "Belanja APBD Kabupaten seluruhnya",
+        "Total APBD Kabupaten spending",
+        "rupiah per tahun",
+        "rupiah a year",
+        "rupiah",
     ),
     "fiscal.discount_rate": _p("Tingkat diskonto", "Discount rate", "per tahun", "a year", "share"),
 }

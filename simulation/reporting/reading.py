@@ -8,8 +8,6 @@ the direction of change worded from the data. Counts that make up a whole (prote
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulation.reporting import formats
 from simulation.reporting.charts import quantiles
 
@@ -101,28 +99,6 @@ TEMPLATES = {
 }
 
 
-def whole_parts(parts: list[float]) -> list[int]:
-    """Round ``parts`` to whole numbers that add up to their rounded sum (largest remainders first).
-
-    Parameters
-    ----------
-    parts : list of float
-        Counts (UMKM) that make up a whole.
-
-    Returns
-    -------
-    list of int
-        Whole counts, ``sum(result) == round(sum(parts))``.
-    """
-    values = np.asarray(parts, dtype=float)
-    floors = np.floor(values)
-    short = int(round(values.sum())) - int(floors.sum())
-    order = np.argsort(-(values - floors), kind="stable")
-    out = floors.astype(int)
-    out[order[:short]] += 1
-    return [int(v) for v in out]
-
-
 def reading_numbers(result) -> dict:
     """Every number the reading states, unformatted: counts (whole UMKM) and rupiah, from ``annual()``.
 
@@ -137,7 +113,9 @@ def reading_numbers(result) -> dict:
     """
     a = result.annual()
     first, last = a.iloc[0], a.iloc[-1]
-    subsidised, mandiri, arrears = whole_parts([last["subsidised_end"], last["mandiri_end"], last["arrears_end"]])
+    subsidised, mandiri, arrears = formats.whole_parts(
+        [last["subsidised_end"], last["mandiri_end"], last["arrears_end"]]
+    )
     covered_years = float(a["covered_member_months"].sum()) / 12
     return {
         "first": int(first["year"]),

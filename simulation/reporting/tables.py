@@ -112,6 +112,29 @@ def annual_table(result, language: str, columns=None) -> Table:
     return variables_table(result.annual(), keys, language)
 
 
+STATE_PARTS = ("subsidised_end", "mandiri_end", "arrears_end")
+"""The states that make up ``covered_end`` (UMKM protected at year end)."""
+
+
+def whole_states(table: Table) -> Table:
+    """The table with UMKM protected and its parts as whole counts that add up in every row.
+
+    Each row's subsidised, self-paying and in-arrears counts are rounded together
+    (:func:`simulation.reporting.formats.whole_parts`) and UMKM protected is their sum, so a reader
+    adding the printed columns finds the printed total (the reading rounds the same way).
+    """
+    columns = {source: header for header, source in table.sources.items()}
+    if "covered_end" not in columns or not all(part in columns for part in STATE_PARTS):
+        return table
+    frame = table.frame.copy()
+    parts = [columns[part] for part in STATE_PARTS]
+    rounded = [formats.whole_parts(list(row)) for row in frame[parts].itertuples(index=False)]
+    for j, header in enumerate(parts):
+        frame[header] = [row[j] for row in rounded]
+    frame[columns["covered_end"]] = [sum(row) for row in rounded]
+    return Table(frame, table.kinds, table.sources, table.cell_kinds)
+
+
 def payers_table(result, language: str) -> Table:
     """Year x payer, nominal and real rupiah (``payers_annual.csv`` with readable names)."""
     p = result.payers_annual()
@@ -266,7 +289,11 @@ def _items(value, kind: str, language: str):
     elif isinstance(value, list):
         for group in value:
             words = [parameter_labels.name(w, language) for w in (*group.sectors, *group.kecamatan)]
-            yield parameter_labels.name(group.payer, language), f"{formats.percent(group.share, language, 0)}: {', '.join(words)}", "text"
+            yield (
+                parameter_labels.name(group.payer, language),
+                f"{formats.percent(group.share, language, 0)}: {', '.join(words)}",
+                "text",
+            )
     elif kind == "name":
         yield "", parameter_labels.name(str(value), language), "text"
     elif kind == "month":
