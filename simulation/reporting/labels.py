@@ -45,6 +45,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "The ceiling caps what the APBD Kabupaten spends on contributions in each fiscal year; UMKM that do "
         "not fit wait. Present values use a discount rate of {rate}.",
     ),
+    "section_apbd": ("Rekening belanja APBD Kabupaten", "The APBD Kabupaten's expenditure accounts"),
+    "apbd_note": (
+        "Kabupaten menganggarkan iuran JKK dan JKM pada rekening terpisah (kode rekening untuk pegawai "
+        "non-ASN, G3.3; rekening khusus untuk pekerja rentan bukan pegawai belum ada). Rupiah nominal "
+        "per tahun anggaran.",
+        "Regencies budget JKK and JKM contributions on separate accounts (the codes used for non-civil-"
+        "servant staff, G3.3; no account for vulnerable workers who are not staff exists yet). Nominal "
+        "rupiah per fiscal year.",
+    ),
+    "account_jkk": ("Belanja iuran JKK", "JKK contributions"),
+    "account_jkm": ("Belanja iuran JKM", "JKM contributions"),
+    "account_jht": ("Belanja iuran JHT", "JHT contributions"),
+    "account_total": ("Jumlah APBD Kabupaten", "APBD Kabupaten total"),
     "section_benefits": ("Manfaat bagi keluarga dan nilai uang", "Benefits for families and value for money"),
     "benefits_note": (
         "Perkiraan klaim yang dibayar BPJS Ketenagakerjaan kepada peserta yang terlindungi: kecelakaan kerja, "

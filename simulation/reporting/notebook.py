@@ -21,6 +21,7 @@ from simulation.reporting.reading import reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
     annual_table,
+    apbd_table,
     assumptions_table,
     benefits_table,
     fiscal_table,
@@ -103,6 +104,8 @@ class ReportContext:
         return (
             Markdown(note),
             styled(self.tables["fiscal"], self.language),
+            Markdown(f"### {self.text('section_apbd')}\n\n{self.text('apbd_note')}"),
+            styled(self.tables["apbd"], self.language),
             styled(value_for_money(self.result, self.language), self.language),
         )
 
@@ -183,6 +186,7 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     ctx.tables = {
         "annual": annual_table(result, language),
+        "apbd": apbd_table(result, language),
         "payers": payers_table(result, language),
         "kecamatan": kecamatan_table(result, language),
         "fiscal": fiscal_table(result, language),

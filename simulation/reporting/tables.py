@@ -166,6 +166,50 @@ def fiscal_table(result, language: str) -> Table:
     return variables_table(merged, columns, language)
 
 
+APBD_ACCOUNTS = {
+    "jkk": "5.1.02.02.02.0006",
+    "jkm": "5.1.02.02.02.0007",
+}
+"""The regional account codes regencies budget JKK and JKM on, for non-civil-servant staff (facts
+G3.3); an account for vulnerable workers who are not staff does not exist yet (G3.3: not found)."""
+
+
+def apbd_table(result, language: str, payer_name: str = "apbd_kabupaten") -> Table:
+    """The regency's cost by year on the accounts it budgets separately: JKK, JKM (and JHT if any).
+
+    Parameters
+    ----------
+    result : Result
+    language : {"id", "en"}
+    payer_name : str
+        The payer whose bill is split (default the regency budget, APBD Kabupaten).
+
+    Returns
+    -------
+    Table
+        Year, one column per contribution component the payer pays (nominal IDR, from the ledger),
+        and their total, which equals the payer's column of the annual table.
+    """
+    ledger = result.ledger()
+    own = ledger[ledger["payer"] == payer_name]
+    by = own.pivot_table(index="year", columns="component", values="nominal", aggfunc="sum").reindex(
+        result.annual()["year"], fill_value=0.0
+    )
+    components = [c for c in ("jkk", "jkm", "jht") if c in by.columns and (c != "jht" or by[c].abs().sum() > 0)]
+    frame = pd.DataFrame({text("year", language): by.index.to_numpy()})
+    kinds = {text("year", language): "year"}
+    sources = {text("year", language): "year"}
+    for component in components:
+        account = APBD_ACCOUNTS.get(component)
+        header = text(f"account_{component}", language) + (f" ({account})" if account else "")
+        frame[header] = by[component].to_numpy()
+        kinds[header], sources[header] = "rupiah", f"cost_{payer_name}_{component}"
+    total = text("account_total", language)
+    frame[total] = by[components].sum(axis=1).to_numpy()
+    kinds[total], sources[total] = "rupiah", f"cost_{payer_name}"
+    return Table(frame, kinds, sources)
+
+
 def benefits_table(result, language: str) -> Table:
     """Year by year: expected claims, families reached and rupiah paid by BPJS (``benefits.csv``)."""
     b = result.benefits()
