@@ -40,7 +40,7 @@ def test_every_number_of_the_reading_comes_from_the_annual_table(result, languag
     first, last = a.iloc[0], a.iloc[-1]
     rp = lambda v: formats.rupiah(v, language)  # noqa: E731
     n = lambda v: formats.count(v, language)  # noqa: E731
-    pc = lambda v: formats.percent(v, language, digits=0)  # noqa: E731
+    pc = lambda v: formats.percent(v, language)  # noqa: E731
     # protected at the end = subsidised + self-paying + in arrears, each rounded to within one
     parts = [last["subsidised_end"], last["mandiri_end"], last["arrears_end"]]
     assert abs(sum(parts) - last["covered_end"]) < 1e-6 * max(1.0, last["covered_end"])

@@ -68,7 +68,6 @@ def _write_sheet(ws, table: Table, language: str) -> None:
         ws.append([None if _missing(v) else v.item() if hasattr(v, "item") else v for v in row])
     lines = 1
     for j, column in enumerate(frame.columns, start=1):
-        kind = table.kinds.get(column, "text")
         letter = get_column_letter(j)
         for i, cell in enumerate(ws[letter][1:]):
             shown = table.kind_at(column, i)

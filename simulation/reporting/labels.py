@@ -58,6 +58,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "account_jkm": ("Belanja iuran JKM", "JKM contributions"),
     "account_jht": ("Belanja iuran JHT", "JHT contributions"),
     "account_total": ("Jumlah APBD Kabupaten", "APBD Kabupaten total"),
+    "pdf_page": ("Halaman", "Page"),
     "section_benefits": ("Manfaat bagi keluarga dan nilai uang", "Benefits for families and value for money"),
     "benefits_note": (
         "Perkiraan klaim yang dibayar BPJS Ketenagakerjaan kepada peserta yang terlindungi: kecelakaan kerja, "
@@ -165,6 +166,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "axis_umkm": ("UMKM", "UMKM"),
     "axis_billion": ("Rp miliar", "IDR billion"),
     "axis_million": ("Rp juta", "IDR million"),
+    "unit_billion": ("Rp miliar", "IDR billion"),
+    "unit_million": ("Rp juta", "IDR million"),
+    "unit_rupiah": ("Rp", "IDR"),
     "axis_month": ("Bulan", "Month"),
     "axis_year": ("Tahun", "Year"),
     "legend_target": ("Target", "Target"),

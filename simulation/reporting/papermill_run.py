@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
+from simulation.reporting.pdf import to_pdf
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
 
@@ -31,6 +32,11 @@ class Report:
     folder: Path
     notebook: Path
     html: Path
+
+    @property
+    def pdf(self) -> Path:
+        """The brief as a print-ready PDF beside the HTML (same content, A4)."""
+        return self.html.with_suffix(".pdf")
 
 
 def notebook_path(name: str) -> Path:
@@ -121,6 +127,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
             log_output=False,
         )
         to_html(executed, executed.with_suffix(".html"))
+        to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
     except PapermillExecutionError as exc:
         failed = _keep_failed(work, out)
         message = (

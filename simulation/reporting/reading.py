@@ -149,7 +149,7 @@ def reading(result, language: str = "id", reps: int | None = None) -> str:
     x = reading_numbers(result)
     rp = lambda v: formats.rupiah(v, language)  # noqa: E731
     n = lambda v: formats.count(v, language)  # noqa: E731
-    pc = lambda v: formats.percent(v, language, digits=0)  # noqa: E731
+    pc = lambda v: formats.percent(v, language)  # noqa: E731
     change = (x["cost_last"] - x["cost_first"]) / x["cost_first"] if x["cost_first"] else 0.0
     fields = {
         **{k: n(x[k]) for k in x if k not in ("first", "last") and isinstance(x[k], int)},

@@ -464,7 +464,35 @@ def styled(table: Table, language: str):
     for column, kinds in table.cell_kinds.items():
         frame[column] = [_cell(v, kind, language) for v, kind in zip(frame[column], kinds, strict=True)]
     plain = {col: show[kind] for col, kind in table.kinds.items() if col not in table.cell_kinds}
-    return frame.style.format(plain).hide(axis="index")
+    renamed = {}
+    for column, kind in table.kinds.items():
+        if kind == "rupiah" and column not in table.cell_kinds:
+            scale, unit = rupiah_unit(frame[column], language)
+            plain[column] = lambda v, scale=scale: "–" if v != v else formats.number(v / scale, language, digits=2)
+            renamed[column] = _with_unit(column, unit, language)
+    styler = frame.style.format(plain).hide(axis="index")
+    return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
+
+
+RUPIAH_UNITS = ((1e9, "unit_billion"), (1e6, "unit_million"))
+"""Scales a column of rupiah is written in, largest first, with the label of the unit."""
+
+
+def rupiah_unit(values, language: str) -> tuple[float, str]:
+    """(scale, unit) for a column of rupiah: billions when its largest amount reaches Rp1 billion,
+    millions from Rp1 million, plain rupiah below; one unit for the whole column."""
+    largest = float(pd.Series(values, dtype=float).abs().max()) if len(values) else 0.0
+    for scale, key in RUPIAH_UNITS:
+        if largest >= scale:
+            return scale, text(key, language)
+    return 1.0, text("unit_rupiah", language)
+
+
+def _with_unit(header: str, unit: str, language: str) -> str:
+    """A rupiah column's header with its unit: ``Biaya publik (Rp)`` -> ``Biaya publik (Rp miliar)``."""
+    symbol = f"({formats.currency_symbol(language)})"
+    stem = header[: -len(symbol)].rstrip() if header.endswith(symbol) else header
+    return f"{stem} ({unit})"
 
 
 def _cell(value, kind: str, language: str) -> str:
