@@ -87,4 +87,5 @@ def test_the_apbd_sheet_splits_the_regency_cost_into_jkk_and_jkm(tmp_path, name)
     path = write_workbook(tmp_path / "t.xlsx", {"apbd": table}, "id")
     ws = load_workbook(path)[sheet_name("apbd", "id")]
     assert ws.cell(row=2, column=2).value == pytest.approx(by["cost_apbd_kabupaten_jkk"][0])
-    assert ws.cell(row=2, column=2).number_format == '"Rp"#,##0'
+    assert ws.cell(row=2, column=2).number_format == "#,##0.0,,"  # shown in millions
+    assert ws.cell(row=1, column=2).value.endswith("(Rp juta)")

@@ -11,6 +11,7 @@ from matplotlib.collections import PolyCollection
 from openpyxl import load_workbook
 
 import simulation
+from simulation.outputs.variables import variable
 from simulation.reporting import charts, formats, guards
 from simulation.reporting.excel import sheet_name, write_workbook
 from simulation.reporting.labels import LABELS, text
@@ -216,15 +217,16 @@ def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkey
 
 # ---------------------------------------------------------------- workbook
 def test_workbook_has_rupiah_formats_frozen_headers_and_the_numbers(tmp_path, result):
-    for language, rupiah_format in (("id", '"Rp"#,##0'), ("en", '"IDR "#,##0')):
+    # rupiah columns show millions (issue 11: one unit per column) and hold the full rupiah
+    for language, million in (("id", "Rp juta"), ("en", "IDR million")):
         table = annual_table(result, language)
         path = write_workbook(tmp_path / f"{language}.xlsx", {"annual": table}, language)
         ws = load_workbook(path)[sheet_name("annual", language)]
         headers = [c.value for c in ws[1]]
-        assert headers == list(table.frame.columns)
+        assert len(headers) == len(table.frame.columns)
         assert ws.freeze_panes == "B2"
-        cost = headers.index(text("subsidy_cost", language)) + 1
-        assert ws.cell(row=2, column=cost).number_format == rupiah_format
+        cost = headers.index(f"{variable('subsidy_cost').label[language]} ({million})") + 1
+        assert ws.cell(row=2, column=cost).number_format == "#,##0.0,,"
         assert ws.cell(row=2, column=cost).value == pytest.approx(result.annual()["subsidy_cost"].iloc[0])
         assert ws.cell(row=2, column=headers.index(text("coverage_end", language)) + 1).number_format == "0.0%"
         assert ws.column_dimensions["B"].width >= 10

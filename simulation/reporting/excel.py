@@ -4,8 +4,9 @@ Sheets (names in the report language): annual summary, the APBD Kabupaten's acco
 by year), payers, by kecamatan, budget (ceiling, waiting list, share of APBD), benefits, assumptions
 with sources, provenance. Headers are bold, wrapped in a row tall enough for them, frozen, and
 repeated on every printed page; columns are sized to their content; every sheet prints on A4
-landscape, fitted to the page width. Rupiah cells carry a rupiah number format (digits grouped by
-the reader's Excel locale), shares a percentage, counts a whole-number format; assumption values
+landscape, fitted to the page width. Rupiah columns show millions (``#,##0.0,,``, the header says
+``Rp juta``) while their cells hold the full rupiah; a rupiah assumption carries a rupiah format
+(digits grouped by the reader's Excel locale), shares a percentage, counts a whole-number format; assumption values
 are numbers with their own row's format. Values are the unrounded numbers of the CSVs.
 """
 
@@ -18,7 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from simulation.reporting.formats import currency_symbol
-from simulation.reporting.tables import Table
+from simulation.reporting.labels import text
+from simulation.reporting.tables import Table, with_unit
 
 SHEETS = {
     "annual": ("Ringkasan tahunan", "Annual summary"),
@@ -47,6 +49,7 @@ def number_formats(language: str) -> dict[str, str]:
         "count": "#,##0",
         "share": "0.0%",
         "rupiah": f"{prefix}#,##0",
+        "rupiah_million": "#,##0.0,,",
         "number": "0.0###",
         "text": "@",
     }
@@ -59,7 +62,7 @@ HEADER_LINE_POINTS = 15
 def _write_sheet(ws, table: Table, language: str) -> None:
     formats = number_formats(language)
     frame = table.frame
-    ws.append(list(frame.columns))
+    ws.append([excel_header(c, table, language) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
@@ -71,17 +74,40 @@ def _write_sheet(ws, table: Table, language: str) -> None:
         letter = get_column_letter(j)
         for i, cell in enumerate(ws[letter][1:]):
             shown = table.kind_at(column, i)
+            if shown == "rupiah" and _in_millions(column, table):
+                shown = "rupiah_million"
             if shown != "text":
                 cell.number_format = formats[shown]
             else:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [_shown_width(v, table.kind_at(column, i)) for i, v in enumerate(frame[column])]
-        width = min(max(10, max(widths, default=8) + 2), 60)
+        if _in_millions(column, table):
+            widths = [len(f"{abs(v) / 1e6:,.1f}") + 1 for v in frame[column] if not _missing(v)]
+        header = excel_header(column, table, language)
+        longest_word = max((len(w) for w in header.split()), default=8)
+        width = min(max(10, max(widths, default=8) + 2, longest_word + 2), 60)
         ws.column_dimensions[letter].width = width
-        lines = max(lines, _lines(str(column), width))
+        lines = max(lines, _lines(header, width))
     ws.row_dimensions[1].height = HEADER_LINE_POINTS * lines
     ws.freeze_panes = "B2" if len(frame.columns) > 2 and table.kinds.get(frame.columns[0]) == "year" else "A2"
     _print_setup(ws)
+
+
+def excel_header(column: str, table: Table, language: str) -> str:
+    """A column's header in the workbook: a rupiah column is shown in millions and says so
+    (``Biaya publik (Rp juta)``); its cells hold the full rupiah."""
+    if _in_millions(column, table):
+        return with_unit(column, text("unit_million", language), language)
+    return column
+
+
+def _in_millions(column: str, table: Table) -> bool:
+    """Whether a rupiah column is shown in millions: its largest amount reaches Rp1 million (a cost
+    per UMKM-year of Rp170.360 stays in rupiah)."""
+    if table.kinds.get(column) != "rupiah" or column in table.cell_kinds:
+        return False
+    values = [abs(v) for v in table.frame[column] if not _missing(v)]
+    return bool(values) and max(values) >= 1e6
 
 
 def _print_setup(ws) -> None:

@@ -469,7 +469,7 @@ def styled(table: Table, language: str):
         if kind == "rupiah" and column not in table.cell_kinds:
             scale, unit = rupiah_unit(frame[column], language)
             plain[column] = lambda v, scale=scale: "–" if v != v else formats.number(v / scale, language, digits=2)
-            renamed[column] = _with_unit(column, unit, language)
+            renamed[column] = with_unit(column, unit, language)
     styler = frame.style.format(plain).hide(axis="index")
     return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
 
@@ -488,7 +488,7 @@ def rupiah_unit(values, language: str) -> tuple[float, str]:
     return 1.0, text("unit_rupiah", language)
 
 
-def _with_unit(header: str, unit: str, language: str) -> str:
+def with_unit(header: str, unit: str, language: str) -> str:
     """A rupiah column's header with its unit: ``Biaya publik (Rp)`` -> ``Biaya publik (Rp miliar)``."""
     symbol = f"({formats.currency_symbol(language)})"
     stem = header[: -len(symbol)].rstrip() if header.endswith(symbol) else header
