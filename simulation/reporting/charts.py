@@ -225,25 +225,61 @@ def save(fig: plt.Figure, path) -> None:
 
 
 def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, ylabel: str, formatter) -> plt.Figure:
-    """One line per scenario (distinct line style and marker) of an annual column."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    """One line per scenario of an annual column, told apart in black and white: each its own dash
+    style, marker and grey, and its name written at the line's end (spread so names never overlap)."""
+    fig, ax = plt.subplots(figsize=(10, 5))
+    ends = []
     for i, (name, a) in enumerate(annuals.items()):
-        ax.plot(
+        (line,) = ax.plot(
             a["year"],
             a[column],
             linestyle=LINESTYLES[i % len(LINESTYLES)],
             marker=MARKERS[i % len(MARKERS)],
-            color="black" if i == 0 else GREYS[i % len(GREYS)],
-            linewidth=2.2 if i == 0 else 1.4,
-            markersize=4,
+            color="black" if i == 0 else COMPARE_GREYS[i % len(COMPARE_GREYS)],
+            linewidth=2.4 if i == 0 else 1.4,
+            markersize=5,
             label=name,
         )
+        ends.append((float(a[column].iloc[-1]), name, line))
     ax.yaxis.set_major_formatter(formatter)
     first = next(iter(annuals.values()))
-    ax.set_xticks(first["year"])
+    years = first["year"].to_numpy()
+    ax.set_xticks(years)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend(frameon=False, fontsize=7, ncol=2)
-    return _finish(fig, ax, title, ylabel, legend=False)
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+    ax.margins(y=0.08)
+    _label_ends(ax, ends, float(years[-1]))
+    _finish(fig, ax, title, ylabel, legend=False)
+    fig.subplots_adjust(right=0.76)
+    return fig
+
+
+COMPARE_GREYS = ["0.0", "0.35", "0.55", "0.2", "0.45", "0.65", "0.3", "0.5", "0.15", "0.6"]
+"""Greys of the comparison's lines, dark and light in turn."""
+
+
+def _label_ends(ax, ends: list, x: float) -> None:
+    """Write each line's name to the right of its last point, nudged apart by at least a line of text."""
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.045
+    placed = []
+    for value, name, _ in sorted(ends, key=lambda e: e[0]):
+        y = max(value, placed[-1] + gap) if placed else value
+        placed.append(y)
+        ax.annotate(
+            name,
+            xy=(x, value),
+            xytext=(x + 0.45, y),
+            textcoords="data",
+            fontsize=7.5,
+            va="center",
+            color="0.1",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2},
+        )
+    # labels pushed above the top stay inside the figure: shift the whole column down if needed
+    if placed and placed[-1] > high:
+        ax.set_ylim(low, placed[-1] + gap)
 
 
 def compare_difference(differences: pd.DataFrame, language: str) -> plt.Figure:
