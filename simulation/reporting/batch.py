@@ -232,7 +232,8 @@ def write_index(
 body {{ font-family: sans-serif; margin: 2em; color: #111; }}
 .scroll {{ max-width: 100%; overflow-x: auto; }}
 td.text {{ min-width: 18em; max-width: 30em; }}
-table {{ border-collapse: collapse; font-size: 90%; }} th, td {{ border: 1px solid #999; padding: 4px 8px; vertical-align: top; }}
+table {{ border-collapse: collapse; font-size: 90%; }}
+th, td {{ border: 1px solid #999; padding: 4px 8px; vertical-align: top; }}
 th {{ background: #ddd; }} td.num {{ text-align: right; white-space: nowrap; }}
 pre {{ white-space: pre-wrap; max-width: 40em; font-size: 85%; }}
 </style></head><body>
