@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import BASELINE
@@ -86,8 +89,14 @@ def test_fonts_are_embedded():
 
 
 @pytest.mark.slow
-def test_the_report_writes_a_pdf_beside_the_html(tmp_path):
-    from simulation.reporting.papermill_run import run_report
-
-    report = run_report(BASELINE, tmp_path / "b", overrides={"years": 3}, parameters={"language": "en"})
-    assert report.pdf.exists() and report.pdf.read_bytes()[:5] == b"%PDF-"
+def test_the_report_writes_a_pdf_beside_the_html_and_prints_no_warning(tmp_path):
+    umkm_sim = Path(sys.executable).parent / "umkm-sim"
+    out = tmp_path / "b"
+    proc = subprocess.run(
+        [str(umkm_sim), "report", str(BASELINE), "--out", str(out), "--set", "years=3", "--language", "en"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stderr == "", proc.stderr
+    assert (out / "scenario_report.pdf").read_bytes()[:5] == b"%PDF-"

@@ -23,6 +23,11 @@ SET_BY_RUN = ("scenario", "overrides", "output_dir")
 """Report parameters :func:`run_report` sets itself; a ``-p`` value for one is checked by the notebook."""
 
 
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+"""The kernel logs errors only: a normal report prints no warning (the kernel talks to papermill over
+local TCP, and ipykernel warns about that on every start)."""
+
+
 class ReportError(Exception):
     """A notebook run failed; the message names the cell and the error."""
 
@@ -125,6 +130,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
             cwd=str(REPO_ROOT),
             progress_bar=False,
             log_output=False,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
         to_html(executed, executed.with_suffix(".html"))
         to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
