@@ -8,7 +8,19 @@ import sys
 
 from simulation.core.errors import ScenarioError
 
-COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth", "sensitivity", "optimise", "calibrate")
+COMMANDS = (
+    "run",
+    "validate",
+    "list",
+    "report",
+    "batch",
+    "ingest",
+    "verify",
+    "synth",
+    "sensitivity",
+    "optimise",
+    "calibrate",
+)
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 
 

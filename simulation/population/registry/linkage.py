@@ -6,8 +6,8 @@ Record linkage in three steps, kept in memory (names never leave this module):
    words removed (``Baiq``, ``Lalu``, ``Hj.``, ``Toko``, ...; :data:`IGNORED_WORDS`).
 2. **Block**: only rows in the same kecamatan that share the first three letters of some name word
    are compared, so the work grows with the size of the blocks, not with the square of the list.
-3. **Score** each pair with rapidfuzz's ``token_sort_ratio`` (0-100, word order ignored; computed in
-   C++ a block at a time) and call it a possible duplicate when the names score at least
+3. **Score** each pair with rapidfuzz (:func:`name_scores`, 0-100, computed in C++ a block at a
+   time) and call it a possible duplicate when the names score at least
    :data:`NAME_THRESHOLD` and at least two of three other fields agree: the same sector, revenues
    within :data:`REVENUE_TOLERANCE` of each other, NIKs alike (at most two digits differ, or the same
    birth date digits 7-12).
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-NAME_THRESHOLD = 90
+NAME_THRESHOLD = 88
 """Least ``token_sort_ratio`` (percent) of two normalised names for a possible duplicate."""
 REVENUE_TOLERANCE = 0.25
 """Revenues agree when the smaller is at least 75% of the larger."""
@@ -99,6 +99,16 @@ class Match:
     alike_nik: bool
 
 
+def name_scores(names: list[str]) -> np.ndarray:
+    """Pairwise name scores (0-100) of a block: the better of ``token_sort_ratio`` (word order
+    ignored) and ``ratio`` of the names with spaces removed (a space moved or a first letter mistyped,
+    which reorders sorted words); scores below :data:`NAME_THRESHOLD` are 0."""
+    kw = {"scorer": fuzz.ratio, "score_cutoff": NAME_THRESHOLD, "dtype": np.uint8, "workers": 1}
+    ordered = [" ".join(sorted(n.split())) for n in names]  # token_sort_ratio, sorted once per name
+    joined = [n.replace(" ", "") for n in names]
+    return np.maximum(process.cdist(ordered, ordered, **kw), process.cdist(joined, joined, **kw))
+
+
 def _blocks(records: list[Record]) -> list[list[int]]:
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(records):
@@ -134,10 +144,7 @@ def possible_duplicates(records: list[Record]) -> list[Match]:
     seen: set[tuple[int, int]] = set()
     matches = []
     for members in _blocks(records):
-        names = [records[i].name for i in members]
-        scores = process.cdist(
-            names, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_THRESHOLD, dtype=np.uint8, workers=1
-        )
+        scores = name_scores([records[i].name for i in members])
         for a, b in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
             i, j = sorted((members[a], members[b]))
             if (i, j) in seen:

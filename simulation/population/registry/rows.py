@@ -80,20 +80,37 @@ class Scrubber:
     """Decides whether a cell may be repeated in an output.
 
     A value is withheld when, folded, it equals any identifier or name in the file, contains this
-    row's identifier or name, or holds a run of twelve or more digits (a NIK is sixteen).
+    row's identifier or name, or holds a run of twelve or more digits (a NIK is sixteen). The
+    file's personal values are folded only when a value is first shown (most rows show none).
+
+    Parameters
+    ----------
+    rows : list of (int, list of str)
+        The file's rows.
+    positions : tuple of int
+        Columns holding personal data (identifiers and names).
     """
 
-    def __init__(self, personal: set[str]):
-        self.personal = personal
-        self.row: list[str] = []
+    def __init__(self, rows: list[tuple[int, list[str]]], positions: tuple[int, ...]):
+        self._rows, self._positions = rows, positions
+        self._personal: set[str] | None = None
+        self.cells: list[str] = []
+
+    @property
+    def personal(self) -> set[str]:
+        if self._personal is None:
+            cols = self._positions
+            self._personal = {fold(c[p]) for _, c in self._rows for p in cols if p < len(c)} - {""}
+        return self._personal
 
     def plain(self, value: object) -> str:
         """The value (cut at 40 characters), or ``(withheld)``."""
         text = str(value).strip()
         folded = fold(text)
+        own = [fold(self.cells[p]) for p in self._positions if p < len(self.cells)]
         if (
             folded in self.personal
-            or any(len(p) >= 3 and p in folded for p in self.row)
+            or any(len(p) >= 3 and p in folded for p in own)
             or re.search(r"\d{12,}", re.sub(r"[\s.\-/]", "", text))
         ):
             return WITHHELD

@@ -20,9 +20,12 @@ MAX_REVENUE = 50_000_000_000
 """Rp50 billion a year: the ceiling of a medium enterprise (facts F4.1); above it is not an UMKM."""
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def fold(text: object) -> str:
     """Case and spacing folded away: ``'Labuhan  haji'`` and ``'LABUHAN-HAJI'`` give ``'labuhanhaji'``."""
-    return re.sub(r"[\W_]+", "", str(text).casefold())
+    return _NOT_WORD.sub("", str(text).casefold())
 
 
 STATUS_BY_WORD = {fold(word): state for state, words in STATUS_WORDS.items() for word in words}

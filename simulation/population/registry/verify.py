@@ -139,8 +139,7 @@ def check_registry(
     id_kind = identifier_kind(layout, [c[id_pos] if id_pos < len(c) else "" for _, c in raw.rows])
     nik_pos = id_pos if id_kind == "nik" else layout.nik
     nik_header = str(raw.header[nik_pos]).strip() if nik_pos is not None else ""
-    personal = {fold(cells[p]) for _, cells in raw.rows for p in layout.personal if p < len(cells)} - {""}
-    scrub = Scrubber(personal)
+    scrub = Scrubber(raw.rows, layout.personal)
     ctx = RowContext(
         kecamatan=kecamatan_spellings(kecamatan_names()),
         sector={fold(s): s for s in scenario.sectors},
@@ -171,7 +170,7 @@ def check_registry(
             flags.append(flag(number, "ragged_row", cells=len(cells), width=layout.width))
             known[number] = {"kecamatan": "", "sector": "", "status": ""}
             continue
-        scrub.row = [fold(cells[p]) for p in layout.personal if p < len(cells)]
+        scrub.cells = cells
         values = {name: str(cells[pos]).strip() if pos < len(cells) else "" for name, pos in index.items()}
         row_flags: list[Flag] = []
         id_text = values.pop("id")
