@@ -10,7 +10,8 @@ Record linkage in three steps, kept in memory (names never leave this module):
    time) and call it a possible duplicate when the names score at least
    :data:`NAME_THRESHOLD` and at least two of three other fields agree: the same sector, revenues
    within :data:`REVENUE_TOLERANCE` of each other, NIKs alike (at most two digits differ, or the same
-   birth date digits 7-12).
+   birth date digits 7-12). Agreements are counted with numpy over all pairs of a block at once, and
+   each later row keeps only its best earlier match.
 
 Pairs with the same NIK are left to ``duplicate_nik``. The threshold was set, and precision and
 recall are measured, on a labelled synthetic list (:mod:`simulation.population.registry.labelled`;
@@ -75,18 +76,6 @@ def normalise_name(text: str) -> str:
     return " ".join(w for w in words if w not in IGNORED_WORDS)
 
 
-def _niks_alike(a: str, b: str) -> bool:
-    if len(a) != 16 or len(b) != 16:
-        return False
-    return a[6:12] == b[6:12] or sum(x != y for x, y in zip(a, b, strict=True)) <= NIK_DIGITS_APART
-
-
-def _revenues_alike(a: float, b: float) -> bool:
-    if not (a > 0 and b > 0):
-        return False
-    return min(a, b) >= (1 - REVENUE_TOLERANCE) * max(a, b)
-
-
 @dataclass(frozen=True)
 class Match:
     """A possible duplicate: the earlier and later row, the name score and what else agreed."""
@@ -128,8 +117,26 @@ def _blocks(records: list[Record]) -> list[list[int]]:
     return out
 
 
+def _columns(records: list[Record]) -> dict[str, np.ndarray]:
+    """The fields compared, as arrays (one row per record)."""
+    sectors = {s: i for i, s in enumerate(dict.fromkeys(r.sector for r in records))}
+    niks = np.zeros((len(records), 16), dtype=np.uint8)
+    has_nik = np.zeros(len(records), dtype=bool)
+    for i, r in enumerate(records):
+        if len(r.nik) == 16 and r.nik.isdigit():
+            niks[i] = np.frombuffer(r.nik.encode("ascii"), dtype=np.uint8) - 48
+            has_nik[i] = True
+    return {
+        "sector": np.array([sectors[r.sector] if r.sector else -1 for r in records]),
+        "revenue": np.array([r.revenue for r in records], dtype=float),
+        "nik": niks,
+        "has_nik": has_nik,
+        "row": np.array([r.row for r in records]),
+    }
+
+
 def possible_duplicates(records: list[Record]) -> list[Match]:
-    """Every pair of records that are likely one person (see the module's rules), each pair once.
+    """For every row likely to be a second listing of an earlier one, its best match.
 
     Parameters
     ----------
@@ -139,26 +146,37 @@ def possible_duplicates(records: list[Record]) -> list[Match]:
     Returns
     -------
     list of Match
-        Sorted by the later row; ``first`` is always the earlier row.
+        At most one per later row (its highest-scoring earlier row, the earliest on a tie), so a
+        name shared by many rows gives one flag a row, not one per pair; sorted by the later row.
     """
-    seen: set[tuple[int, int]] = set()
-    matches = []
+    cols = _columns(records)
+    best: dict[int, tuple] = {}
     for members in _blocks(records):
+        idx = np.array(members)
         scores = name_scores([records[i].name for i in members])
-        for a, b in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
-            i, j = sorted((members[a], members[b]))
-            if (i, j) in seen:
-                continue
-            seen.add((i, j))
-            ri, rj = records[i], records[j]
-            if ri.nik and ri.nik == rj.nik:
-                continue
-            agree = (
-                ri.sector == rj.sector,
-                _revenues_alike(ri.revenue, rj.revenue),
-                _niks_alike(ri.nik, rj.nik),
-            )
-            if sum(agree) >= 2:
-                first, second = sorted((ri.row, rj.row))
-                matches.append(Match(first, second, int(scores[a, b]), *agree))
-    return sorted(matches, key=lambda m: (m.second, m.first))
+        a, b = np.nonzero(np.triu(scores, 1))
+        if not len(a):
+            continue
+        i, j = idx[a], idx[b]
+        score = scores[a, b]
+        same_sector = (cols["sector"][i] == cols["sector"][j]) & (cols["sector"][i] >= 0)
+        ri, rj = cols["revenue"][i], cols["revenue"][j]
+        with np.errstate(invalid="ignore"):
+            close_revenue = (ri > 0) & (rj > 0) & (np.minimum(ri, rj) >= (1 - REVENUE_TOLERANCE) * np.maximum(ri, rj))
+        both = cols["has_nik"][i] & cols["has_nik"][j]
+        differ = (cols["nik"][i] != cols["nik"][j]).sum(axis=1)
+        same_birth = (cols["nik"][i][:, 6:12] == cols["nik"][j][:, 6:12]).all(axis=1)
+        alike_nik = both & ((differ <= NIK_DIGITS_APART) | same_birth)
+        keep = (same_sector.astype(int) + close_revenue + alike_nik >= 2) & ~(both & (differ == 0))
+        k = np.nonzero(keep)[0]
+        rows_i, rows_j = cols["row"][i[k]], cols["row"][j[k]]
+        first, second = np.minimum(rows_i, rows_j), np.maximum(rows_i, rows_j)
+        order = np.lexsort((first, -score[k].astype(int), second))  # by later row, best score, earliest
+        top = order[np.r_[True, second[order][1:] != second[order][:-1]]] if len(order) else order
+        for t in top:
+            kk = k[t]
+            candidate = (int(score[kk]), -int(first[t]), bool(same_sector[kk]), bool(close_revenue[kk]),
+                         bool(alike_nik[kk]))  # fmt: skip
+            if int(second[t]) not in best or candidate[:2] > best[int(second[t])][:2]:
+                best[int(second[t])] = candidate
+    return [Match(-c[1], second, c[0], c[2], c[3], c[4]) for second, c in sorted(best.items())]

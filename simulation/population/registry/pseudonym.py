@@ -71,7 +71,7 @@ def load_key(key_file: str | Path | None = None) -> bytes | None:
 def key_bits(key: bytes) -> float:
     """An upper estimate of a key's strength in bits.
 
-    Text keys: the length without repeated runs, times log2 of the alphabet of the character
+    Text keys: the length times log2 of the alphabet of the character
     classes used (lower case 26, upper case 26, digits 10, others 33); hex digits alone count 4
     bits each. Binary keys (not UTF-8): 8 bits a byte. A key of fewer than 8 distinct characters
     counts as 0 (``aaaa...`` is no secret). It cannot see that a phrase is well known: use a random
@@ -83,9 +83,8 @@ def key_bits(key: bytes) -> float:
         return 8.0 * len(key)
     if len(set(text)) < 8:
         return 0.0
-    collapsed = [c for i, c in enumerate(text) if i == 0 or c != text[i - 1]]
     if all(c in string.hexdigits for c in text) and (text == text.lower() or text == text.upper()):
-        return 4.0 * len(collapsed)
+        return 4.0 * len(text)
     alphabet = sum(
         size
         for present, size in (
@@ -96,7 +95,7 @@ def key_bits(key: bytes) -> float:
         )
         if present
     )
-    return len(collapsed) * math.log2(alphabet)
+    return len(text) * math.log2(alphabet)
 
 
 def missing_key_error(source: str, columns: list[str]) -> RegistryError:

@@ -149,6 +149,10 @@ def check_registry(
     )
     areas = regions()
     id_check = "duplicate_nik" if id_kind == "nik" else "duplicate_id"
+    zeros_damaged = nik_pos is not None and trailing_zero_damage(
+        [d for _, cells in raw.rows if nik_pos < len(cells) for d in [clean_nik(str(cells[nik_pos]))]
+         if len(d) == 16 and d.isdigit()]
+    )  # fmt: skip
 
     flags: list[Flag] = []
     rows: dict[int, RegistryRow] = {}
@@ -157,7 +161,6 @@ def check_registry(
     read_numbers: list[int] = []
     first_row_of_id: dict[str, int] = {}
     damaged = 0
-    niks_given: list[tuple[int, str]] = []
     records: list[Record] = []
     blank = 0
     for number, cells in raw.rows:
@@ -179,6 +182,8 @@ def check_registry(
         if nik_pos is not None and nik_pos < len(cells) and str(cells[nik_pos]).strip():
             cleaned = clean_nik(str(cells[nik_pos]))
             damage = excel_damage(cleaned, (number, nik_pos) in raw.numeric)
+            if not damage and zeros_damaged and len(cleaned) == 16 and cleaned.isdigit() and cleaned[-1] == "0":
+                damage = "excel_trailing_zero"
             if damage:
                 damaged += 1
                 row_flags.append(flag(number, "excel_mangled_nik", damage, column=nik_header))
@@ -188,7 +193,6 @@ def check_registry(
                     row_flags.append(flag(number, p.check, p.key, severity, column=nik_header, code=p.code, n=p.code))
                 if cleaned.isdigit() and len(cleaned) == 16:
                     nik = cleaned
-                    niks_given.append((number, cleaned))
             if nik_pos == id_pos:
                 key = cleaned  # spaces and quotes removed: '5203 0741...' and "'5203..." are one NIK
         if not id_text:
@@ -221,15 +225,8 @@ def check_registry(
     refused = None
     if nik_pos is not None:
         given = sum(1 for _, cells in raw.rows if nik_pos < len(cells) and str(cells[nik_pos]).strip())
-        if given and damaged > MOST * given:
+        if zeros_damaged or (given and damaged > MOST * given):
             refused = "excel_mangled_nik"
-        elif trailing_zero_damage([d for _, d in niks_given]):
-            refused = "excel_mangled_nik"
-            for number, digits in niks_given:
-                if digits.endswith("0"):
-                    flags.append(flag(number, "excel_mangled_nik", "excel_trailing_zero", column=nik_header))
-                    rows.pop(number, None)
-                    ids.pop(number, None)
     search = "skipped"
     if find_duplicates:
         search = "done" if layout.name is not None else "no_name_column"
