@@ -124,9 +124,7 @@ def test_indonesian_money_excel_dates_and_no_status_column(baseline, tmp_path, k
         assert rows[row].revenue == rupiah, row
         assert rows[row].enrolled_since == dt.date(2025, 1, 1)  # Excel serial 45658
         assert rows[row].status.name == "ELIGIBLE"  # no status column: not yet enrolled
-    assert {r["row"]: r["problems"] for r in read_csv(tmp_path / "i" / "rejects.csv")} == {
-        "8": "revenue_implausible"
-    }
+    assert {r["row"]: r["problems"] for r in read_csv(tmp_path / "i" / "rejects.csv")} == {"8": "revenue_implausible"}
     assert 9 in rows  # Rp600,000: accepted, with a warning from verify
     assert _verify(path, tmp_path / "v") == 3
     flags = {(f["row"], f["check"], f["severity"]) for f in _flags(tmp_path / "v")}
