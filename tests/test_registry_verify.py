@@ -31,7 +31,6 @@ from simulation.io.ingest import ingest
 from simulation.population.registry import RegistryError
 from simulation.population.registry.pseudonym import pseudonym
 from simulation.population.registry.read import read_registry_file
-from simulation.population.registry.verify import check_registry
 
 
 @pytest.fixture(scope="module")

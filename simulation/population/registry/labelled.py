@@ -26,12 +26,17 @@ GIVEN = (
     "Khairul Mahsun Nasrullah Rahmat Saleh Sukri Syamsul Wahyudi Zulkifli Amrullah Bahrul Darmawan Fauzi "
     "Gunawan Hadi Irwan Jamaludin Kamarudin Lukman Maulana Nurdin Pahrurrozi Rizal Supardi Taufik Usman "
     "Siti Nurul Aminah Fatimah Hartini Herawati Baiq Inaq Maryam Nurhayati Rahmawati Salmah Sumiati Wardah "
-    "Zaenab Halimah Juliana Kartini Laila Mardiah Nursaidah Purnamasari Rukiah Sahariah Titin Yuliana"
+    "Zaenab Halimah Juliana Kartini Laila Mardiah Nursaidah Purnamasari Rukiah Sahariah Titin Yuliana "
+    "Adnan Badrun Chairil Dahlan Erwin Fahrurrozi Ghufron Hairul Ikhsan Jumadil Kusnadi Lutfi Mahnan Nazaruddin "
+    "Ongky Parhan Qomarudin Rosidi Sapwan Tajudin Ubaidillah Wildan Yusran Zaini Asmawati Bq Darmiati Erni "
+    "Fitriani Hasanah Indah Jumiati Kamariah Lilik Mahrup Nurjannah Rabiatul Sri Suriani Umi Wirda Yanti Zuhriah"
 ).split()
 FAMILY = (
     "Rahman Hidayat Saputra Hakim Wijaya Kurniawan Pratama Santoso Hamzah Ismail Idris Yusuf Ramli Sudirman "
     "Mahmud Anwar Arifin Effendi Fadli Ghazali Harun Iskandar Jaelani Kadir Latif Mansur Nasir Qadri Rasyid "
-    "Salim Thalib Umar Wahab Yasin Zakaria Hariadi Suhaimi Muhdar Sapii Kasim Maknun Rauf Sahabudin Zohri"
+    "Salim Thalib Umar Wahab Yasin Zakaria Hariadi Suhaimi Muhdar Sapii Kasim Maknun Rauf Sahabudin Zohri "
+    "Abdillah Basri Darwis Fathoni Hamid Hanafi Jufri Khalik Mahyudin Muksin Najamudin Rahim Ridwan Sabri "
+    "Samsudin Sarjan Syukri Tarmizi Ulum Wahid Zulhadi Amin Bakri Fikri Hapsah Jauhari Kamil Marzuki Mursid"
 ).split()
 TITLES = ("", "", "", "", "Baiq ", "Lalu ", "Hj. ", "H. ", "Inaq ", "Amaq ")
 HEADER = ("NIK", "Nama", "Kecamatan", "Sektor", "Omzet")
