@@ -19,7 +19,7 @@ from simulation.scenario.schema import kecamatan_names
 # Row of registry_defects.csv (header = row 1) -> the problem it must be rejected for.
 EXPECTED_DEFECTS = {
     3: ("duplicate_nik", "nik: same as row 2 (the first is kept)"),
-    4: ("kecamatan_unknown", "kecamatan 'Selng': not a kecamatan of Lombok Timur (F5.2). Did you mean 'Selong'?"),
+    4: ("kecamatan_unknown", "kecamatan 'Selng': not a kecamatan of Lombok Timur. Did you mean 'Selong'?"),
     5: ("bad_revenue", "omzet: negative revenue"),
     6: ("bad_revenue", "omzet: not an amount of rupiah"),
     7: ("missing", "kecamatan: empty"),

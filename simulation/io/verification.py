@@ -67,6 +67,10 @@ TEXT = {
         "id": "{shown} masalah pertama dari {total}; daftar lengkap ada di flags.csv dan quality.xlsx.",
         "en": "The first {shown} problems of {total}; the full list is in flags.csv and quality.xlsx.",
     },
+    "all_n": {
+        "id": "Semua {total} masalah; juga ada di flags.csv dan quality.xlsx.",
+        "en": "All {total} problems; also in flags.csv and quality.xlsx.",
+    },
     "row": {"id": "Baris", "en": "Row"},
     "severity": {"id": "Tingkat", "en": "Severity"},
     "detail": {"id": "Keterangan", "en": "Detail"},
@@ -240,7 +244,7 @@ def write_xlsx(checked: CheckedRegistry, s: Summary, against, path: Path, langua
             cell.alignment = wrap
     sheet(
         t("sheet_kecamatan", language),
-        [t(k, language) for k in ("kecamatan", "rows", "usable_short", "with_errors", "warnings")],
+        [t(k, language) for k in ("kecamatan", "rows", "usable_short", "errors", "warnings")],
         ([k or t("unknown_kecamatan", language), n, ok, err, w] for k, n, ok, err, w in s.by_kecamatan),
         [22, 10, 14, 14, 14],
     )
@@ -259,7 +263,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.3em .5em;
 vertical-align:top;text-align:left}th{background:#eee}td.n{text-align:right;white-space:nowrap}
 .refused{border:2px solid #a00;background:#fee;padding:.8em;font-weight:bold}.muted{color:#555;font-size:.9em}
-.big{font-size:2em;font-weight:bold}.error{color:#a00}.warning{color:#8a5a00}
+.big{font-size:2em;font-weight:bold}table.kv th{width:40%;font-weight:normal}.error{color:#a00}.warning{color:#8a5a00}
 """
 
 
@@ -289,7 +293,10 @@ def write_html(checked: CheckedRegistry, s: Summary, against, path: Path, langua
     parts.append(
         f"<p><span class=big>{e(_pct(s.share_usable, language))}</span> {e(t('share_usable', language).lower())}</p>"
     )
-    parts.append(_table(["", ""], [list(x) for x in _summary_lines(checked, s, against, language)[1:]], {1}))
+    rows = "".join(
+        f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _summary_lines(checked, s, against, language)[1:]
+    )
+    parts.append(f"<table class=kv>{rows}</table>")
     parts.append(f"<p class=muted>{e(t('legend', language))}</p>")
     parts.append(f"<h2>{e(t('commonest', language))}</h2>")
     if s.checks:
@@ -309,7 +316,7 @@ def write_html(checked: CheckedRegistry, s: Summary, against, path: Path, langua
     parts.append(f"<h2>{e(t('by_kecamatan', language))}</h2>")
     parts.append(
         _table(
-            [t(k, language) for k in ("kecamatan", "rows", "usable_short", "with_errors", "warnings")],
+            [t(k, language) for k in ("kecamatan", "rows", "usable_short", "errors", "warnings")],
             [
                 [k or t("unknown_kecamatan", language), *(_n(x, language) for x in (n, ok, err, w))]
                 for k, n, ok, err, w in s.by_kecamatan
@@ -320,9 +327,9 @@ def write_html(checked: CheckedRegistry, s: Summary, against, path: Path, langua
     if checked.flags:
         shown = checked.flags[:SHOWN_IN_HTML]
         parts.append(f"<h2>{e(t('problems_list', language))}</h2>")
-        parts.append(
-            f"<p class=muted>{e(t('first_n', language).format(shown=_n(len(shown), language), total=_n(len(checked.flags), language)))}</p>"  # noqa: E501
-        )
+        total = _n(len(checked.flags), language)
+        note = t("first_n" if len(shown) < len(checked.flags) else "all_n", language)
+        parts.append(f"<p class=muted>{e(note.format(shown=_n(len(shown), language), total=total))}</p>")
         parts.append(
             _table(
                 [t(k, language) for k in ("row", "code", "severity", "detail")],

@@ -168,9 +168,9 @@ CHECKS = (
         {"id": "Omzet tidak wajar", "en": "Implausible revenue"},
         {
             "id": "Omzet setahun di bawah Rp1 juta (mungkin ditulis dalam juta atau ribu; di bawah "
-            "Rp100 ribu ditolak) atau di atas Rp2 miliar, batas usaha mikro (PP 7/2021, F4.1).",
+            "Rp100 ribu ditolak) atau di atas Rp2 miliar, batas usaha mikro (PP 7/2021).",
             "en": "Annual revenue below Rp1 million (perhaps written in millions or thousands; below "
-            "Rp100 thousand it is rejected) or above Rp2 billion, the micro ceiling (PP 7/2021, F4.1).",
+            "Rp100 thousand it is rejected) or above Rp2 billion, the micro ceiling (PP 7/2021).",
         },
         {
             "id": "Tulis omzet setahun dalam rupiah penuh (60000000 atau Rp60.000.000, atau 60 juta), bukan 60.",
@@ -182,8 +182,8 @@ CHECKS = (
         ERROR,
         {"id": "Omzet tidak terbaca", "en": "Unreadable revenue"},
         {
-            "id": "Omzet bukan angka rupiah, negatif, atau di atas Rp50 miliar (bukan UMKM, F4.1).",
-            "en": "Revenue is not a rupiah amount, is negative, or is above Rp50 billion (not an UMKM, F4.1).",
+            "id": "Omzet bukan angka rupiah, negatif, atau di atas Rp50 miliar (bukan UMKM, PP 7/2021).",
+            "en": "Revenue is not a rupiah amount, is negative, or is above Rp50 billion (not an UMKM, PP 7/2021).",
         },
         {
             "id": "Tulis angka saja (Rp60.000.000, 60000000 atau 60 juta), bukan kata-kata.",
@@ -205,8 +205,8 @@ CHECKS = (
         ERROR,
         {"id": "Kecamatan tidak dikenal", "en": "Unknown kecamatan"},
         {
-            "id": "Bukan salah satu dari 21 kecamatan Lombok Timur (F5.2); saran ejaan diberikan bila ada.",
-            "en": "Not one of the 21 kecamatan of Lombok Timur (F5.2); a spelling is suggested where one is close.",
+            "id": "Bukan salah satu dari 21 kecamatan Lombok Timur; saran ejaan diberikan bila ada.",
+            "en": "Not one of the 21 kecamatan of Lombok Timur; a spelling is suggested where one is close.",
         },
         {
             "id": "Pakai ejaan resmi (lihat saran); gunakan Data Validation (daftar pilihan) di Excel.",
@@ -341,18 +341,18 @@ DETAILS = {
         "en": "{column}: below Rp1 million a year: perhaps written in millions or thousands",
     },
     "revenue_high": {
-        "id": "{column}: di atas Rp2 miliar setahun, batas usaha mikro (F4.1)",
-        "en": "{column}: above Rp2 billion a year, the micro ceiling (F4.1)",
+        "id": "{column}: di atas Rp2 miliar setahun, batas usaha mikro (PP 7/2021)",
+        "en": "{column}: above Rp2 billion a year, the micro ceiling (PP 7/2021)",
     },
     "revenue_nan": {"id": "{column}: bukan angka rupiah", "en": "{column}: not an amount of rupiah"},
     "revenue_negative": {"id": "{column}: omzet negatif", "en": "{column}: negative revenue"},
     "revenue_above": {
-        "id": "{column}: di atas Rp50 miliar setahun, batas usaha menengah (F4.1): bukan UMKM",
-        "en": "{column}: above Rp50 billion a year, the ceiling of a medium enterprise (F4.1): not an UMKM",
+        "id": "{column}: di atas Rp50 miliar setahun, batas usaha menengah (PP 7/2021): bukan UMKM",
+        "en": "{column}: above Rp50 billion a year, the ceiling of a medium enterprise (PP 7/2021): not an UMKM",
     },
     "kecamatan_unknown": {
-        "id": "{column}{shown}: bukan kecamatan Lombok Timur (F5.2){hint}",
-        "en": "{column}{shown}: not a kecamatan of Lombok Timur (F5.2){hint}",
+        "id": "{column}{shown}: bukan kecamatan Lombok Timur{hint}",
+        "en": "{column}{shown}: not a kecamatan of Lombok Timur{hint}",
     },
     "sector_unknown": {
         "id": "{column}{shown}: bukan sektor skenario{hint}; yang boleh: {allowed}",

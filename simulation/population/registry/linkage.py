@@ -10,7 +10,8 @@ Record linkage in three steps, kept in memory (names never leave this module):
    time) and call it a possible duplicate when the names score at least
    :data:`NAME_THRESHOLD` and at least two of three other fields agree: the same sector, revenues
    within :data:`REVENUE_TOLERANCE` of each other, NIKs alike (at most two digits differ, or the same
-   birth date digits 7-12). Agreements are counted with numpy over all pairs of a block at once, and
+   birth date digits 7-12). When both names are common in the kecamatan (:data:`COMMON_NAME`), one
+   of the two agreements must be the NIKs. Agreements are counted with numpy over all pairs of a block at once, and
    each later row keeps only its best earlier match.
 
 Pairs with the same NIK are left to ``duplicate_nik``. The threshold was set, and precision and
@@ -21,7 +22,7 @@ docs/verification.md gives the figures, tests/test_registry_linkage.py checks th
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,9 @@ REVENUE_TOLERANCE = 0.25
 """Revenues agree when the smaller is at least 75% of the larger."""
 NIK_DIGITS_APART = 2
 """NIKs agree when at most this many of their 16 digits differ (a typo or two)."""
+COMMON_NAME = 3
+"""A name held by this many rows of a kecamatan is common: namesakes are likely, so two rows that
+both carry it need alike NIKs as one of their two agreements (a term-frequency adjustment)."""
 MAX_BLOCK = 3000
 """A block larger than this is split by sector (keeps one block's score matrix under 9 MB)."""
 IGNORED_WORDS = frozenset(
@@ -88,13 +92,19 @@ class Match:
     alike_nik: bool
 
 
-def name_scores(names: list[str]) -> np.ndarray:
+def name_forms(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each name with its words sorted (for ``token_sort_ratio``) and with its spaces removed."""
+    ordered = np.array([" ".join(sorted(n.split())) for n in names], dtype=object)
+    joined = np.array([n.replace(" ", "") for n in names], dtype=object)
+    return ordered, joined
+
+
+def name_scores(ordered: list[str], joined: list[str]) -> np.ndarray:
     """Pairwise name scores (0-100) of a block: the better of ``token_sort_ratio`` (word order
     ignored) and ``ratio`` of the names with spaces removed (a space moved or a first letter mistyped,
-    which reorders sorted words); scores below :data:`NAME_THRESHOLD` are 0."""
+    which reorders sorted words); scores below :data:`NAME_THRESHOLD` are 0. The two forms come from
+    :func:`name_forms`."""
     kw = {"scorer": fuzz.ratio, "score_cutoff": NAME_THRESHOLD, "dtype": np.uint8, "workers": 1}
-    ordered = [" ".join(sorted(n.split())) for n in names]  # token_sort_ratio, sorted once per name
-    joined = [n.replace(" ", "") for n in names]
     return np.maximum(process.cdist(ordered, ordered, **kw), process.cdist(joined, joined, **kw))
 
 
@@ -120,19 +130,23 @@ def _blocks(records: list[Record]) -> list[list[int]]:
 def _columns(records: list[Record]) -> dict[str, np.ndarray]:
     """The fields compared, as arrays (one row per record)."""
     sectors = {s: i for i, s in enumerate(dict.fromkeys(r.sector for r in records))}
-    niks = np.zeros((len(records), 16), dtype=np.uint8)
-    has_nik = np.zeros(len(records), dtype=bool)
-    for i, r in enumerate(records):
-        if len(r.nik) == 16 and r.nik.isdigit():
-            niks[i] = np.frombuffer(r.nik.encode("ascii"), dtype=np.uint8) - 48
-            has_nik[i] = True
+    has_nik = np.array([len(r.nik) == 16 and r.nik.isdigit() for r in records], dtype=bool)
+    text = "".join(r.nik if ok else "0" * 16 for r, ok in zip(records, has_nik, strict=True))
+    niks = (np.frombuffer(text.encode("ascii"), dtype=np.uint8) - 48).reshape(len(records), 16)
     return {
         "sector": np.array([sectors[r.sector] if r.sector else -1 for r in records]),
         "revenue": np.array([r.revenue for r in records], dtype=float),
         "nik": niks,
         "has_nik": has_nik,
         "row": np.array([r.row for r in records]),
+        "common": _common_names(records),
     }
+
+
+def _common_names(records: list[Record]) -> np.ndarray:
+    """Whether each record's name is held by at least :data:`COMMON_NAME` rows of its kecamatan."""
+    counts = Counter((r.kecamatan, r.name) for r in records)
+    return np.array([counts[(r.kecamatan, r.name)] >= COMMON_NAME for r in records])
 
 
 def possible_duplicates(records: list[Record]) -> list[Match]:
@@ -149,11 +163,14 @@ def possible_duplicates(records: list[Record]) -> list[Match]:
         At most one per later row (its highest-scoring earlier row, the earliest on a tie), so a
         name shared by many rows gives one flag a row, not one per pair; sorted by the later row.
     """
+    if not records:
+        return []
     cols = _columns(records)
+    ordered, joined = name_forms([r.name for r in records])
     best: dict[int, tuple] = {}
     for members in _blocks(records):
         idx = np.array(members)
-        scores = name_scores([records[i].name for i in members])
+        scores = name_scores(ordered[idx].tolist(), joined[idx].tolist())
         a, b = np.nonzero(np.triu(scores, 1))
         if not len(a):
             continue
@@ -167,7 +184,9 @@ def possible_duplicates(records: list[Record]) -> list[Match]:
         differ = (cols["nik"][i] != cols["nik"][j]).sum(axis=1)
         same_birth = (cols["nik"][i][:, 6:12] == cols["nik"][j][:, 6:12]).all(axis=1)
         alike_nik = both & ((differ <= NIK_DIGITS_APART) | same_birth)
-        keep = (same_sector.astype(int) + close_revenue + alike_nik >= 2) & ~(both & (differ == 0))
+        agree = same_sector.astype(int) + close_revenue + alike_nik
+        common = cols["common"][i] & cols["common"][j]
+        keep = np.where(common, alike_nik & (agree >= 2), agree >= 2) & ~(both & (differ == 0))
         k = np.nonzero(keep)[0]
         rows_i, rows_j = cols["row"][i[k]], cols["row"][j[k]]
         first, second = np.minimum(rows_i, rows_j), np.maximum(rows_i, rows_j)

@@ -8,6 +8,7 @@ a name typed into the kecamatan column is never echoed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -139,6 +140,18 @@ class RowContext:
     latest_month: int
     headers: dict[str, str]
     scrub: Scrubber
+    warnings: list = dataclasses.field(default_factory=list)
+
+    def __post_init__(self):
+        self.readers = {
+            "kecamatan": lambda v: self.kecamatan.get(fold(v)) or _name(v, "kecamatan", self),
+            "sector": lambda v: self.sector.get(fold(v)) or _name(v, "sector", self),
+            "revenue": lambda v: _revenue(v, self.warnings),
+            "revenue_prev": lambda v: _revenue(v, None),
+            "priority": _priority,
+            "status": lambda v: _status(v, self),
+            "enrolled_since": lambda v: _date(v, self),
+        }
 
     def near_miss(self, value: str, known: dict[str, str]) -> tuple[str, str]:
         """``(shown, suggestion)``: the cell quoted and the closest allowed word, or two empty strings.
@@ -222,6 +235,7 @@ def read_row(number: int, values: dict[str, str], ctx: RowContext) -> tuple[Regi
     flags: list[Flag] = []
     got: dict[str, object] = {}
     warns: list[tuple[str, str]] = []
+    ctx.warnings = warns
 
     def problem(field: str, exc: FieldProblem) -> None:
         flags.append(flag(number, exc.check, exc.key, exc.severity, column=ctx.headers[field], **exc.params))
@@ -229,16 +243,7 @@ def read_row(number: int, values: dict[str, str], ctx: RowContext) -> tuple[Regi
     for field in REQUIRED:
         if not values.get(field):
             flags.append(flag(number, "missing", column=ctx.headers.get(field, field)))
-    readers = {
-        "kecamatan": lambda v: _name(v, "kecamatan", ctx),
-        "sector": lambda v: _name(v, "sector", ctx),
-        "revenue": lambda v: _revenue(v, warns),
-        "revenue_prev": lambda v: _revenue(v, None),
-        "priority": _priority,
-        "status": lambda v: _status(v, ctx),
-        "enrolled_since": lambda v: _date(v, ctx),
-    }
-    for field, reader in readers.items():
+    for field, reader in ctx.readers.items():
         value = values.get(field, "")
         if not value:
             continue
