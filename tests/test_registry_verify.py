@@ -221,3 +221,25 @@ def test_exit_codes_are_documented_in_the_help():
     text = " ".join(proc.stdout.split())
     for phrase in ("Exit 0", "3: some rows have errors", "4: the file is refused", "1: a file cannot be read"):
         assert phrase in text
+
+
+@pytest.mark.parametrize(
+    ("language", "sheets"),
+    [("id", ["Ringkasan", "Masalah", "Per kecamatan", "Daftar per baris"]),
+     ("en", ["Summary", "Problems", "By kecamatan", "Row by row"])],
+)  # fmt: skip
+def test_the_workbook_has_translated_sheets_whose_counts_add_up(tmp_path, language, sheets):
+    from openpyxl import load_workbook
+
+    path, expected = malformed_nik_csv(tmp_path)
+    _verify(path, tmp_path / "v", "--language", language)
+    book = load_workbook(tmp_path / "v" / "quality.xlsx", read_only=True)
+    assert book.sheetnames == sheets
+    by_kec = list(book[sheets[2]].iter_rows(min_row=2, values_only=True))
+    rows, usable, errors = (sum(r[i] for r in by_kec) for i in (1, 2, 3))
+    n_errors = len({r for r, (c, sev) in expected.items() if sev == "error"})
+    assert (rows, usable, errors) == (10, 10 - n_errors, n_errors)
+    flags = list(book[sheets[3]].iter_rows(min_row=2, values_only=True))
+    assert len(flags) == len(_flags(tmp_path / "v")) == sum(1 for c, _ in expected.values() if c)
+    problems = {r[1]: (r[2], r[3]) for r in book[sheets[1]].iter_rows(min_row=2, values_only=True)}
+    assert problems["nik_format"] == (3, 0) and problems["nik_region"] == (2, 1)
