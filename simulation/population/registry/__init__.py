@@ -73,7 +73,7 @@ def load_registry_agents(scenario, path: Path):
     if validated.rejects:
         warnings.warn(
             f"{validated.source}: {len(validated.rejects)} of {validated.n_read} rows rejected and left out; "
-            "run 'umkm-sim ingest' on the file to see why",
+            "run 'umkm-sim verify' on the file to see why, row by row",
             RegistryWarning,
             stacklevel=2,
         )
