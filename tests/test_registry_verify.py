@@ -31,6 +31,7 @@ from simulation.io.ingest import ingest
 from simulation.population.registry import RegistryError
 from simulation.population.registry.pseudonym import pseudonym
 from simulation.population.registry.read import read_registry_file
+from simulation.population.registry.verify import check_registry
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +244,24 @@ def test_the_workbook_has_translated_sheets_whose_counts_add_up(tmp_path, langua
     assert len(flags) == len(_flags(tmp_path / "v")) == sum(1 for c, _ in expected.values() if c)
     problems = {r[1]: (r[2], r[3]) for r in book[sheets[1]].iter_rows(min_row=2, values_only=True)}
     assert problems["nik_format"] == (3, 0) and problems["nik_region"] == (2, 1)
+
+
+def test_accepted_plus_rejected_equals_rows_read_for_every_list_of_the_corpus(baseline, tmp_path, key):
+    from registry_corpus import names_in_wrong_columns_csv
+
+    builders = {
+        "malformed": lambda d: malformed_nik_csv(d)[0],
+        "money": lambda d: money_and_dates_csv(d)[0],
+        "wrong_columns": names_in_wrong_columns_csv,
+        "pseudonym_niks": pseudonym_column_with_niks_csv,
+        "duplicates": lambda d: duplicates_csv(d)[0],
+    }
+    for name, build in builders.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        path = build(folder)
+        report = ingest(path, folder / "out", baseline)
+        _reconciles(report, path)
+        checked = check_registry(read_registry_file(path), baseline)
+        errors = {f.row for f in checked.flags if f.severity == "error"}
+        assert {r.row for r in report.validated.rejects} == errors, name
