@@ -95,7 +95,7 @@ def malformed_nik_csv(folder: Path) -> tuple[Path, dict[int, tuple[str, str]]]:
         7: (nik(region="520399"), ("nik_region", "warning")),  # no kecamatan 52.03.99 (split later?)
         8: (nik(day=31, month=2), ("nik_birthdate", "error")),  # 31 February
         9: (nik(day=32, female=True), ("nik_birthdate", "error")),  # day 72
-        10: (nik(region=JAKARTA_PUSAT, serial=9), (None, None)),  # another province's NIK: fine
+        10: (nik(region=JAKARTA_PUSAT, serial=9), ("nik_region", "warning")),  # valid, issued elsewhere
         11: (" '" + nik(serial=77)[:8] + " " + nik(serial=77)[8:] + "' ", (None, None)),  # spaces and quotes
     }
     for row, (value, _) in cases.items():

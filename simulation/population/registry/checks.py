@@ -81,14 +81,18 @@ CHECKS = (
             "id": "Enam digit pertama NIK adalah kode provinsi, kabupaten/kota dan kecamatan tempat NIK "
             "diterbitkan. Kode provinsi atau kabupaten yang tidak ada berarti NIK salah ketik (galat); "
             "kode kecamatan yang tidak ada hanya peringatan, karena kecamatan hasil pemekaran tidak "
-            "mengubah NIK lama.",
+            "mengubah NIK lama. NIK yang terbit di luar Lombok Timur juga peringatan: pemiliknya mungkin "
+            "tinggal di tempat lain.",
             "en": "The first six digits of a NIK are the province, regency and kecamatan codes of where it "
             "was issued. An unknown province or regency code means a mistyped NIK (error); an unknown "
-            "kecamatan code is only a warning, since a kecamatan split later does not change old NIKs.",
+            "kecamatan code is only a warning, since a kecamatan split later does not change old NIKs. A NIK "
+            "issued outside Lombok Timur is a warning too: the owner may live elsewhere.",
         },
         {
-            "id": "Cocokkan enam digit pertama dengan KTP atau KK.",
-            "en": "Check the first six digits against the KTP or KK.",
+            "id": "Cocokkan enam digit pertama dengan KTP atau KK; untuk NIK luar daerah, pastikan pemilik "
+            "berdomisili dan berusaha di Lombok Timur.",
+            "en": "Check the first six digits against the KTP or KK; for a NIK from elsewhere, check the owner "
+            "lives and works in Lombok Timur.",
         },
     ),
     Check(
@@ -313,6 +317,10 @@ DETAILS = {
     "nik_district": {
         "id": "{column}: kode kecamatan {code} tidak ada di daftar resmi (kecamatan lama sebelum pemekaran?)",
         "en": "{column}: kecamatan code {code} is not in the official list (a kecamatan split since?)",
+    },
+    "nik_elsewhere": {
+        "id": "{column}: NIK terbit di luar Lombok Timur (kode {code}): pastikan pemilik tinggal dan berusaha di sini",
+        "en": "{column}: NIK issued outside Lombok Timur (code {code}): check the owner lives and works here",
     },
     "nik_birthdate": {
         "id": "{column}: digit 7-12 (tanggal lahir) bukan tanggal yang sah",

@@ -56,11 +56,13 @@ class NikProblem:
     code: str = ""
 
 
-def structure_problems(digits: str, areas: Regions | None = None) -> list[NikProblem]:
+def structure_problems(digits: str, areas: Regions | None = None, home: str | None = None) -> list[NikProblem]:
     """Problems of a cleaned NIK's structure: format, region codes and birth date.
 
     Returns an empty list for a well-formed NIK of a known province and regency with a valid birth
-    date. A NIK that is not 16 digits gets only its format problem.
+    date. A NIK that is not 16 digits gets only its format problem. With ``home`` (a regency code
+    such as ``52.03``), a valid NIK issued in another regency gets a warning: the owner may live
+    elsewhere (a NIK stays with its place of issue after a move, so it is a question, not an error).
     """
     if not digits.isdigit():
         return [NikProblem("nik_format", "nik_chars")]
@@ -75,6 +77,8 @@ def structure_problems(digits: str, areas: Regions | None = None) -> list[NikPro
         out.append(NikProblem("nik_region", "nik_regency", code=regency))
     elif district not in areas.districts:
         out.append(NikProblem("nik_region", "nik_district", warning=True, code=district))
+    elif home is not None and regency != home:
+        out.append(NikProblem("nik_region", "nik_elsewhere", warning=True, code=regency))
     if not valid_birthdate(digits[6:12]):
         out.append(NikProblem("nik_birthdate", "nik_birthdate"))
     return out

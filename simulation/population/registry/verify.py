@@ -188,7 +188,7 @@ def check_registry(
                 damaged += 1
                 row_flags.append(flag(number, "excel_mangled_nik", damage, column=nik_header))
             else:
-                for p in structure_problems(cleaned, areas):
+                for p in structure_problems(cleaned, areas, home=LOMBOK_TIMUR):
                     severity = WARNING if p.warning else None
                     row_flags.append(flag(number, p.check, p.key, severity, column=nik_header, code=p.code, n=p.code))
                 if cleaned.isdigit() and len(cleaned) == 16:
