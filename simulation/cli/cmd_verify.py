@@ -8,6 +8,7 @@ and 4.
 
 from __future__ import annotations
 
+from simulation.cli import add_overrides_argument
 from simulation.cli.cmd_ingest import DEFAULT_SCENARIO
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_REFUSED = 0, 3, 4
@@ -40,6 +41,7 @@ def register(sub) -> None:
         default=DEFAULT_SCENARIO,
         help=f"scenario giving the sectors and first month (default {DEFAULT_SCENARIO})",
     )
+    add_overrides_argument(p, help="override a scenario parameter by its dotted key (repeatable)")
     p.set_defaults(func=main)
 
 
@@ -54,7 +56,7 @@ def main(args) -> int:
     from simulation.population.registry.verify import check_registry
     from simulation.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, overrides=args.overrides)
     try:
         against = OtherLists()
         for path in args.against:
