@@ -20,6 +20,10 @@ class ScenarioError(ValueError):
         lines = [_line(*p) for p in problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):
+        # rebuilt from its problems, so it crosses a process pool intact (the default pickles the message)
+        return (type(self), (self.problems,))
+
 
 def _line(file: str, key: str, value: object, allowed: str) -> str:
     where = f"{file}: " if file else ""
@@ -30,13 +34,21 @@ def _line(file: str, key: str, value: object, allowed: str) -> str:
     return f"{where}{key_part}: {allowed}"
 
 
-class _Missing:
+class _Sentinel:
+    """A named marker that stays itself when pickled (a problem may cross a process pool)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
     def __repr__(self) -> str:  # pragma: no cover - only for debugging
-        return "(missing)"
+        return "(missing)" if self.name == "MISSING" else f"<{self.name}>"
+
+    def __reduce__(self) -> str:
+        return self.name
 
 
-_MISSING = _Missing()
-MISSING = _MISSING
+MISSING = _Sentinel("MISSING")
 """A required key that is absent (shown as ``(missing)``)."""
-NO_VALUE = object()
+_MISSING = MISSING
+NO_VALUE = _Sentinel("NO_VALUE")
 """A problem with no value to show (a file that is not found, not YAML)."""
