@@ -25,6 +25,17 @@ class ScenarioError(ValueError):
         return (type(self), (self.problems,))
 
 
+class OutputError(Exception):
+    """An output cannot be written where asked (a file in the way, a folder of other files, a lock held).
+
+    The message names the path and what to do; the command line prints it without a traceback.
+    """
+
+
+class BusyError(OutputError):
+    """Another command holds the lock of an output folder (a batch writing the same reports)."""
+
+
 def _line(file: str, key: str, value: object, allowed: str) -> str:
     where = f"{file}: " if file else ""
     if value is NO_VALUE:
