@@ -320,3 +320,47 @@ def test_two_scenarios_of_one_name_get_their_own_reports(tmp_path, capsys):
     assert costs["b"] > costs["a"] > 0 and not (out / "baseline").exists()
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="a_baseline/scenario_report.html"' in page and 'href="b_baseline/scenario_report.html"' in page
+
+
+def _flaky_report(failures: list[Exception], calls: list):
+    """A stand-in for ``run_report`` that raises ``failures`` in turn, then writes a real run's tables."""
+    from simulation.io.write import write_result
+    from simulation.reporting.papermill_run import Report
+    from simulation.scenario import load_scenario
+
+    def run_report(path, out, overrides=None, parameters=None):
+        calls.append(out)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+        write_result(run_scenario(load_scenario(path, overrides={"years": 2})), out)
+        return Report(folder=out, notebook=out / "scenario_report.ipynb", html=out / "scenario_report.html")
+
+    return run_report
+
+
+def test_a_kernel_that_fails_to_start_is_tried_once_more(tmp_path, monkeypatch):
+    from simulation.reporting import batch as batch_module
+
+    calls = []
+    died = RuntimeError("Kernel died before replying to kernel_info")
+    monkeypatch.setattr(batch_module, "run_report", _flaky_report([died], calls))
+    outcome = batch_module.run_one(str(BASELINE), str(tmp_path), {}, {})
+    assert outcome.ok and len(calls) == 2 and outcome.html == "baseline/scenario_report.html"
+    calls.clear()
+    monkeypatch.setattr(batch_module, "run_report", _flaky_report([died, died], calls))
+    outcome = batch_module.run_one(str(BASELINE), str(tmp_path), {}, {})
+    assert not outcome.ok and len(calls) == 2 and outcome.error == f"RuntimeError: {died}"
+
+
+def test_a_failing_cell_is_not_tried_again(tmp_path, monkeypatch):
+    from simulation.reporting import batch as batch_module
+    from simulation.reporting.papermill_run import ReportError
+
+    calls = []
+    failed = ReportError("scenario_report.ipynb: cell 4 failed with PlausibilityError: x\n  the partial run is in y")
+    monkeypatch.setattr(batch_module, "run_report", _flaky_report([failed], calls))
+    outcome = batch_module.run_one(str(BASELINE), str(tmp_path), {}, {})
+    assert not outcome.ok and len(calls) == 1
+    table = batch_module.summary([outcome])
+    expected = "cell 4 failed with PlausibilityError: x | the partial run is in y"
+    assert table.splitlines()[-1] == f"baseline: ReportError: scenario_report.ipynb: {expected}"

@@ -17,18 +17,30 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.core.errors import ScenarioError
+from simulation.core.errors import OutputError, ScenarioError
 from simulation.io.lock import folder_lock
 from simulation.reporting import formats
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
-from simulation.reporting.papermill_run import execute, notebook_path, resolve, run_comparison, run_report
+from simulation.reporting.papermill_run import (
+    ReportError,
+    execute,
+    notebook_path,
+    resolve,
+    run_comparison,
+    run_report,
+)
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
 
 ANALYSES = {"sensitivity": "sensitivity.ipynb", "calibration": "calibrate.ipynb"}
 """Analysis notebooks the batch runs on the baseline after the comparison: folder to notebook."""
+
+
+FINAL = (ScenarioError, ReportError, OutputError)
+"""Failures a second try cannot mend (a bad scenario, a failing cell, an output in the way); any
+other error of a report run (a kernel that did not start or died) is tried once more."""
 
 
 @dataclass
@@ -54,7 +66,12 @@ def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: s
     name = name or Path(path).stem
     began = time.perf_counter()
     try:
-        report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+        try:
+            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+        except FINAL:
+            raise
+        except Exception:  # noqa: BLE001 - a kernel that failed to start (or died) gets one more try
+            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
 
@@ -215,8 +232,13 @@ def summary(outcomes: list[Outcome], language: str = "id") -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     for o in outcomes:
         if not o.ok:
-            lines.append(f"\n{o.name}: {o.error}")
+            lines.append(f"\n{o.name}: {one_line(o.error)}")
     return "\n".join(lines)
+
+
+def one_line(error: str) -> str:
+    """An error message of several lines as one readable line (lines joined by `` | ``)."""
+    return " | ".join(line.strip() for line in error.splitlines() if line.strip())
 
 
 def write_index(
