@@ -219,3 +219,34 @@ def test_help_documents_the_exit_codes(capsys):
     out = capsys.readouterr().out
     for line in ("0    done", "2    a bad scenario", "3    an output could not be written", "141  the output pipe"):
         assert line in out
+
+
+def test_a_killed_report_leaves_the_previous_report_whole(tmp_path):
+    """SIGKILL to ``report`` (and its kernel) while the notebook runs: the previous folder is untouched."""
+    import time
+
+    out = tmp_path / "baseline"
+    out.mkdir()
+    previous = {"manifest.json": b'{"scenario": "previous"}', "scenario_report.ipynb": b"{}", "annual.csv": b"year\n"}
+    for name, data in previous.items():
+        (out / name).write_bytes(data)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulation", "report", str(BASELINE), "--out", str(out), "--set", "years=2"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the kernel joins the group, so one killpg ends both
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.name.startswith(".baseline.partial-") for p in tmp_path.iterdir()):
+            assert proc.poll() is None and time.monotonic() < deadline, "the report never started writing"
+            time.sleep(0.05)
+        time.sleep(1.0)  # into the notebook run
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous
+    assert len(hidden(tmp_path)) == 1
+    atomic.clean_stale(out)
+    assert hidden(tmp_path) == [] and {p.name: p.read_bytes() for p in out.iterdir()} == previous
