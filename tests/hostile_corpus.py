@@ -221,6 +221,9 @@ OVERRIDES = [
     ("unknown-section", "nonsense.key=1", "unknown key"),
     ("no-equals", "assumptions.closure_rate", "an override is KEY=VALUE"),
     ("description-empty", "description=''", "description"),
+    ("value-recursive-alias", "years=&a [*a]", "override years: the value line 1: an alias refers to the node"),
+    ("value-duplicate-key", "years={a: 1, a: 2}", "override years: the value key 'a' appears twice"),
+    ("value-many-aliases", "description=&a [" + ", ".join(["*a"] * 101) + "]", "more than 100 YAML aliases"),
     ("registry-missing", "population.registry={tmp}/none.csv", "file not found"),
     ("registry-folder", "population.registry={tmp}", "is a folder, not a registry file"),
 ]

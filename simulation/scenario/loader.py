@@ -176,12 +176,20 @@ def read_chain(
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Split ``key.path=VALUE`` and read VALUE as YAML (``0.08``, ``rate``, ``{2026-01: 5}``)."""
+    """Split ``key.path=VALUE`` and read VALUE as YAML (``0.08``, ``rate``, ``{2026-01: 5}``).
+
+    The value is read with the bounds of a scenario file (aliases, duplicate keys); text that is
+    not YAML is kept as a string.
+    """
     if "=" not in text:
         raise ScenarioError([("--set", "", text, "an override is KEY=VALUE, e.g. assumptions.closure_rate=0.08")])
     key, _, value = text.partition("=")
     try:
-        parsed = yaml.safe_load(value)
+        parsed = load(value)
+    except YamlLimitError as exc:
+        raise ScenarioError([(f"override {key.strip()}", "", NO_VALUE, f"the value {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError([(f"override {key.strip()}", "", NO_VALUE, "the value is nested too deeply")]) from None
     except yaml.YAMLError:
         parsed = value
     return key.strip(), parsed

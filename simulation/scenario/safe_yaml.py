@@ -80,15 +80,15 @@ class BoundedLoader(yaml.SafeLoader):
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
                 key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
                 try:
-                    first = seen.setdefault(key, key_node.start_mark.line + 1)
+                    first = seen.get(key)
                 except TypeError:  # an unhashable key: PyYAML reports it below
                     continue
-                if first != key_node.start_mark.line + 1:
-                    raise YamlLimitError(
-                        f"key {key!r} appears twice in one mapping (line {first} and line "
-                        f"{key_node.start_mark.line + 1}); keep one"
-                    )
+                if first is not None:
+                    where = f"line {first} and line {line}"
+                    raise YamlLimitError(f"key {key!r} appears twice in one mapping ({where}); keep one")
+                seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
 
