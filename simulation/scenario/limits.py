@@ -19,8 +19,8 @@ from simulation.core.errors import ScenarioError
 from simulation.scenario.schema import ScenarioModel
 
 MAX_MAGNITUDE = 1e15
-"""Largest absolute number anywhere in a scenario (Rp1,000 trillion, about a third of Indonesia's
-national budget; a regency's APBD is a few trillion rupiah, facts G-series)."""
+"""Largest absolute number anywhere in a scenario: Rp1,000 trillion, about 300 times Lombok Timur's
+whole APBD (Rp3.07 trillion in 2026, facts F5.3)."""
 
 NOT_BOOLEAN = "a boolean is not allowed here (YAML reads true/false/yes/no/on/off as one); give a number or a name"
 
@@ -40,9 +40,10 @@ MAXIMA: dict[str, tuple[float, str]] = {
     "policy.graduation.revenue_threshold": (1e13, "rupiah per year"),
     "benefits.declared_income": (1e10, "rupiah per month"),
 }
-"""Largest sensible value of a parameter, by dotted key: more than 100 million UMKM (Indonesia has
-about 65 million), a contribution above Rp10 million a month (the JKK+JKM rate is Rp16,800, facts
-F0.2), or a yearly revenue above Rp10 trillion (far beyond the small-business ceiling, facts F4.1)."""
+"""Largest sensible value of a parameter, by dotted key, with its unit: more than 100 million UMKM
+(Indonesia had 65.47 million in 2019, facts F4.2), a contribution above Rp10 million a month (JKK+JKM
+is Rp16,800, facts F0.2), a yearly revenue above Rp10 trillion (the small-business ceiling is
+Rp15 billion, facts F4.1), a declared income above Rp10 billion a month."""
 
 
 def check_document(raw: dict, origin_of) -> None:
