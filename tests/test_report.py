@@ -99,6 +99,7 @@ def test_a_failing_cell_leaves_no_complete_report_and_names_the_cell(tmp_path, c
     out = tmp_path / "r"
     out.mkdir()
     (out / "scenario_report.html").write_text("previous complete report")
+    (out / "manifest.json").write_text("{}")  # a report folder holds its manifest (only outputs are replaced)
     # the scenario is valid, but the notebook's own check refuses a non-dict overrides value
     assert main(["report", str(BASELINE), "--out", str(out), "-p", "overrides=not-a-dict"]) == 1
     assert re.search(r"cell \d+ failed with ScenarioError: .*overrides", capsys.readouterr().err)
