@@ -13,7 +13,7 @@ from registry_corpus import HEADER, good_rows, write_csv
 from registry_helpers import TEST_KEY, VALID
 
 from simulation import load_scenario
-from simulation.io.atomic import OutputFolderError
+from simulation.core.errors import OutputError
 from simulation.io.ingest import ingest
 
 KILL_AT = {
@@ -71,7 +71,7 @@ def test_a_folder_with_other_files_is_never_replaced(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     (out / "laporan.docx").write_text("the office's own file")
-    with pytest.raises(OutputFolderError, match="holds other files"):
+    with pytest.raises(OutputError, match="not an output of umkm-sim"):
         ingest(VALID, out, load_scenario(BASELINE))
     assert [p.name for p in out.iterdir()] == ["laporan.docx"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.partial")]  # no temporary left

@@ -60,7 +60,7 @@ def _reconciles(report, path) -> None:
 
 def test_nik_stored_as_a_number_refuses_the_file_and_never_collapses_two_umkm(baseline, tmp_path, key):
     path = excel_numeric_nik_xlsx(tmp_path)
-    assert _verify(path, tmp_path / "v") == 4
+    assert _verify(path, tmp_path / "v") == 6
     flags = _flags(tmp_path / "v")
     assert {f["row"] for f in flags if f["check"] == "excel_mangled_nik"} == {str(r) for r in range(2, 22)}
     assert not [f for f in flags if f["check"].startswith("duplicate")]  # a damaged NIK is never an id
@@ -88,7 +88,7 @@ def test_a_few_numeric_niks_are_rejected_and_the_rest_get_their_own_pseudonyms(b
 @pytest.mark.parametrize("builder", [scientific_nik_csv, trailing_zero_csv])
 def test_scientific_notation_or_lost_16th_digits_refuse_the_file_and_stop_a_run(builder, baseline, tmp_path, key):
     path = builder(tmp_path)
-    assert _verify(path, tmp_path / "v") == 4
+    assert _verify(path, tmp_path / "v") == 6
     flags = _flags(tmp_path / "v")
     assert all(f["check"] == "excel_mangled_nik" for f in flags if f["severity"] == "error")
     assert not [f for f in flags if f["check"].startswith("duplicate")]
@@ -102,7 +102,7 @@ def test_scientific_notation_or_lost_16th_digits_refuse_the_file_and_stop_a_run(
 
 def test_each_nik_defect_is_named_at_its_row_with_its_severity(baseline, tmp_path, key):
     path, expected = malformed_nik_csv(tmp_path)
-    assert _verify(path, tmp_path / "v", "--language", "en") == 3
+    assert _verify(path, tmp_path / "v", "--language", "en") == 5
     got = {(int(f["row"]), f["check"], f["severity"]) for f in _flags(tmp_path / "v")}
     want = {(row, check, severity) for row, (check, severity) in expected.items() if check}
     assert got == want
@@ -126,14 +126,14 @@ def test_indonesian_money_excel_dates_and_no_status_column(baseline, tmp_path, k
         assert rows[row].status.name == "ELIGIBLE"  # no status column: not yet enrolled
     assert {r["row"]: r["problems"] for r in read_csv(tmp_path / "i" / "rejects.csv")} == {"8": "revenue_implausible"}
     assert 9 in rows  # Rp600,000: accepted, with a warning from verify
-    assert _verify(path, tmp_path / "v") == 3
+    assert _verify(path, tmp_path / "v") == 5
     flags = {(f["row"], f["check"], f["severity"]) for f in _flags(tmp_path / "v")}
     assert flags == {("8", "revenue_implausible", "error"), ("9", "revenue_implausible", "warning")}
 
 
 def test_duplicates_possible_duplicates_and_other_lists(baseline, tmp_path):
     path, listed = duplicates_csv(tmp_path)
-    assert _verify(path, tmp_path / "v", "--against", str(listed)) == 3
+    assert _verify(path, tmp_path / "v", "--against", str(listed)) == 5
     got = {(f["row"], f["check"]) for f in _flags(tmp_path / "v")}
     assert got == {("10", "duplicate_nik"), ("11", "possible_duplicate"), ("8", "already_listed")}
     details = {f["check"]: f["detail"] for f in _flags(tmp_path / "v")}
@@ -196,15 +196,21 @@ def test_verify_needs_no_key_and_reads_the_xlsx_synth_writes(baseline, tmp_path,
     monkeypatch.delenv("UMKM_PSEUDONYM_KEY", raising=False)
     assert main(["synth", "--out", str(tmp_path / "s.xlsx"), "--n", "300", "--seed", "3"]) == 0
     assert _verify(tmp_path / "s.xlsx", tmp_path / "v") == 0
-    assert {p.name for p in (tmp_path / "v").iterdir()} == {"flags.csv", "quality.xlsx", "quality.html"}
+    assert {p.name for p in (tmp_path / "v").iterdir()} == {
+        "flags.csv",
+        "quality.xlsx",
+        "quality.html",
+        "manifest.json",
+    }
+    assert _verify(tmp_path / "s.xlsx", tmp_path / "v", "--language", "en") == 0  # an earlier output is replaced
 
 
 def test_verify_refuses_to_replace_a_folder_of_other_files(tmp_path, capsys):
     path, _ = duplicates_csv(tmp_path)
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.docx").write_text("x")
-    assert _verify(path, tmp_path / "mine") == 1
-    assert "holds other files" in capsys.readouterr().err
+    assert _verify(path, tmp_path / "mine") == 3
+    assert "not an output of umkm-sim" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.docx"]
 
 
@@ -220,7 +226,7 @@ def test_the_english_report_has_no_indonesian_headings(tmp_path):
 def test_exit_codes_are_documented_in_the_help():
     proc = subprocess.run([sys.executable, "-m", "simulation", "verify", "--help"], capture_output=True, text=True)
     text = " ".join(proc.stdout.split())
-    for phrase in ("Exit 0", "3: some rows have errors", "4: the file is refused", "1: a file cannot be read"):
+    for phrase in ("Exit 0", "5: some rows have errors", "6: the file is refused", "1: a file cannot be read"):
         assert phrase in text
 
 

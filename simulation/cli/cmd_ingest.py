@@ -1,8 +1,8 @@
 """``umkm-sim ingest``: validate and pseudonymise a UMKM registry (CSV or XLSX).
 
 Exit codes: 0 the file was read (even with rejects); 1 it cannot be used at all (unreadable, wrong
-columns, most NIKs damaged by Excel, no key or a weak one, an output folder holding other files);
-2 a bad option or scenario.
+columns, most NIKs damaged by Excel, no key or a weak one); 2 a bad option or scenario; 3 the output
+cannot be written (``--out`` a file or a folder of other files, a full disk).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def register(sub) -> None:
             "rejects.csv (row number, checks failed, reason) and manifest.json (counts, input hash, each "
             "file's SHA-256 and rows), all three or none. The pseudonym key (at least 128 bits) comes from "
             "the environment variable UMKM_PSEUDONYM_KEY or --key-file. Exit 0: read (even with rejects); "
-            "1: cannot be used; 2: bad option or scenario."
+            "1: cannot be used; 2: bad option or scenario; 3: output cannot be written."
         ),
     )
     p.add_argument("registry", help="registry file, .csv or .xlsx (see docs/registry.md)")
@@ -41,7 +41,6 @@ def main(args) -> int:
     from simulation.cli import CommandError
 
     # deferred: the command line imports what a command needs only when it runs
-    from simulation.io.atomic import OutputFolderError
     from simulation.io.ingest import ingest
     from simulation.population.registry import RegistryError
     from simulation.scenario import load_scenario
@@ -49,7 +48,7 @@ def main(args) -> int:
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     try:
         report = ingest(args.registry, args.out, scenario, key_file=args.key_file)
-    except (RegistryError, OutputFolderError) as exc:
+    except RegistryError as exc:
         raise CommandError(str(exc)) from None
     c = report.counts
     print(

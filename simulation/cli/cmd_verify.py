@@ -1,9 +1,10 @@
 """``umkm-sim verify``: check a UMKM list before anyone is paid; a report the data office can act on.
 
-Exit codes: 0 every row usable (warnings may remain); 3 some rows have errors; 4 the whole file is
-refused (most NIKs damaged by Excel); 1 the list or a list given with ``--against`` cannot be read,
-or the output folder holds other files; 2 a bad option or scenario. The report is written for 0, 3
-and 4.
+Exit codes: 0 every row usable (warnings may remain); 5 some rows have errors; 6 the whole file is
+refused (most NIKs damaged by Excel); 1 the list or a list given with ``--against`` cannot be read;
+2 a bad option or scenario; 3 the output cannot be written (``--out`` a file or a folder of other
+files, a full disk). The report is written for 0, 5 and 6. (3 and 4 keep the meaning they have for
+every command, see ``umkm-sim --help``.)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from simulation.cli import add_overrides_argument
 from simulation.cli.cmd_ingest import DEFAULT_SCENARIO
 
-EXIT_OK, EXIT_ROW_ERRORS, EXIT_REFUSED = 0, 3, 4
+EXIT_OK, EXIT_ROW_ERRORS, EXIT_REFUSED = 0, 5, 6
 
 
 def register(sub) -> None:
@@ -20,9 +21,10 @@ def register(sub) -> None:
         help="check a UMKM list (NIK, Excel damage, duplicates, other lists); write the office's quality report",
         description=(
             "Run every check on a UMKM list (CSV or XLSX) and write flags.csv (row, check, severity, detail), "
-            "quality.xlsx and quality.html, in Indonesian (default) or English. Needs no pseudonym key; writes "
-            "no NIK and no name. Exit 0: every row usable; 3: some rows have errors; 4: the file is refused "
-            "(NIK column damaged by Excel); 1: a file cannot be read; 2: bad option or scenario."
+            "quality.xlsx, quality.html and manifest.json, in Indonesian (default) or English. Needs no "
+            "pseudonym key; writes no NIK and no name. Exit 0: every row usable; 5: some rows have errors; "
+            "6: the file is refused (NIK column damaged by Excel); 1: a file cannot be read; 2: bad option or "
+            "scenario; 3: the output cannot be written."
         ),
     )
     p.add_argument("registry", help="the list, .csv or .xlsx (see docs/registry.md)")
@@ -48,7 +50,6 @@ def register(sub) -> None:
 def main(args) -> int:
     # deferred: the command line imports what a command needs only when it runs
     from simulation.cli import CommandError
-    from simulation.io.atomic import OutputFolderError
     from simulation.io.verification import summarise, write_verification
     from simulation.population.registry import RegistryError
     from simulation.population.registry.against import OtherLists
@@ -63,7 +64,7 @@ def main(args) -> int:
             against.add(path)
         checked = check_registry(read_registry_file(args.registry), scenario, against=against)
         write_verification(checked, args.out, language=args.language, against=against)
-    except (RegistryError, OutputFolderError) as exc:
+    except RegistryError as exc:
         raise CommandError(str(exc)) from None
     s = summarise(checked)
     print(
@@ -72,7 +73,7 @@ def main(args) -> int:
     )
     for check, errors, warnings in s.checks:
         print(f"  {check.name}: {errors} error(s), {warnings} warning(s)")
-    print(f"  wrote flags.csv, quality.xlsx, quality.html in {args.out}")
+    print(f"  wrote flags.csv, quality.xlsx, quality.html, manifest.json in {args.out}")
     if checked.refused:
         print("  the file is refused: most NIKs were damaged by Excel; see quality.html for the fix")
         return EXIT_REFUSED

@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulation.io.atomic import atomic_folder, file_record
+from simulation.io.atomic import atomic_folder
+from simulation.io.checksums import file_record
 from simulation.io.provenance import versions
 from simulation.population.registry.columns import identifier_kind, match_header
 from simulation.population.registry.pseudonym import KEY_ENV, SCHEME, load_key, missing_key_error, pseudonym
@@ -60,7 +61,7 @@ def ingest(registry: str | Path, out_dir: str | Path, scenario, key_file: str | 
     registry : path
         CSV or XLSX registry (see docs/registry.md).
     out_dir : path
-        Folder for the outputs: created, or replaced as a whole if it holds only these three files.
+        Folder for the outputs: created, or replaced as a whole if it is an earlier output.
     scenario : Scenario
         Gives the sectors allowed and the first month (enrolment dates may not be later).
     key_file : path, optional
@@ -71,8 +72,8 @@ def ingest(registry: str | Path, out_dir: str | Path, scenario, key_file: str | 
     RegistryError
         If the file cannot be read, lacks required columns, had most NIKs damaged by Excel, or
         holds personal identifiers and no key (or a weak key) is given.
-    OutputFolderError
-        If ``out_dir`` holds other files.
+    OutputError
+        If ``out_dir`` is a file or a folder of other files (no ``manifest.json``), or cannot be written.
     """
     raw = read_registry_file(registry)
     layout = match_header(raw.header, raw.source)
@@ -88,7 +89,7 @@ def ingest(registry: str | Path, out_dir: str | Path, scenario, key_file: str | 
 
     out = Path(out_dir)
     names = (REGISTRY_FILE, REJECTS_FILE, MANIFEST_FILE)
-    with atomic_folder(out, frozenset(names)) as temp:
+    with atomic_folder(out) as temp:
         with open(temp / REGISTRY_FILE, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(REGISTRY_COLUMNS)

@@ -1,9 +1,10 @@
-"""The data office's verification report: ``flags.csv``, ``quality.xlsx`` and ``quality.html``.
+"""The data office's verification report: ``flags.csv``, ``quality.xlsx``, ``quality.html`` and a manifest.
 
 Written by ``umkm-sim verify`` from a :class:`~simulation.population.registry.verify.CheckedRegistry`,
 in Indonesian by default or English. Nothing here holds a NIK or a name: flags name rows, checks,
 columns, codes and counts only (their details are built from :data:`~simulation.population.registry.
-checks.DETAILS`). The three files appear together or not at all
+checks.DETAILS`). ``manifest.json`` records the input's SHA-256, the counts, and each file's SHA-256
+(and rows for ``flags.csv``). The files appear together or not at all
 (:func:`~simulation.io.atomic.atomic_folder`).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +21,16 @@ from babel.numbers import format_decimal, format_percent
 
 from simulation.core.languages import LANGUAGES, check_language
 from simulation.io.atomic import atomic_folder
+from simulation.io.checksums import file_record
+from simulation.io.provenance import versions
 from simulation.population.registry.checks import BY_NAME, CHECKS, ERROR, WARNING
 from simulation.population.registry.verify import CheckedRegistry
 
 FLAGS_FILE = "flags.csv"
 XLSX_FILE = "quality.xlsx"
 HTML_FILE = "quality.html"
-FILES = (FLAGS_FILE, XLSX_FILE, HTML_FILE)
+MANIFEST_FILE = "manifest.json"
+FILES = (FLAGS_FILE, XLSX_FILE, HTML_FILE, MANIFEST_FILE)
 FLAG_COLUMNS = ("row", "check", "severity", "detail")
 SHOWN_IN_HTML = 200
 """Flags listed in the page itself (all of them are in flags.csv and quality.xlsx)."""
@@ -342,13 +347,13 @@ def write_html(checked: CheckedRegistry, s: Summary, against, path: Path, langua
 
 
 def write_verification(checked: CheckedRegistry, out_dir: str | Path, language: str = "id", against=None) -> list[Path]:
-    """Write ``flags.csv``, ``quality.xlsx`` and ``quality.html`` into ``out_dir``, atomically.
+    """Write ``flags.csv``, ``quality.xlsx``, ``quality.html`` and ``manifest.json`` into ``out_dir``, atomically.
 
     Parameters
     ----------
     checked : CheckedRegistry
     out_dir : path
-        Created, or replaced as a whole if it holds only these three files.
+        Created, or replaced as a whole if it is an earlier output (holds a ``manifest.json``).
     language : {"id", "en"}
     against : OtherLists, optional
         The lists compared (their file names and sizes are reported).
@@ -356,8 +361,33 @@ def write_verification(checked: CheckedRegistry, out_dir: str | Path, language: 
     check_language(language)
     s = summarise(checked)
     out = Path(out_dir)
-    with atomic_folder(out, frozenset(FILES)) as temp:
+    with atomic_folder(out) as temp:
         write_flags_csv(checked, temp / FLAGS_FILE, language)
         write_xlsx(checked, s, against, temp / XLSX_FILE, language)
         write_html(checked, s, against, temp / HTML_FILE, language)
+        manifest = {
+            "input": {"file": checked.source, "format": checked.kind, "sha256": checked.sha256},
+            "language": language,
+            "counts": {
+                "rows_read": s.rows_read,
+                "usable": s.usable,
+                "usable_with_warnings": s.usable_with_warnings,
+                "with_errors": s.with_errors,
+                "blank_rows": s.blank,
+                "flags_by_check": {c.name: {"error": e, "warning": w} for c, e, w in s.checks},
+            },
+            "refused": checked.refused,
+            "duplicate_search": checked.duplicate_search,
+            "against": [
+                {"file": n, "niks": k} for n, k in zip(against.names, against.sizes, strict=True)
+            ] if against is not None else [],
+            "files": {
+                FLAGS_FILE: file_record(temp / FLAGS_FILE, len(checked.flags)),
+                XLSX_FILE: file_record(temp / XLSX_FILE, None),
+                HTML_FILE: file_record(temp / HTML_FILE, None),
+            },
+            "versions": versions(),
+        }  # fmt: skip
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (temp / MANIFEST_FILE).write_text(text, encoding="utf-8")
     return [out / name for name in FILES]
