@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from simulation.outputs.variables import VARIABLES, variable
 from simulation.reporting.formats import currency_symbol
 from simulation.reporting.labels import text
 from simulation.reporting.tables import Table, with_unit
@@ -54,6 +55,8 @@ def number_formats(language: str) -> dict[str, str]:
         "text": "@",
     }
 
+
+NAMES_OF_VARIABLES = frozenset(v.name for v in VARIABLES)
 
 HEADER_LINE_POINTS = 15
 """Height of one line of a header in points (11-point Calibri and a little air)."""
@@ -102,9 +105,12 @@ def excel_header(column: str, table: Table, language: str) -> str:
 
 
 def _in_millions(column: str, table: Table) -> bool:
-    """Whether a rupiah column is shown in millions: its largest amount reaches Rp1 million (a cost
-    per UMKM-year of Rp170.360 stays in rupiah)."""
+    """Whether a rupiah column is shown in millions: a total (unit ``IDR``, not a cost per UMKM, which
+    stays in rupiah) whose largest amount reaches Rp1 million."""
     if table.kinds.get(column) != "rupiah" or column in table.cell_kinds:
+        return False
+    source = table.sources.get(column, "")
+    if source in NAMES_OF_VARIABLES and variable(source).unit != "IDR":
         return False
     values = [abs(v) for v in table.frame[column] if not _missing(v)]
     return bool(values) and max(values) >= 1e6
