@@ -94,3 +94,17 @@ def test_the_year_table_shows_subsidised_and_adds_up_in_every_row(result):
     assert ((frame["covered_end"] - raw["covered_end"].round()).abs() <= 1).all()
     for column in ("subsidised_end", "mandiri_end", "arrears_end"):
         assert ((frame[column] - raw[column]).abs() < 1).all()
+
+
+def test_differences_of_rates_are_in_percentage_points(tmp_path):
+    from simulation.reporting.compare import prepare_comparison
+
+    assert formats.points(-0.273, "id") == "-27,3 poin persen" and formats.points(0.05, "en") == "+5.0 pp"
+    scenarios = ",".join(str(ROOT / "scenarios" / f"{n}.yaml") for n in ("baseline", "faster_graduation"))
+    cmp = prepare_comparison(scenarios, str(ROOT / "scenarios" / "baseline.yaml"), {"years": 3}, str(tmp_path))
+    shown = cmp.styled_by_year(difference=True).data
+    rows = shown[shown[cmp.text("measure")] == cmp.text("coverage_end")]
+    a, b = cmp.annuals["baseline"], cmp.annuals["faster_graduation"]
+    expected = [formats.points(d, "id") for d in (b["coverage_end"] - a["coverage_end"]).to_numpy()]
+    assert list(rows["faster_graduation"]) == expected
+    assert all(v.endswith("poin persen") for v in rows["faster_graduation"])

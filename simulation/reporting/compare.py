@@ -112,13 +112,18 @@ class Comparison:
         return Table(frame, {self.text("year"): "year", self.text("measure"): "text"})
 
     def styled_by_year(self, difference: bool = False):
-        """The by-year table with each row formatted by its measure (rupiah, count or share)."""
+        """The by-year table with each row formatted by its measure (rupiah, count or share); a difference
+        of shares is written in percentage points."""
         table = self.by_year_table(difference)
         measure_kind = {self.text(c): kind for c, kind in MEASURES.items()}
         show = {
             "rupiah": lambda v: formats.rupiah(v, self.language),
             "count": lambda v: formats.count(v, self.language),
-            "share": lambda v: formats.percent(v, self.language),
+            "share": (
+                (lambda v: formats.points(v, self.language))
+                if difference
+                else lambda v: formats.percent(v, self.language)
+            ),
         }
         frame = table.frame.copy()
         scenario_cols = [c for c in frame.columns if c not in table.kinds]

@@ -119,6 +119,15 @@ def percent(share: float | None, language: str = "id", digits: int = 1) -> str:
     return format_percent(share, format=pattern, locale=locale(language))
 
 
+def points(difference: float | None, language: str = "id", digits: int = 1) -> str:
+    """A difference of two shares in percentage points, signed (``-27,3 poin persen`` / ``-27.3 pp``)."""
+    if difference is None or (isinstance(difference, float) and math.isnan(difference)):
+        return "–"
+    pattern = "+#,##0." + "0" * digits + ";-#,##0." + "0" * digits if digits else "+#,##0;-#,##0"
+    shown = format_decimal(difference * 100, format=pattern, locale=locale(language))
+    return f"{shown} {text('percentage_points', language)}"
+
+
 def billions_axis(language: str):
     """A matplotlib tick formatter showing rupiah in billions with the locale's separators."""
     # deferred: matplotlib is slow to import and only charts need it

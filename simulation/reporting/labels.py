@@ -166,6 +166,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "axis_umkm": ("UMKM", "UMKM"),
     "axis_billion": ("Rp miliar", "IDR billion"),
     "axis_million": ("Rp juta", "IDR million"),
+    "percentage_points": ("poin persen", "pp"),
     "unit_billion": ("Rp miliar", "IDR billion"),
     "unit_million": ("Rp juta", "IDR million"),
     "unit_rupiah": ("Rp", "IDR"),
