@@ -29,6 +29,10 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 local TCP, and ipykernel warns about that on every start)."""
 
 
+PDF_NOTEBOOKS = ("scenario_report", "compare_scenarios")
+"""Notebooks whose HTML also goes on paper (a PDF beside it): the brief and the comparison."""
+
+
 class ReportError(Exception):
     """A notebook run failed; the message names the cell and the error."""
 
@@ -132,7 +136,8 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
             extra_arguments=KERNEL_ARGUMENTS,
         )
         to_html(executed, executed.with_suffix(".html"))
-        to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
+        if notebook.stem in PDF_NOTEBOOKS:
+            to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
     except PapermillExecutionError as exc:
         failed = _keep_failed(work, out)
         message = (
