@@ -468,7 +468,10 @@ def styled(table: Table, language: str):
     for column, kind in table.kinds.items():
         if kind == "rupiah" and column not in table.cell_kinds:
             scale, unit = rupiah_unit(frame[column], language)
-            plain[column] = lambda v, scale=scale: "–" if v != v else formats.number(v / scale, language, digits=2)
+            digits = 2 if scale > 1 else 0  # millions and billions to two decimals, rupiah whole
+            plain[column] = lambda v, scale=scale, digits=digits: (
+                "–" if v != v else formats.number(v / scale, language, digits=digits)
+            )
             renamed[column] = with_unit(column, unit, language)
     styler = frame.style.format(plain).hide(axis="index")
     return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
