@@ -264,3 +264,22 @@ def test_valid_runs_pass_the_guards(overrides):
     if "policy.budget_ceiling" in overrides:
         a = result.annual().set_index("year")
         assert a.loc[2027, "suspended"] > 0 and a.loc[2028, "enrolled"] > 0
+
+
+def test_a_micro_report_from_too_few_replicates_says_why_it_has_no_band(replicated):
+    from types import SimpleNamespace
+
+    from simulation.reporting.notebook import ReportContext
+
+    few = WithReplicates(replicated.runs[:5])
+    few.engine = "micro"
+    ctx = ReportContext(scenario=SimpleNamespace(), result=few, output_dir=None, language="en", reps=5)
+    note = ctx.notes().data
+    assert "No P5-P95 range is shown: 5 replicates are too few (at least 20)" in note
+    assert "Grey bands" not in note
+
+
+def test_the_report_notebook_runs_100_replicates_by_default_as_run_does():
+    from simulation.reporting.parameters import declared
+
+    assert declared("scenario_report")["reps"].default == 100
