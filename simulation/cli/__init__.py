@@ -9,6 +9,7 @@ import sys
 from simulation.core.errors import ScenarioError
 
 COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth", "sensitivity", "optimise", "calibrate")
+COMMANDS = (*COMMANDS, "app")  # the planner app in the browser
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 
 
