@@ -218,9 +218,9 @@ def bounds(scenario, key: str) -> tuple[float, float] | None:
 
 
 def format_steps(dated: dict[int, float], scenario) -> str:
-    """Dated values as ``2026-01: 25000; 2026-07: 45000`` (months from the scenario's start)."""
+    """Dated values (keyed by month index, a constant at 0) as ``2026-01: 25000; 2026-07: 45000``."""
     start = parse_period(scenario.model.start)
-    return "; ".join(f"{format_period(start + m)}: {int(v)}" for m, v in sorted(dated.items()))
+    return "; ".join(f"{format_period(max(m, start))}: {int(v)}" for m, v in sorted(dated.items()))
 
 
 def parse_steps(text: str) -> dict[str, int]:

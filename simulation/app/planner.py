@@ -151,10 +151,14 @@ class Planner:
         language = w.ToggleButtons(options=list(LANGUAGES.items()), value=lang).add_class("umkm-language")
         language.observe(lambda c: self.switch_language(c["new"]), names="value")
         chooser = w.Dropdown(
-            options=scenario_files(self.folder), value=self.base.name, description=word("scenario", lang)
+            options=scenario_files(self.folder),
+            value=self.base.name,
+            description=word("scenario", lang),
+            style={"description_width": "initial"},
         ).add_class("umkm-scenario")
         chooser.observe(lambda c: self.choose(c["new"]), names="value")
         self.controls: dict[str, w.Widget] = {}
+        self.sliders: dict[str, w.Widget] = {}
         rows = {"lever": [], "assumption": []}
         for key, lever in levers.LEVERS.items():
             rows[lever.group].append(self._control(key, lever))
@@ -170,7 +174,7 @@ class Planner:
         table = w.GridBox(grid, layout=w.Layout(grid_template_columns="46% 18% 18% 18%", width="100%"))
         self.images = {}
         for name in figures.CHARTS:
-            image = w.Image(format="png", layout=w.Layout(width="33%", height="auto"))
+            image = w.Image(format="png", layout=w.Layout(width="49%", height="auto"))
             image.add_class("umkm-chart").add_class(f"umkm-chart-{name}")
             self.images[name] = image
         self.widget.children = [
@@ -189,10 +193,12 @@ class Planner:
                         ],
                         layout=w.Layout(width="42%"),
                     ),
-                    w.VBox([table, self.timing], layout=w.Layout(width="58%")),
+                    w.VBox(
+                        [table, self.timing, w.HBox(list(self.images.values()), layout=w.Layout(flex_flow="row wrap"))],
+                        layout=w.Layout(width="58%"),
+                    ),
                 ]
             ),
-            w.HBox(list(self.images.values()), layout=w.Layout(width="100%")),
             self._uncertainty_box(),
             w.HBox([self._save_box(), self._download_box()]),
         ]
@@ -215,6 +221,7 @@ class Planner:
                 else (f" [{formats.rupiah(span[0], lang)} - {formats.rupiah(span[1], lang)}]")
             )
         label = w.HTML(f"{lever.label[lang]}{unit}<small>{shown}</small>", layout=w.Layout(width="55%"))
+        label.add_class("umkm-label")
         value = self.values[key]
         if lever.kind == "choice":
             box = w.Dropdown(options=list(levers.RULES), value=value, layout=w.Layout(width="40%"))
@@ -229,12 +236,13 @@ class Planner:
             number = w.IntText if lever.kind == "int" else w.FloatText
             kind = w.IntSlider if lever.kind == "int" else w.FloatSlider
             slider = kind(value=value, min=low, max=high, step=lever.step, readout=False, continuous_update=False)
-            slider.layout = w.Layout(width="22%")
+            slider.layout = w.Layout(width="45%")
             slider.add_class(f"umkm-slider-{slug(key)}")
-            box = number(value=value, step=lever.step, continuous_update=False, layout=w.Layout(width="18%"))
+            self.sliders[key] = slider
+            box = number(value=value, step=lever.step, continuous_update=False, layout=w.Layout(width="50%"))
             box.observe(lambda c: self._typed(key, c["new"], box, slider), names="value")
             slider.observe(lambda c: self._slid(key, c["new"], box), names="value")
-            control = w.HBox([slider, box], layout=w.Layout(width="42%"))
+            control = w.HBox([slider, box], layout=w.Layout(width="44%"))
         box.add_class(f"umkm-lever-{slug(key)}")
         self.controls[key] = box
         return w.HBox([label, control], layout=w.Layout(width="100%"))
@@ -253,6 +261,7 @@ class Planner:
     def _slid(self, key, value, box) -> None:
         if self._quiet:
             return
+        value = round(value, 9)  # a slider's float steps (0.1 + 0.01 ...) to the step's precision
         self._quiet = True
         box.value = value
         self._quiet = False
@@ -275,7 +284,8 @@ class Planner:
         lang = self.language
         self.reps = w.BoundedIntText(value=MIN_REPS, min=MIN_REPS, max=2000, description=word("replicates", lang))
         self.reps.add_class("umkm-reps")
-        start = w.Button(description=f"{word('uncertainty', lang)}", icon="random").add_class("umkm-uncertainty")
+        start = w.Button(description=word("uncertainty", lang), icon="random", layout=w.Layout(width="auto"))
+        start.add_class("umkm-uncertainty")
         start.on_click(lambda _: self.start_uncertainty())
         stop = w.Button(description=word("cancel", lang), icon="stop").add_class("umkm-cancel")
         stop.on_click(lambda _: self.cancel.set())
@@ -376,9 +386,12 @@ class Planner:
     # -- download ----------------------------------------------------------------------------------
     def _download_box(self) -> w.Widget:
         lang = self.language
-        xlsx = w.Button(description=word("download_xlsx", lang), icon="table").add_class("umkm-download-xlsx")
+        wide = w.Layout(width="auto")
+        xlsx = w.Button(description=word("download_xlsx", lang), icon="table", layout=wide)
+        xlsx.add_class("umkm-download-xlsx")
         xlsx.on_click(lambda _: self.prepare_xlsx())
-        brief = w.Button(description=word("download_brief", lang), icon="file").add_class("umkm-download-brief")
+        brief = w.Button(description=word("download_brief", lang), icon="file", layout=wide)
+        brief.add_class("umkm-download-brief")
         brief.on_click(lambda _: self.prepare_brief())
         self.links = w.HTML().add_class("umkm-download-links")
         return w.VBox(

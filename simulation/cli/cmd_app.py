@@ -53,6 +53,9 @@ def command(notebook: Path, port: int, host: str, token: str) -> list[str]:
         "--theme=light",
         "--show_tracebacks=True",
         "--Voila.port_retries=0",
+        # a browser tab closed without saying so leaves its kernel idle: stop it after 15 minutes
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
     ]
 
 
