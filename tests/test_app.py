@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 
 import openpyxl
+import psutil
 import pytest
 import yaml
 from app_helpers import MEMBERS, MONTHLY, scenario_folder
@@ -222,3 +228,29 @@ def test_the_served_notebook_is_one_cell_and_the_server_guards_its_address(tmp_p
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     line = command(tmp_path / "a.ipynb", 9000, "0.0.0.0", "secret")
     assert "--Voila.ip=0.0.0.0" in line and "--Voila.token=secret" in line and "--port=9000" in line
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_app_command_prints_its_url_and_stops_voila_with_it(tmp_path, stop):
+    folder = scenario_folder(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    line = [sys.executable, "-m", "simulation", "app", "--port", str(port), "--scenarios", str(folder)]
+    server = subprocess.Popen(
+        [*line, "--out", str(tmp_path / "out")], cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert server.stdout.readline().strip() == f"planner app: http://127.0.0.1:{port}/  (Ctrl-C stops it)"
+        deadline = time.monotonic() + 120
+        while not (children := psutil.Process(server.pid).children(recursive=True)):
+            assert time.monotonic() < deadline, "Voila did not start"
+            time.sleep(0.2)
+        server.send_signal(stop)
+        assert server.wait(timeout=60) == 0
+        gone, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive, f"left running: {[p.pid for p in alive]}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -59,6 +59,10 @@ def command(notebook: Path, port: int, host: str, token: str) -> list[str]:
     ]
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(args) -> int:
     # deferred: the command line imports what a command needs only when it runs
     from simulation.app.notebook import write
@@ -68,21 +72,23 @@ def main(args) -> int:
         raise CommandError(f"scenario folder {folder} not found (run from a clone of the repository)")
     Path(args.out).mkdir(parents=True, exist_ok=True)
     token = "" if is_loopback(args.host) else secrets.token_urlsafe(24)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the server too, like Ctrl-C
+    server = None
     with tempfile.TemporaryDirectory(prefix="umkm-app-") as directory:
-        notebook = write(Path(directory), folder, Path(args.out), args.language)
-        url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
-        if token:
-            print(f"listening on {args.host}, reachable from other computers: a token is required")
-        print(f"planner app: {url}  (Ctrl-C stops it)", flush=True)
-        # its own session, so Ctrl-C reaches this process only and the server is stopped here, once
-        server = subprocess.Popen(command(notebook, args.port, args.host, token), start_new_session=True)
         try:
+            notebook = write(Path(directory), folder, Path(args.out), args.language)
+            url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
+            if token:
+                print(f"listening on {args.host}, reachable from other computers: a token is required")
+            print(f"planner app: {url}  (Ctrl-C stops it)", flush=True)
+            # its own session, so Ctrl-C reaches this process only and the server is stopped here, once
+            server = subprocess.Popen(command(notebook, args.port, args.host, token), start_new_session=True)
             return server.wait()
         except KeyboardInterrupt:
             print("stopping the planner app", flush=True)
             return 0
         finally:
-            if server.poll() is None:
+            if server is not None and server.poll() is None:
                 server.send_signal(signal.SIGTERM)
                 try:
                     server.wait(timeout=20)
