@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -38,6 +39,9 @@ ARGS = [
 TIMEOUT = 180_000
 """Milliseconds to wait for the page, a kernel or a download on two busy cores."""
 
+STEPS = 5
+"""Slider steps timed in the browser."""
+
 YEAR = MEMBERS * MONTHLY * 12
 """Public cost of one quiet year with every UMKM subsidised (rupiah)."""
 
@@ -46,6 +50,9 @@ REDRAWN = """() => {
   const now = Array.from(document.querySelectorAll('img.umkm-chart')).map(i => i.src);
   return now.length === 3 && now.every((src, k) => src !== window.__charts[k]);
 }"""
+
+CHARTS_SHOWN = """() => { const imgs = Array.from(document.querySelectorAll('img.umkm-chart'));
+  return imgs.length === 3 && imgs.every(i => i.complete && i.naturalWidth > 100); }"""
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
@@ -109,9 +116,9 @@ def _shots() -> Path | None:
 
 
 def test_the_charts_render_as_images(page):
-    page.wait_for_function("() => document.querySelectorAll('img.umkm-chart').length === 3")
-    sizes = page.eval_on_selector_all("img.umkm-chart", "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
-    assert all(done and width > 100 for done, width in sizes), sizes
+    page.wait_for_function(CHARTS_SHOWN)
+    sources = page.eval_on_selector_all("img.umkm-chart", "imgs => imgs.map(i => i.src)")
+    assert len(set(sources)) == 3  # three different pictures
 
 
 def test_typing_a_graduation_rate_changes_the_headline_cost(page):
@@ -126,17 +133,23 @@ def test_typing_a_graduation_rate_changes_the_headline_cost(page):
     typed = time.perf_counter() - started
     # 20% graduate in December 2026, so 2027 costs 80% of a year
     assert cost.inner_text() == formats.rupiah(1.8 * YEAR, "id")
-    page.evaluate(SNAPSHOT)
     handle = page.locator(".umkm-slider-graduation-rate .noUi-handle")
-    handle.focus()
-    started = time.perf_counter()
-    handle.press("ArrowLeft")  # one step, 0.01, down
-    page.wait_for_function(REDRAWN)
-    slid = time.perf_counter() - started
-    assert box.input_value() == "0.19"
-    assert cost.inner_text() == formats.rupiah((1 + 0.81) * YEAR, "id")
-    print(f"browser: typed value to redrawn charts {typed:.2f} s, slider step to redrawn charts {slid:.2f} s")
-    assert slid < 10 and typed < 10  # the 0.5 s target is measured and reported in docs/app.md, not asserted here
+    slid = []
+    for _ in range(STEPS):
+        page.evaluate(SNAPSHOT)
+        handle.focus()
+        started = time.perf_counter()
+        handle.press("ArrowLeft")  # one step, 0.01, down
+        page.wait_for_function(REDRAWN)
+        slid.append(time.perf_counter() - started)
+    rate = round(0.2 - STEPS * 0.01, 2)
+    assert float(box.input_value()) == rate
+    assert cost.inner_text() == formats.rupiah((2 - rate) * YEAR, "id")
+    print(
+        f"\nbrowser, change to all three charts redrawn: typed value {typed:.2f} s; slider step "
+        f"median {statistics.median(slid):.2f} s, max {max(slid):.2f} s over {STEPS} steps"
+    )
+    assert max(slid) < 10 and typed < 10  # generous on busy cores; the 0.5 s target is measured in docs/app.md
 
 
 def test_a_value_outside_the_range_is_refused_with_the_range(page):
@@ -145,12 +158,12 @@ def test_a_value_outside_the_range_is_refused_with_the_range(page):
     box.press("Enter")
     page.wait_for_selector(".umkm-refused")
     assert "di luar rentang 0 - 0.25" in page.locator(".umkm-message").inner_text()
-    page.wait_for_function("() => document.querySelector('.umkm-lever-graduation-rate input').value === '0.19'")
+    page.wait_for_function("() => document.querySelector('.umkm-lever-graduation-rate input').value === '0.15'")
 
 
 def test_saving_writes_a_scenario_that_validate_accepts(page, app):
     page.locator(".umkm-save-name input").fill("dari_peramban")
-    page.locator(".umkm-save-description textarea").fill("Naik kelas 19% per evaluasi, dari peramban.")
+    page.locator(".umkm-save-description textarea").fill("Naik kelas 15% per evaluasi, dari peramban.")
     page.locator(".umkm-save-description textarea").blur()
     page.locator("button.umkm-save").click()
     page.wait_for_selector(".umkm-saved")
@@ -160,7 +173,7 @@ def test_saving_writes_a_scenario_that_validate_accepts(page, app):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert doc["extends"] == "quiet.yaml" and doc["policy"]["graduation"]["rate"]["value"] == 0.19
+    assert doc["extends"] == "quiet.yaml" and doc["policy"]["graduation"]["rate"]["value"] == 0.15
 
 
 def test_the_xlsx_download_opens_with_openpyxl(page, app):
@@ -177,11 +190,12 @@ def test_the_xlsx_download_opens_with_openpyxl(page, app):
 def test_english_and_screenshots(page, app):
     shots = _shots() or app["root"]
     shots.mkdir(parents=True, exist_ok=True)
+    page.wait_for_function(CHARTS_SHOWN)
     page.screenshot(path=str(shots / "app_id.png"), full_page=True)
     page.locator(".umkm-language button", has_text="English").click()
     page.wait_for_function("() => document.querySelector('.umkm-headline-cost').innerText.startsWith('IDR')")
-    assert page.locator(".umkm-headline-cost").inner_text() == formats.rupiah(1.81 * YEAR, "en")
+    assert page.locator(".umkm-headline-cost").inner_text() == formats.rupiah(1.85 * YEAR, "en")
     assert "Total public cost 2026-2027" in page.inner_text(".umkm-app")
-    page.wait_for_function("() => document.querySelectorAll('img.umkm-chart').length === 3")
+    page.wait_for_function(CHARTS_SHOWN)
     page.screenshot(path=str(shots / "app_en.png"), full_page=True)
     assert (shots / "app_id.png").stat().st_size > 10_000 and (shots / "app_en.png").stat().st_size > 10_000

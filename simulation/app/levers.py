@@ -70,7 +70,6 @@ LEVERS: dict[str, Lever] = {
             {"id": "Tahapan pendaftaran (bulan: UMKM kumulatif)", "en": "Rollout steps (month: cumulative UMKM)"},
             "steps",
             "lever",
-            unit={"id": "UMKM", "en": "UMKM"},
         ),
         Lever(
             "policy.graduation.rule",
@@ -84,7 +83,6 @@ LEVERS: dict[str, Lever] = {
             "float",
             "lever",
             step=0.01,
-            unit={"id": "peluang", "en": "probability"},
         ),
         Lever(
             "policy.graduation.revenue_threshold",
@@ -137,21 +135,18 @@ LEVERS: dict[str, Lever] = {
             {"id": "Peluang usaha tutup per tahun", "en": "Business closure probability per year"},
             "float",
             "assumption",
-            unit={"id": "peluang per tahun", "en": "probability per year"},
         ),
         Lever(
             "assumptions.mandiri_lapse_rate",
             {"id": "Peluang berhenti membayar (mandiri)", "en": "Lapse probability (self-paying)"},
             "float",
             "assumption",
-            unit={"id": "peluang per tahun", "en": "probability per year"},
         ),
         Lever(
             "assumptions.reactivation_rate",
             {"id": "Peluang aktif kembali", "en": "Reactivation probability"},
             "float",
             "assumption",
-            unit={"id": "peluang per tahun", "en": "probability per year"},
         ),
         Lever(
             "population.entry_rate",
@@ -159,7 +154,6 @@ LEVERS: dict[str, Lever] = {
             "float",
             "assumption",
             step=0.005,
-            unit={"id": "porsi per tahun", "en": "share per year"},
         ),
     )
 }

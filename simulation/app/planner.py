@@ -30,6 +30,13 @@ SEED = 2026
 LANGUAGES = {"Bahasa Indonesia": "id", "English": "en"}
 """The language toggle's options."""
 
+STYLE = """<style>
+.umkm-refused { color: #b00020; white-space: pre-wrap; }
+.umkm-saved { color: #1b5e20; }
+.umkm-download-links a { color: #0645ad; text-decoration: underline; font-weight: bold; }
+</style>"""
+"""The few colours the app adds: refusals red, a saved file green, download links as links."""
+
 MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".html": "text/html",
@@ -178,7 +185,7 @@ class Planner:
             image.add_class("umkm-chart").add_class(f"umkm-chart-{name}")
             self.images[name] = image
         self.widget.children = [
-            w.HTML(f"<h2>{word('title', lang)}</h2><p>{word('intro', lang)}</p>"),
+            w.HTML(f"{STYLE}<h2>{word('title', lang)}</h2><p>{word('intro', lang)}</p>"),
             w.HBox([language, chooser]),
             w.HBox(
                 [

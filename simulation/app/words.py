@@ -47,7 +47,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "save_description_en": ("Uraian (English, boleh kosong)", "Description (English, optional)"),
     "save_overwrite": ("Timpa bila sudah ada", "Overwrite if it exists"),
     "save": ("Simpan", "Save"),
-    "saved": ("Tersimpan: {path}. Terlihat di `umkm-sim list`.", "Saved: {path}. Listed by `umkm-sim list`."),
+    "saved": (
+        "Tersimpan: {path}. Terlihat di <code>umkm-sim list</code>.",
+        "Saved: {path}. Listed by <code>umkm-sim list</code>.",
+    ),
     "exists": (
         "{path} sudah ada. Centang 'Timpa bila sudah ada' lalu simpan lagi.",
         "{path} already exists. Tick 'Overwrite if it exists' and save again.",
