@@ -206,6 +206,14 @@ def test_uncertainty_draws_bands_from_at_least_100_replicates(planner):
     assert planner.band is None  # new settings: the bands no longer apply
 
 
+def test_uncertainty_can_be_cancelled(planner):
+    planner.start_uncertainty()
+    planner.cancel.set()
+    planner.thread.join()
+    assert planner.band is None
+    assert planner.band_status.value.startswith("Dibatalkan sesudah")
+
+
 def test_downloads_write_into_the_output_folder_only(planner, tmp_path):
     planner.controls["policy.graduation.rate"].value = 0.2
     path = planner.prepare_xlsx()

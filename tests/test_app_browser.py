@@ -187,6 +187,18 @@ def test_the_xlsx_download_opens_with_openpyxl(page, app):
     assert "Ringkasan tahunan" in book.sheetnames
 
 
+def test_uncertainty_runs_in_the_background_and_draws_bands(page, app):
+    page.evaluate(SNAPSHOT)
+    page.locator("button.umkm-uncertainty").click()
+    page.wait_for_function("() => document.querySelector('.umkm-uncertainty-status').innerText.includes('P5-P95')")
+    page.wait_for_function(REDRAWN)
+    page.wait_for_function(CHARTS_SHOWN)
+    assert "100" in page.locator(".umkm-uncertainty-status").inner_text()
+    assert page.eval_on_selector(".umkm-progress .progress-bar", "bar => bar.style.width") == "100%"
+    page.locator("img.umkm-chart-coverage").screenshot(path=str(app["root"] / "bands.png"))
+    assert (app["root"] / "bands.png").stat().st_size > 5_000
+
+
 def test_english_and_screenshots(page, app):
     shots = _shots() or app["root"]
     shots.mkdir(parents=True, exist_ok=True)
