@@ -19,9 +19,10 @@ import pandas as pd
 from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import CohortOutput
 from simulation.engines.micro import CHUNK, MicroInputs, run_micro, stack
-from simulation.outputs.results import Result
+from simulation.outputs.results import QUANTILES, Result, start_of
+from simulation.outputs.variables import YEAR
 
-QUANTILES = (0.05, 0.5, 0.95)
+__all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
 
 _WORKER: dict = {}
 
@@ -32,7 +33,9 @@ def _init_worker(scenario, chunk) -> None:
 
 
 def _run_one(r: int, seed_seq) -> tuple[int, dict]:
-    return r, run_micro(_WORKER["inputs"], seed_seq, chunk=_WORKER["chunk"])
+    out = run_micro(_WORKER["inputs"], seed_seq, chunk=_WORKER["chunk"])
+    out["initial"] = start_of(_WORKER["inputs"].monthly)
+    return r, out
 
 
 def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progress=None, chunk: int | None = None):
@@ -55,7 +58,8 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
     Returns
     -------
     CohortOutput
-        Arrays with the replicate on the sample axis, (T, reps, G, 5) and (T, reps, G).
+        Arrays with the replicate on the sample axis, (T, reps, G, 5) and (T, reps, G); its
+        ``initial`` attribute holds the UMKM per segment and state at the start, (G, 5).
     int
         The master seed used.
     """
@@ -89,23 +93,16 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
                 results[r] = out
                 bar.update()
     bar.close()
-    return stack(results), seed
+    output = stack(results)
+    output.initial = results[0]["initial"]
+    return output, seed
 
 
-def mean_output(output: CohortOutput) -> CohortOutput:
-    """The replicate mean as a one-sample output (float64)."""
-    mean = CohortOutput(
-        billed=output.billed.mean(axis=1, keepdims=True),
-        end=output.end.mean(axis=1, keepdims=True),
-        flows={k: v.mean(axis=1, keepdims=True) for k, v in output.flows.items()},
-        waiting=None if output.waiting is None else output.waiting.mean(axis=1, keepdims=True),
-    )
-    mean.stocks = {k: v.mean(axis=1, keepdims=True) for k, v in output.stocks.items()}
-    return mean
+class MonteCarloResult(Result):
+    """Micro engine replicates: a :class:`Result` whose tables are the replicate mean, with ranges.
 
-
-class MonteCarloResult:
-    """Micro engine replicates: the mean behaves like a :class:`Result`, plus ranges.
+    The names the reports know the ranges by: ``annual_replicates``, ``annual_quantiles``,
+    ``benefits_replicates`` and ``benefits_quantiles``.
 
     Parameters
     ----------
@@ -117,47 +114,15 @@ class MonteCarloResult:
     """
 
     def __init__(self, scenario, output: CohortOutput, seed: int, engine: str = "micro"):
-        self.scenario = scenario
-        self.output = output
-        self.seed = seed
-        self.engine = engine
-        self.reps = output.billed.shape[1]
-        self.mean = Result(scenario, mean_output(output), engine=engine, seed=seed)
+        super().__init__(scenario, output, engine=engine, seed=seed)
 
-    def replicate(self, r: int) -> Result:
-        """Replicate ``r`` as a :class:`Result`."""
-        return Result(self.scenario, self.output, engine=self.engine, seed=self.seed, sample=r)
+    def annual_replicates(self) -> pd.DataFrame:
+        """Every replicate's annual table, stacked, with a ``replicate`` column (0-based)."""
+        return self.replicates(YEAR)
 
-    # the mean, with Result's methods
-    @property
-    def payers(self) -> list[str]:
-        return self.mean.payers
-
-    def monthly(self) -> pd.DataFrame:
-        return self.mean.monthly()
-
-    def monthly_segments(self) -> pd.DataFrame:
-        return self.mean.monthly_segments()
-
-    def annual(self) -> pd.DataFrame:
-        """The replicate mean, one row per fiscal year (the cohort engine's columns)."""
-        return self.mean.annual()
-
-    def ledger(self) -> pd.DataFrame:
-        return self.mean.ledger()
-
-    def payers_annual(self) -> pd.DataFrame:
-        return self.mean.payers_annual()
-
-    def by_kecamatan(self) -> pd.DataFrame:
-        return self.mean.by_kecamatan()
-
-    def indicators(self) -> dict:
-        return self.mean.indicators()
-
-    def benefits(self) -> pd.DataFrame:
-        """Expected benefits on the replicate mean's covered members (see :mod:`simulation.outputs.benefits`)."""
-        return self.mean.benefits()
+    def annual_quantiles(self, q=QUANTILES) -> pd.DataFrame:
+        """Quantiles over replicates of every annual column, with a ``quantile`` column."""
+        return self.quantiles(YEAR, q)
 
     @cached_property
     def _benefit_replicates(self) -> pd.DataFrame:
@@ -174,33 +139,6 @@ class MonteCarloResult:
         reps = self._benefit_replicates.drop(columns="replicate")
         if reps.empty:
             return reps
-        out = reps.groupby("year").quantile(list(q))
-        out.index = out.index.set_names(["year", "quantile"])
-        return out.reset_index()[["quantile", "year", *[c for c in reps.columns if c != "year"]]]
-
-    def fiscal(self) -> pd.DataFrame:
-        return self.mean.fiscal()
-
-    def fiscal_summary(self) -> dict:
-        return self.mean.fiscal_summary()
-
-    # ranges
-    @cached_property
-    def _replicates(self) -> pd.DataFrame:
-        frames = [self.replicate(r).annual().assign(replicate=r) for r in range(self.reps)]
-        out = pd.concat(frames, ignore_index=True)
-        return out[["replicate", *[c for c in out.columns if c != "replicate"]]]
-
-    def annual_replicates(self) -> pd.DataFrame:
-        """Every replicate's annual table, stacked, with a ``replicate`` column (0-based)."""
-        return self._replicates.copy()
-
-    def annual_quantiles(self, q=QUANTILES) -> pd.DataFrame:
-        """Quantiles over replicates of every annual column, with a ``quantile`` column.
-
-        Each column's quantile is taken on its own (a P95 row is not one replicate).
-        """
-        reps = self._replicates.drop(columns="replicate")
         out = reps.groupby("year").quantile(list(q))
         out.index = out.index.set_names(["year", "quantile"])
         return out.reset_index()[["quantile", "year", *[c for c in reps.columns if c != "year"]]]

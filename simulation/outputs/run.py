@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from simulation.engines.cohort import compile_inputs, run_cohort
 from simulation.outputs.montecarlo import MonteCarloResult, simulate
-from simulation.outputs.results import Result
+from simulation.outputs.results import Result, start_of
 from simulation.scenario import Scenario, load_scenario
 
 ENGINES = ("cohort", "micro")
@@ -19,14 +19,17 @@ def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps
     engine : {"cohort", "micro"}
         ``cohort``: the deterministic expected-value engine, a :class:`Result`.
         ``micro``: ``reps`` replicates of the microsimulation, a
-        :class:`~simulation.outputs.montecarlo.MonteCarloResult` (its mean behaves like a Result).
+        :class:`~simulation.outputs.montecarlo.MonteCarloResult` (a Result with replicates).
     seed : int, optional
         Master seed (micro: None draws one and records it; cohort: recorded only).
     reps, jobs : int
         Micro engine replicates and worker processes (default all cores).
     """
     if engine == "cohort":
-        return Result(scenario, run_cohort(compile_inputs(scenario)), engine=engine, seed=seed)
+        inputs = compile_inputs(scenario)
+        output = run_cohort(inputs)
+        output.initial = start_of(inputs)
+        return Result(scenario, output, engine=engine, seed=seed)
     if engine == "micro":
         output, seed = simulate(scenario, seed=seed, reps=reps, jobs=jobs)
         return MonteCarloResult(scenario, output, seed=seed)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_symbol
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from simulation.core.languages import LANGUAGES
-from simulation.reporting.labels import text
+from simulation.reporting.labels import currency_symbol, text
 
 """Report languages and the Babel locale of each."""
 
@@ -29,11 +29,6 @@ def locale(language: str) -> str:
         return LANGUAGES[language]
     except KeyError:
         raise ValueError(f"language {language!r} is not available; allowed: {', '.join(LANGUAGES)}") from None
-
-
-def currency_symbol(language: str) -> str:
-    """The rupiah's symbol in the locale: ``Rp`` in Indonesian, ``IDR`` in English."""
-    return get_currency_symbol("IDR", locale=locale(language))
 
 
 def _prefix(language: str) -> str:

@@ -1,12 +1,17 @@
-"""Every word a report shows, in Indonesian and English.
+"""Every word a report shows, in Indonesian and English: section titles, prose, chart words.
 
 ``text("members_title", "en")`` looks a label up; a missing key or language raises,
-so a report never silently falls back to another language.
+so a report never silently falls back to another language. Column labels are not here: each
+output variable carries its own (:mod:`simulation.outputs.variables`) and :func:`header` adds the
+currency to rupiah columns; payers' names come from :mod:`simulation.rules.payers`.
 """
 
 from __future__ import annotations
 
-from simulation.core.languages import check_language
+from babel.numbers import get_currency_symbol
+
+from simulation.core.languages import LANGUAGES, check_language
+from simulation.outputs.variables import variable
 from simulation.rules.payers import payer_label
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -47,18 +52,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Expected claims BPJS Ketenagakerjaan pays protected members: work accidents, deaths and children's "
         "scholarships (36 months of membership needed); incidence rates are assumptions with ranges.",
     ),
-    "cost_apbd_kabupaten": ("Biaya APBD Kabupaten", "APBD Kabupaten cost"),
-    "budget_ceiling": ("Pagu", "Ceiling"),
-    "ceiling_used": ("Pagu terpakai", "Ceiling used"),
-    "waiting_end": ("Daftar tunggu (Des)", "Waiting list (Dec)"),
-    "share_of_apbd": ("Porsi belanja APBD", "Share of APBD spending"),
-    "accidents": ("Kecelakaan kerja", "Work accidents"),
-    "deaths_all": ("Kematian", "Deaths"),
-    "scholarship_children": ("Anak penerima beasiswa", "Children with scholarships"),
-    "families_reached": ("Keluarga menerima manfaat", "Families reached"),
-    "benefits_paid": ("Manfaat dibayar", "Benefits paid"),
-    "benefits_per_rupiah_subsidy": ("Manfaat per rupiah subsidi", "Benefits per rupiah of subsidy"),
-    "claims_ratio": ("Rasio klaim terhadap iuran", "Claims to contributions"),
     "subsidy_npv": ("Nilai kini subsidi", "Present value of the subsidy"),
     "cost_per_graduate": ("Biaya per UMKM yang naik kelas", "Cost per graduate"),
     "cost_per_protected_umkm_year": ("Biaya per UMKM terlindungi per tahun", "Cost per protected UMKM-year"),
@@ -99,28 +92,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "figure": ("Angka", "Figure"),
     "value": ("Nilai", "Value"),
     "range_p5_p95": ("Rentang P5-P95", "P5-P95 range"),
-    # annual table headers
+    # table headers that are not output variables (those are in simulation/outputs/variables.py)
     "year": ("Tahun", "Year"),
-    "covered_end": ("UMKM terlindungi (akhir tahun)", "UMKM protected (year end)"),
-    "coverage_end": ("Cakupan terhadap target", "Coverage of target"),
-    "subsidised_end": ("Disubsidi (akhir tahun)", "Subsidised (year end)"),
-    "mandiri_end": ("Mandiri (akhir tahun)", "Self-paying (year end)"),
-    "lapsed_end": ("Berhenti membayar (akhir tahun)", "Lapsed (year end)"),
-    "enrolled": ("Didaftarkan", "Enrolled"),
-    "graduated": ("Naik kelas", "Graduated"),
-    "dropped_out": ("Berhenti membayar", "Dropped out"),
-    "subsidy_cost": ("Biaya publik (Rp)", "Public cost (IDR)"),
-    "subsidy_cost_real": ("Biaya publik, rupiah tahun awal (Rp)", "Public cost, first-year rupiah (IDR)"),
-    "cumulative_subsidy_cost": ("Biaya publik kumulatif (Rp)", "Cumulative public cost (IDR)"),
-    "cost_per_covered_member_year": ("Biaya per UMKM-tahun terlindungi (Rp)", "Cost per protected UMKM-year (IDR)"),
-    "self_paid": ("Dibayar sendiri oleh peserta mandiri (Rp)", "Paid by self-paying members (IDR)"),
-    "coverage_target": ("Target cakupan (UMKM)", "Coverage target (UMKM)"),
     "payer": ("Pembayar", "Payer"),
-    "nominal": ("Nominal (Rp)", "Nominal (IDR)"),
-    "real": ("Riil, rupiah tahun awal (Rp)", "Real, first-year rupiah (IDR)"),
     "kecamatan": ("Kecamatan", "Kecamatan"),
-    "covered_end_kec": ("UMKM terlindungi (akhir tahun)", "UMKM protected (year end)"),
-    "subsidy_cost_kec": ("Biaya publik (Rp)", "Public cost (IDR)"),
     # assumptions table
     "group": ("Kelompok", "Group"),
     "key": ("Parameter", "Parameter"),
@@ -130,11 +105,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "source": ("Sumber", "Source"),
     # provenance
     "item": ("Butir", "Item"),
-    # states and payers
-    "state_eligible": ("Belum terdaftar", "Eligible, not enrolled"),
-    "state_subsidised": ("Disubsidi", "Subsidised"),
-    "state_mandiri": ("Mandiri (bayar sendiri)", "Self-paying (mandiri)"),
-    "state_lapsed": ("Berhenti membayar", "Lapsed"),
     # charts
     "chart_members": ("UMKM menurut status kepesertaan", "UMKM by membership state"),
     "chart_cost_by_payer": ("Biaya tahunan menurut pembayar", "Annual cost by payer"),
@@ -203,16 +173,52 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, language: str, **values) -> str:
-    """The label ``key`` in ``language`` ("id" or "en"), with ``{name}`` fields filled from ``values``."""
+    """The label ``key`` in ``language`` ("id" or "en"), with ``{name}`` fields filled from ``values``.
+
+    A key not in :data:`LABELS` is an output variable's column header (:func:`header`); ``state_<name>``
+    is a membership state's name (:func:`state`).
+    """
     check_language(language)
-    pair = LABELS[key]
-    label = pair[0] if language == "id" else pair[1]
-    return label.format(**values) if values else label
+    if key in LABELS:
+        pair = LABELS[key]
+        label = pair[0] if language == "id" else pair[1]
+        return label.format(**values) if values else label
+    if key.startswith("state_"):
+        return state(key.removeprefix("state_"), language)
+    return header(key, language)
+
+
+def label_of(key: str, language: str) -> str:
+    """The label ``key`` (:data:`LABELS`) or an output variable's label, without a unit."""
+    check_language(language)
+    return text(key, language) if key in LABELS else variable(key).label[language]
+
+
+def header(name: str, language: str) -> str:
+    """An output variable's column header: its label, and the currency when its unit is rupiah.
+
+    Raises
+    ------
+    KeyError
+        For a name that is neither a label nor an output variable.
+    """
+    check_language(language)
+    var = variable(name)
+    if var.unit.startswith("IDR"):
+        return f"{var.label[language]} ({currency_symbol(language)})"
+    return var.label[language]
 
 
 def state(name: str, language: str) -> str:
-    """A membership state's name in ``language``."""
-    return text(f"state_{name}", language)
+    """A membership state's name in ``language`` (the label of its billed-members variable)."""
+    check_language(language)
+    return variable(name).label[language]
+
+
+def currency_symbol(language: str) -> str:
+    """The rupiah's symbol in the locale: ``Rp`` in Indonesian, ``IDR`` in English."""
+    check_language(language)
+    return get_currency_symbol("IDR", locale=LANGUAGES[language])
 
 
 def payer(name: str, language: str) -> str:

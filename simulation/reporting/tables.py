@@ -11,31 +11,44 @@ import json
 
 import pandas as pd
 
+from simulation.outputs.variables import variable
 from simulation.reporting import formats
 from simulation.reporting.charts import quantiles
-from simulation.reporting.labels import payer, text
+from simulation.reporting.labels import label_of, payer, text
 from simulation.scenario.schema import iter_params
 
-ANNUAL_COLUMNS = {
-    "year": "year",
-    "covered_end": "count",
-    "coverage_end": "share",
-    "subsidised_end": "count",
-    "mandiri_end": "count",
-    "lapsed_end": "count",
-    "enrolled": "count",
-    "graduated": "count",
-    "dropped_out": "count",
-    "subsidy_cost": "rupiah",
-    "subsidy_cost_real": "rupiah",
-    "cumulative_subsidy_cost": "rupiah",
-    "cost_per_covered_member_year": "rupiah",
-    "self_paid": "rupiah",
-}
-"""Columns of ``annual.csv`` in the year-by-year table, and how each is shown."""
+ANNUAL_COLUMNS = (
+    "year",
+    "covered_end",
+    "coverage_end",
+    "subsidised_end",
+    "mandiri_end",
+    "lapsed_end",
+    "enrolled",
+    "graduated",
+    "dropped_out",
+    "subsidy_cost",
+    "subsidy_cost_real",
+    "cumulative_subsidy_cost",
+    "cost_per_covered_member_year",
+    "subsidy_cost_per_graduate",
+    "self_paid",
+)
+"""Columns of ``annual.csv`` in the year-by-year table (each payer's cost follows)."""
 
 BRIEF_COLUMNS = ("year", "covered_end", "coverage_end", "mandiri_end", "graduated", "dropped_out", "subsidy_cost")
 """The narrower year-by-year table the HTML brief shows (the Excel sheet has them all)."""
+
+KIND_OF_UNIT = {"UMKM": "count", "UMKM-month": "count", "months": "count", "share": "share", "index": "share"}
+"""How a column is shown, by its variable's unit; rupiah units (``IDR...``) are shown as rupiah."""
+
+
+def shown_as(name: str) -> str:
+    """How column ``name`` is shown: "year", "count", "share", "rupiah" or "text" (from the registry)."""
+    if name == "year":
+        return "year"
+    unit = variable(name).unit
+    return "rupiah" if unit.startswith("IDR") else KIND_OF_UNIT[unit]
 
 
 class Table:
@@ -48,73 +61,41 @@ class Table:
         """Header -> the CSV column it came from (to check the Excel against the CSVs)."""
 
 
-def annual_table(result, language: str, columns=None) -> Table:
-    """Year by year: counts at year end, flows and public cost; payers' columns follow."""
-    a = result.annual()
-    keys = list(columns or ANNUAL_COLUMNS)
-    payer_cols = [f"cost_{p}" for p in result.payers]
+def variables_table(frame_in: pd.DataFrame, columns, language: str) -> Table:
+    """Columns of a result table under their headers in the report language, shown as the registry says.
+
+    Columns the frame does not have (a ceiling in a scenario without one) are left out. ``year``,
+    ``kecamatan`` and ``payer`` are keys; every other name is an output variable.
+    """
     frame = pd.DataFrame()
     kinds, sources = {}, {}
-    for key in keys:
+    for key in columns:
+        if key not in frame_in.columns:
+            continue
         header = text(key, language)
-        frame[header] = a[key]
-        kinds[header] = ANNUAL_COLUMNS[key]
-        sources[header] = key
-    for key in payer_cols:
-        header = f"{payer(key, language)} ({formats.currency_symbol(language)})"
-        frame[header] = a[key]
-        kinds[header] = "rupiah"
+        frame[header] = frame_in[key].to_numpy()
+        kinds[header] = "text" if key in ("kecamatan", "payer") else shown_as(key)
         sources[header] = key
     return Table(frame, kinds, sources)
+
+
+def annual_table(result, language: str, columns=None) -> Table:
+    """Year by year: counts at year end, flows and public cost; payers' columns follow."""
+    keys = [*(columns or ANNUAL_COLUMNS), *(f"cost_{p}" for p in result.payers)]
+    return variables_table(result.annual(), keys, language)
 
 
 def payers_table(result, language: str) -> Table:
     """Year x payer, nominal and real rupiah (``payers_annual.csv`` with readable names)."""
     p = result.payers_annual()
-    frame = pd.DataFrame(
-        {
-            text("year", language): p["year"],
-            text("payer", language): [payer(name, language) for name in p["payer"]],
-            text("nominal", language): p["nominal"],
-            text("real", language): p["real"],
-        }
-    )
-    kinds = dict(zip(frame.columns, ["year", "text", "rupiah", "rupiah"], strict=True))
-    sources = dict(zip(frame.columns, ["year", "payer", "nominal", "real"], strict=True))
-    return Table(frame, kinds, sources)
+    p["payer"] = [payer(name, language) for name in p["payer"]]
+    return variables_table(p, ("year", "payer", "nominal", "real"), language)
 
 
 def kecamatan_table(result, language: str) -> Table:
     """Year x kecamatan: UMKM protected at year end and public cost (``by_kecamatan.csv``)."""
-    k = result.by_kecamatan()
-    frame = pd.DataFrame(
-        {
-            text("year", language): k["year"],
-            text("kecamatan", language): k["kecamatan"],
-            text("covered_end_kec", language): k["covered_end"],
-            text("subsidised_end", language): k["subsidised_end"],
-            text("subsidy_cost_kec", language): k["subsidy_cost"],
-        }
-    )
-    kinds = dict(zip(frame.columns, ["year", "text", "count", "count", "rupiah"], strict=True))
-    sources = dict(
-        zip(frame.columns, ["year", "kecamatan", "covered_end", "subsidised_end", "subsidy_cost"], strict=True)
-    )
-    return Table(frame, kinds, sources)
-
-
-def _year_table(frame_in: pd.DataFrame, columns: dict[str, tuple[str, str]], language: str) -> Table:
-    """Columns of a per-year frame under report-language headers: key -> (label key, kind)."""
-    frame = pd.DataFrame()
-    kinds, sources = {}, {}
-    for key, (label, kind) in columns.items():
-        if key not in frame_in.columns:
-            continue
-        header = text(label, language)
-        frame[header] = frame_in[key].to_numpy()
-        kinds[header] = kind
-        sources[header] = key
-    return Table(frame, kinds, sources)
+    columns = ("year", "kecamatan", "covered_end", "subsidised_end", "subsidy_cost")
+    return variables_table(result.by_kecamatan(), columns, language)
 
 
 def fiscal_table(result, language: str) -> Table:
@@ -123,16 +104,16 @@ def fiscal_table(result, language: str) -> Table:
     a = result.annual()
     f = result.fiscal()
     merged = a.merge(f.drop(columns=["subsidy_cost", "subsidy_cost_real", "self_paid"]), on="year", how="left")
-    columns = {
-        "year": ("year", "year"),
-        "cost_apbd_kabupaten": ("cost_apbd_kabupaten", "rupiah"),
-        "budget_ceiling": ("budget_ceiling", "rupiah"),
-        "ceiling_used": ("ceiling_used", "share"),
-        "waiting_end": ("waiting_end", "count"),
-        "share_of_apbd": ("share_of_apbd", "share"),
-        "subsidy_cost_real": ("subsidy_cost_real", "rupiah"),
-    }
-    return _year_table(merged, columns, language)
+    columns = (
+        "year",
+        "cost_apbd_kabupaten",
+        "budget_ceiling",
+        "ceiling_used",
+        "waiting_end",
+        "share_of_apbd",
+        "subsidy_cost_real",
+    )
+    return variables_table(merged, columns, language)
 
 
 def benefits_table(result, language: str) -> Table:
@@ -142,17 +123,17 @@ def benefits_table(result, language: str) -> Table:
         return Table(pd.DataFrame(), {})
     f = result.fiscal()
     merged = b.merge(f[["year", "benefits_per_rupiah_subsidy", "claims_ratio"]], on="year", how="left")
-    columns = {
-        "year": ("year", "year"),
-        "accidents": ("accidents", "count"),
-        "deaths": ("deaths_all", "count"),
-        "scholarship_children": ("scholarship_children", "count"),
-        "families_reached": ("families_reached", "count"),
-        "benefits_paid": ("benefits_paid", "rupiah"),
-        "benefits_per_rupiah_subsidy": ("benefits_per_rupiah_subsidy", "share"),
-        "claims_ratio": ("claims_ratio", "share"),
-    }
-    return _year_table(merged, columns, language)
+    columns = (
+        "year",
+        "accidents",
+        "deaths",
+        "scholarship_children",
+        "families_reached",
+        "benefits_paid",
+        "benefits_per_rupiah_subsidy",
+        "claims_ratio",
+    )
+    return variables_table(merged, columns, language)
 
 
 def value_for_money(result, language: str) -> Table:
@@ -171,7 +152,7 @@ def value_for_money(result, language: str) -> Table:
     kept = [(key, kind) for key, kind in rows if s.get(key) is not None]
     frame = pd.DataFrame(
         {
-            text("figure", language): [text(key, language) for key, _ in kept],
+            text("figure", language): [label_of(key, language) for key, _ in kept],
             text("value", language): [show[kind](s[key], language) for key, kind in kept],
         }
     )
