@@ -248,6 +248,7 @@ def test_the_app_command_prints_its_url_and_stops_voila_with_it(tmp_path, stop):
     server = subprocess.Popen(
         [*line, "--out", str(tmp_path / "out")], cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
     )
+    children = []
     try:
         assert server.stdout.readline().strip() == f"planner app: http://127.0.0.1:{port}/  (Ctrl-C stops it)"
         deadline = time.monotonic() + 120
@@ -262,3 +263,6 @@ def test_the_app_command_prints_its_url_and_stops_voila_with_it(tmp_path, stop):
         if server.poll() is None:
             server.kill()
             server.wait()
+        for child in children:  # a failed run leaves no server behind either
+            if child.is_running():
+                child.kill()
