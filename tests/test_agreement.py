@@ -8,7 +8,7 @@ Tolerance, per fiscal year and quantity (subsidised, mandiri and lapsed at year 
   Monte Carlo standard error of the mean (replicates are independent draws from
   ``SeedSequence(seed).spawn(R)``). Z = 4: for a normal mean (R = 64 makes the central limit
   theorem safe for these counts) a true-zero difference exceeds 4 SE with probability 6.3e-5,
-  so over the 120 comparisons below a false alarm has probability below 1% (Bonferroni), and
+  so over the 160 comparisons below a false alarm has probability about 1% (Bonferroni), and
   the test is deterministic for its fixed seed. Z = 4 also absorbs the ~9% sampling error of s.
 * D = discretisation error of the cohort engine's revenue bands (zero for a plain rate): the
   band engine converges at second order in the band width w (tested below), so the error at w
@@ -42,6 +42,7 @@ CASES = {
         "policy.graduation.min_subsidised_years": 1,
         "policy.rollout": {"2026-01": 40_000, "2026-07": 73_000},
     },
+    "revenue_and_growth": {"policy.graduation.rule": "revenue_and_growth"},
 }
 
 

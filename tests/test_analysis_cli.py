@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import papermill
+import pytest
 import yaml
 from conftest import BASELINE, ROOT
 
@@ -60,6 +61,7 @@ def test_calibrate_command_writes_a_scenario_citing_the_files(tmp_path, capsys):
     assert "wave_2025.csv: row 1, status = 'graduated'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_analysis_notebooks_run_through_papermill(tmp_path):
     sens = tmp_path / "sens"
     papermill.execute_notebook(

@@ -48,6 +48,7 @@ def english(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_batch_goes_on_past_failures_and_exits_non_zero(batch):
     assert batch["code"] == 1
     text_out = batch["stdout"]
@@ -59,6 +60,7 @@ def test_batch_goes_on_past_failures_and_exits_non_zero(batch):
     assert "2 failed: broken, zero_target" in text_out
 
 
+@pytest.mark.slow
 def test_a_failing_scenario_leaves_a_clear_error_and_no_report(batch):
     out = batch["out"]
     assert not (out / "zero_target").exists() and not (out / "broken").exists()
@@ -68,6 +70,7 @@ def test_a_failing_scenario_leaves_a_clear_error_and_no_report(batch):
     assert not list(out.glob(".*partial*"))
 
 
+@pytest.mark.slow
 def test_index_links_every_report_with_headline_figures(batch):
     out = batch["out"]
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -85,6 +88,7 @@ def test_index_links_every_report_with_headline_figures(batch):
     assert "zero_target" in page and "PlausibilityError" in page and "broken" in page
 
 
+@pytest.mark.slow
 def test_report_folder_holds_every_output(batch):
     folder = batch["out"] / "baseline"
     expected = {
@@ -113,6 +117,7 @@ def test_report_folder_holds_every_output(batch):
     assert manifest["language"] == "id" and manifest["scenario"]["overrides"] == {"years": 3}
 
 
+@pytest.mark.slow
 def test_html_has_the_sections_embedded_images_and_no_code(batch):
     page = (batch["out"] / "baseline" / "scenario_report.html").read_text(encoding="utf-8")
     for key in (
@@ -143,6 +148,7 @@ def _sheet(path, key, language):
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
+@pytest.mark.slow
 def test_tables_xlsx_agrees_with_the_csvs(batch):
     folder = batch["out"] / "baseline"
     xlsx = folder / "tables.xlsx"
@@ -171,6 +177,7 @@ def test_tables_xlsx_agrees_with_the_csvs(batch):
     assert manifest["scenario"]["hash"] in list(provenance[text("value", "id")])
 
 
+@pytest.mark.slow
 def test_indonesian_and_english_reports_have_the_same_figures(batch, english):
     indonesian = batch["out"] / "baseline"
     for csv in ("annual.csv", "payers_annual.csv", "by_kecamatan.csv", "fiscal.csv", "benefits.csv"):
@@ -193,6 +200,7 @@ def test_indonesian_and_english_reports_have_the_same_figures(batch, english):
     assert rupiah(total, "id") in (indonesian / "scenario_report.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_comparison_has_summary_differences_and_charts(batch):
     folder = batch["out"] / "compare_scenarios"
     page = (folder / "compare_scenarios.html").read_text(encoding="utf-8")

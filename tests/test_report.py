@@ -29,6 +29,7 @@ def test_notebooks_are_stored_clean_with_a_parameters_cell(path):
     assert sum(len(c.source.splitlines()) for c in code) < 60, "notebooks stay thin; logic lives in the package"
 
 
+@pytest.mark.slow
 def test_report_command_writes_notebook_html_tables_and_charts(tmp_path):
     out = tmp_path / "baseline"
     assert main(["report", str(BASELINE), "--out", str(out), "--set", "years=3", "--language", "en"]) == 0
@@ -52,6 +53,7 @@ def test_report_command_writes_notebook_html_tables_and_charts(tmp_path):
     assert not list(tmp_path.glob(".baseline.partial-*"))
 
 
+@pytest.mark.slow
 def test_plain_papermill_works(tmp_path):
     out_nb = tmp_path / "out.ipynb"
     proc = subprocess.run(
@@ -91,6 +93,7 @@ def test_a_bad_scenario_fails_before_anything_is_written(tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.slow
 def test_a_failing_cell_leaves_no_complete_report_and_names_the_cell(tmp_path, capsys):
     """A run that fails inside the notebook keeps the old report, and the error names the cell."""
     out = tmp_path / "r"
@@ -106,6 +109,7 @@ def test_a_failing_cell_leaves_no_complete_report_and_names_the_cell(tmp_path, c
     assert not list(tmp_path.glob(".r.partial-*"))
 
 
+@pytest.mark.slow
 def test_the_report_runs_on_the_micro_engine_with_p5_p95_ranges(tmp_path):
     """Issue 3: the synthetic default runs through the micro engine in the report notebook."""
     out = tmp_path / "micro"

@@ -20,12 +20,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulation.core.states import N_STATES, State, monthly_growth, monthly_probability
-from simulation.engines.cohort import FLOWS, CohortInputs, compile_inputs, run_cohort
+from simulation.core.states import N_STATES, State
+from simulation.engines.cohort import FLOWS, MONTHLY_INPUTS, CohortInputs, compile_inputs, run_cohort
 from simulation.engines.enrolment import Enrolment
 from simulation.outputs import budget
+from simulation.rules.graduation import GRADUATION_RULES
 
-NOT_ARRAYS = ("enrolment", "twin", "initial_states")
+NOT_ARRAYS = ("enrolment", "twin", "initial_states", "rules")
 """CohortInputs fields that are not (P, ...) arrays."""
 
 MEMORY_BYTES = 256 * 2**20
@@ -88,39 +89,31 @@ def batch_inputs(scenario, names: list[str], values: np.ndarray, base: CohortInp
     P = values.shape[0]
     base = compile_inputs(scenario) if base is None else base
     if base.twin is not None:
+        plain = ", ".join(name for name, rule in GRADUATION_RULES.items() if not rule.needs_twin)
         raise ValueError(
-            f"policy.graduation.rule {scenario.first('policy.graduation.rule')!r} needs the revenue-band twin, "
-            "which runs one sample at a time; sample-vectorised evaluation supports the 'rate' rule"
+            f"policy.graduation.rule {scenario.first('policy.graduation.rule')!r} (or a minimum of subsidised "
+            "years) needs the revenue-band twin, which runs one sample at a time; sample-vectorised evaluation "
+            f"supports the rules {plain} without a minimum"
         )
     T = base.entry.shape[1]
     fields = {k: np.repeat(getattr(base, k), P, axis=0) for k in vars(base) if k not in NOT_ARRAYS}
     enrolment = base.enrolment
     if enrolment is not None:
         enrolment = replace(enrolment, ceiling=np.repeat(enrolment.ceiling, P, axis=0))
-    evaluation = scenario.horizon.month_of_year == scenario.monthly_array("policy.graduation.evaluation_month")
     for j, name in enumerate(names):
         v = values[:, j]
-        if name == "population.initial_umkm":
+        if name in MONTHLY_INPUTS:
+            field, convert = MONTHLY_INPUTS[name]
+            fields[field] = _constant(convert(v), T)
+        elif name == "population.initial_umkm":
             fields["initial"] = v[:, None] * scenario.segment_shares[None, :]
-        elif name == "population.entry_rate":
-            fields["entry"] = _constant(monthly_growth(v), T)
-        elif name == "assumptions.closure_rate":
-            fields["closure"] = _constant(monthly_probability(v), T)
-        elif name == "assumptions.mandiri_lapse_rate":
-            fields["lapse"] = _constant(monthly_probability(v), T)
-        elif name == "assumptions.reactivation_rate":
-            fields["reactivation"] = _constant(monthly_probability(v), T)
         elif name == "policy.graduation.rate":
-            fields["graduation"] = np.where(evaluation[None, :], v[:, None], 0.0)
-        elif name == "policy.graduation.retention":
-            fields["retention"] = _constant(v, T)
-        elif name == "policy.rollout":
-            fields["rollout"] = _constant(v, T)
+            fields["graduation"] = np.where(base.rules.at_evaluation[None, :], v[:, None], 0.0)
         elif name == "policy.budget_ceiling":
             enrolment = replace(enrolment, ceiling=_constant(v, T))
         elif name != "assumptions.inflation":
             raise KeyError(f"{name} cannot be varied by the cohort evaluation")
-    return CohortInputs(**fields, enrolment=enrolment, initial_states=base.initial_states)
+    return CohortInputs(**fields, enrolment=enrolment, initial_states=base.initial_states, rules=base.rules)
 
 
 def public_rate(scenario) -> np.ndarray:
@@ -169,11 +162,16 @@ def collapse(inputs: CohortInputs) -> CohortInputs:
             year_start=rule.year_start,
             unit_cost=rule.unit_cost[:, :1],
             remaining_cost=rule.remaining_cost[:, :1],
+            priority=rule.priority,
         )
     fields = {k: v for k, v in vars(inputs).items() if k not in ("initial", *NOT_ARRAYS)}
     states = None if inputs.initial_states is None else inputs.initial_states.sum(axis=1, keepdims=True)
     return CohortInputs(
-        initial=inputs.initial.sum(axis=1, keepdims=True), **fields, enrolment=rule, initial_states=states
+        initial=inputs.initial.sum(axis=1, keepdims=True),
+        **fields,
+        enrolment=rule,
+        initial_states=states,
+        rules=inputs.rules,
     )
 
 
@@ -188,7 +186,7 @@ def _take(inputs: CohortInputs, rows: slice) -> CohortInputs:
     rule = inputs.enrolment
     if rule is not None:
         rule = replace(rule, ceiling=rule.ceiling[rows])
-    return CohortInputs(**fields, enrolment=rule, initial_states=inputs.initial_states)
+    return CohortInputs(**fields, enrolment=rule, initial_states=inputs.initial_states, rules=inputs.rules)
 
 
 def evaluate(

@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from simulation.core.errors import ScenarioError
+from simulation.core.version import __version__
 
 COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth", "sensitivity", "optimise", "calibrate")
 COMMANDS = (*COMMANDS, "app")  # the planner app in the browser
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="umkm-sim",
         description="UMKM social-protection budgeting workbench (BPJS Ketenagakerjaan JKK + JKM paid by the APBD).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"simulation.cli.cmd_{name}").register(sub)

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_overrides_argument
+from simulation.core.languages import LANGUAGES
 
 
 def register(sub) -> None:
@@ -22,7 +23,7 @@ def register(sub) -> None:
         action="store_true",
         help="skip the sensitivity and calibration notebooks that otherwise run on the baseline after the reports",
     )
-    p.add_argument("--language", default="id", choices=["id", "en"], help="report language (default: id)")
+    p.add_argument("--language", default="id", help=f"report language: {' or '.join(LANGUAGES)} (default: id)")
     p.add_argument("--baseline", default=None, help="scenario the comparison is against (default: baseline)")
     add_overrides_argument(p, help="override applied to every scenario, e.g. --set years=3 (repeatable)")
     add_notebook_parameters_argument(
@@ -37,10 +38,10 @@ def main(args) -> int:
     from simulation.reporting.batch import run_batch, scenario_files, summary
 
     # deferred: the command line imports what a command needs only when it runs
-    from simulation.reporting.notebook import REPO_ROOT
+    from simulation.reporting.papermill_run import check_report_parameters
 
     # deferred: the command line imports what a command needs only when it runs
-    from simulation.reporting.papermill_run import check_report_parameters
+    from simulation.reporting.parameters import REPO_ROOT
 
     # deferred: the command line imports what a command needs only when it runs
     from simulation.scenario.loader import parse_override

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_scenario_arguments
+from simulation.core.languages import LANGUAGES
 
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="run notebooks/scenario_report.ipynb through papermill into a folder")
     add_scenario_arguments(p)
     p.add_argument("--out", default=None, help="report folder (default: reports/<scenario name>)")
-    p.add_argument("--language", default=None, choices=["id", "en"], help="report language (default: id)")
+    p.add_argument("--language", default=None, help=f"report language: {' or '.join(LANGUAGES)} (default: id)")
     p.add_argument("--engine", default=None, help="simulation engine (default: cohort)")
     p.add_argument("--reps", type=int, default=None, help="replicates of a stochastic engine")
     p.add_argument("--seed", type=int, default=None, help="master seed of a stochastic engine")

@@ -23,10 +23,12 @@ discretisation, and its effect on the outputs is measured in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from scipy.special import ndtr
 
-from simulation.engines.revenue import GROWTH, RATE, THRESHOLD, GraduationRules, graduation_rules
+from simulation.engines.revenue import GraduationRules, graduation_rules
 
 BAND_WIDTH = 0.05
 """Width of a revenue band in log revenue (about 5% of revenue)."""
@@ -50,13 +52,14 @@ class SubsidisedTwin:
         n_sectors = len(rules.log_mean0)
         self.sector = np.arange(n_segments) % n_sectors
         self.K = max(1, int(rules.min_months.max()))
-        self.uses_bands = bool((rules.rule == THRESHOLD).any())
+        reads_level = np.array([rules.rule_at(t).reads_revenue_level for t in range(len(rules.rule))], dtype=bool)
+        self.uses_bands = bool(reads_level.any())
         if self.uses_bands:
             spread = np.sqrt(rules.sigma0**2 + (rules.sd**2).sum(axis=0).max())
             drift = rules.drift.sum(axis=0)
             low = (rules.log_mean0 + np.minimum(drift, 0)).min() - SPAN_SD * spread
             high = (rules.log_mean0 + np.maximum(drift, 0)).max() + SPAN_SD * spread
-            anchor = rules.log_threshold[rules.rule == THRESHOLD][0]
+            anchor = rules.log_threshold[reads_level][0]
             first = anchor - np.ceil((anchor - low) / band_width) * band_width
             self.edges = np.arange(first, max(high, anchor) + band_width, band_width)
         else:
@@ -85,6 +88,27 @@ class SubsidisedTwin:
         r = self.rules
         by_sector = np.diff(self._cdf(r.log_mean0, np.full_like(r.log_mean0, r.sigma0)), axis=-1)
         return by_sector[self.sector]
+
+    def _through(self, x: np.ndarray, move: np.ndarray) -> np.ndarray:
+        """Mass ``x`` (P, G, ..., B) moved band to band by ``move`` (sectors, B, B), sector by sector, in place."""
+        P, n_sectors = x.shape[0], len(move)
+        by_sector = x.reshape(P, -1, n_sectors, *x.shape[2:])
+        for k in range(n_sectors):  # segments are kecamatan-major, sector-minor
+            by_sector[:, :, k] = by_sector[:, :, k] @ move[k]
+        return x
+
+    def moved(self, x: np.ndarray, t: int, at_least: float) -> np.ndarray:
+        """Mass ``x`` (P, G, ..., B) as it lands after the increment at the end of month ``t``,
+        counting only increments of at least ``at_least`` (log revenue); a copy.
+
+        From a band at centre ``c`` the mass landing in band ``[lo, hi)`` with an increment of at
+        least ``a`` is ``F(max(hi - c, a)) - F(max(lo - c, a))``, F the normal CDF of the increment.
+        """
+        bounds = np.concatenate([[-np.inf], self.edges, [np.inf]])  # (B + 1,)
+        gap = np.maximum(bounds[None, :] - self.centres[:, None], at_least)  # (B, B + 1)
+        drift, sd = self.rules.drift[t], np.maximum(self.rules.sd[t], 1e-12)
+        move = np.diff(ndtr((gap[None] - drift[:, None, None]) / sd[:, None, None]), axis=-1)  # (sectors, B, B)
+        return self._through(x.copy(), move)
 
     def transition(self, t: int) -> np.ndarray:
         """Band-to-band probabilities for the increment at the end of month ``t``, (sectors, B, B)."""
@@ -138,7 +162,9 @@ class SubsidisedTwin:
         t : int
             Month.
         rate : ndarray, shape (P,)
-            Graduation probability this month (rule ``rate``).
+            Graduation probability this month (rule ``rate``). The rule in force applies its
+            expected-value form (:mod:`simulation.rules.graduation`) to the members with at
+            least ``min_months`` of subsidy, band by band.
 
         Returns
         -------
@@ -149,25 +175,17 @@ class SubsidisedTwin:
         P, G = self.e.shape[:2]
         graduated = np.zeros((P, G))
         if r.at_evaluation[t]:
+            first = max(r.min_months[t], 1) - 1  # classes with at least min_months billed
+            before = self.s[:, :, first:].copy() if self.uses_bands else None
             if self.uses_bands:
                 move = self.transition(t)  # (sectors, B, B)
-                n_sectors = len(move)
-                e = self.e.reshape(P, -1, n_sectors, self.B)
-                s = self.s.reshape(P, -1, n_sectors, self.K, self.B)
-                for k in range(n_sectors):  # segments are kecamatan-major, sector-minor
-                    e[:, :, k] = e[:, :, k] @ move[k]
-                    s[:, :, k] = s[:, :, k] @ move[k]
-            first = max(r.min_months[t], 1) - 1  # classes with at least min_months billed
+                self.e = self._through(self.e, move)
+                self.s = self._through(self.s, move)
             pool = self.s[:, :, first:]
-            if r.rule[t] == RATE:
-                out = pool * rate[:, None, None, None]
-            elif r.rule[t] == THRESHOLD:
-                above = self.centres >= r.log_threshold[t]
-                out = pool * above
-            elif r.rule[t] == GROWTH:
-                sd = np.maximum(r.sd[t], 1e-12)
-                p = 1.0 - ndtr((r.log_growth[t] - r.drift[t]) / sd)  # (sectors,)
-                out = pool * p[self.sector][None, :, None, None]
+            month = r.month(t, rate, self.centres, self.sector)
+            if before is not None:
+                month = replace(month, before=before, moved=lambda x, at_least: self.moved(x, t, at_least))
+            out = r.rule_at(t).expected(pool, month)
             self.s[:, :, first:] -= out
             graduated = out.sum(axis=(2, 3))
         if self.K > 1:  # a month of subsidy more for everyone still subsidised

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.rules.priority import DEFAULT_PRIORITY, priority_rule
 from simulation.scenario.prices import unit_cost
 
 CEILING_PAYER = "apbd_kabupaten"
@@ -47,6 +48,8 @@ class Enrolment:
         Rupiah a subsidised member costs the ceiling's payer in the month.
     remaining_cost : ndarray, shape (T, G)
         Rupiah a subsidised member costs it from the month to the fiscal year's end.
+    priority : str
+        Name of the priority rule (:data:`simulation.rules.priority.PRIORITY_RULES`).
     """
 
     rank: np.ndarray
@@ -56,6 +59,7 @@ class Enrolment:
     year_start: np.ndarray
     unit_cost: np.ndarray
     remaining_cost: np.ndarray
+    priority: str = DEFAULT_PRIORITY
 
     @property
     def capped(self) -> bool:
@@ -69,14 +73,12 @@ def compile_enrolment(scenario) -> Enrolment:
     kec, sec = scenario.segment_labels
     kec_names = scenario.kecamatan
     kec_index = np.array([kec_names.index(k) for k in kec])
-    rule = scenario.first("policy.priority") if policy.priority is not None else "first_come"
-    rank = np.zeros(len(kec), dtype=int)
+    name = scenario.first("policy.priority") if policy.priority is not None else DEFAULT_PRIORITY
+    priority = priority_rule(name)
+    order = scenario.first("policy.sector_order") if policy.sector_order is not None else None
+    rank = priority.rank(list(sec), order)
     quota = None
-    if rule == "sector_order":
-        order = scenario.first("policy.sector_order")
-        position = {s: i for i, s in enumerate(order)}
-        rank = np.array([position.get(s, len(order)) for s in sec])
-    elif rule == "kecamatan_quota":
+    if priority.uses_quota:
         if policy.kecamatan_quota is not None:
             given = scenario.first("policy.kecamatan_quota")
             share = np.array([given.get(k, 0.0) for k in kec_names])
@@ -95,7 +97,7 @@ def compile_enrolment(scenario) -> Enrolment:
     for y in np.unique(h.year):
         rows = np.flatnonzero(h.year == y)
         remaining[rows] = np.cumsum(unit[rows][::-1], axis=0)[::-1]
-    return Enrolment(rank, quota, kec_index, ceiling, year_start, unit, remaining)
+    return Enrolment(rank, quota, kec_index, ceiling, year_start, unit, remaining, priority.name)
 
 
 def pd_first_of_year(year: np.ndarray) -> np.ndarray:
@@ -108,41 +110,20 @@ def allocate(eligible: np.ndarray, amount: np.ndarray, rule: Enrolment) -> np.nd
     """Spread ``amount`` (P,) enrolments over segments by the priority rule.
 
     ``amount`` must not exceed the eligible total. Rank 0 segments are served
-    first, pro rata to their eligible UMKM (or to kecamatan quotas, with what a
-    kecamatan cannot use spread pro rata over the rest).
+    first; within a rank the rule's expected-value form spreads the enrolments
+    (:mod:`simulation.rules.priority`: pro rata to the eligible UMKM, or by
+    kecamatan quota with what a kecamatan cannot use spread over the rest).
     """
     out = np.zeros_like(eligible)
     left = amount.astype(float).copy()
+    spread = priority_rule(rule.priority).expected
     for r in np.unique(rule.rank):
         in_rank = rule.rank == r
         elig = np.where(in_rank, eligible, 0.0)
-        total = elig.sum(axis=1)
-        take = np.minimum(left, total)
-        if rule.quota is None:
-            share = np.divide(take, total, out=np.zeros_like(take), where=total > 0)
-            got = elig * share[:, None]
-        else:
-            got = _by_quota(elig, take, rule)
-        out += got
+        take = np.minimum(left, elig.sum(axis=1))
+        out += spread(elig, take, rule.kecamatan, rule.quota)
         left -= take
     return out
-
-
-def _by_quota(elig: np.ndarray, take: np.ndarray, rule: Enrolment) -> np.ndarray:
-    n_kec = rule.kecamatan.max() + 1
-    kec_elig = np.zeros((elig.shape[0], n_kec))
-    np.add.at(kec_elig.T, rule.kecamatan, elig.T)
-    quota = np.zeros(n_kec)
-    quota[rule.kecamatan] = rule.quota
-    quota = quota / quota.sum()
-    allowance = np.minimum(take[:, None] * quota[None, :], kec_elig)
-    leftover = take - allowance.sum(axis=1)
-    room = kec_elig - allowance
-    room_total = room.sum(axis=1)
-    extra = room * np.divide(leftover, room_total, out=np.zeros_like(leftover), where=room_total > 0)[:, None]
-    kec_take = allowance + extra
-    within = np.divide(kec_take, kec_elig, out=np.zeros_like(kec_take), where=kec_elig > 0)
-    return elig * within[:, rule.kecamatan]
 
 
 def allocate_within(

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.rules.priority import priority_rule
+
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
@@ -76,7 +78,8 @@ class MicroEnrolment:
         self.ceiling = rule.ceiling[0]  # (T,) rupiah, inf where none
         self.rank = rule.rank.astype(np.uint64)  # (G,)
         self.kecamatan = rule.kecamatan.astype(np.int64)  # (G,)
-        self.by_quota = rule.quota is not None
+        self.priority = priority_rule(rule.priority)
+        self.by_quota = self.priority.uses_quota
         self.plain = not self.capped and not self.by_quota and not rule.rank.any()
         if self.by_quota:
             n_kec = int(self.kecamatan.max()) + 1
@@ -88,7 +91,7 @@ class MicroEnrolment:
         """Sort key (uint64, smallest first): sector rank, then suspended first, then priority score.
         Under kecamatan quotas the kecamatan leads (the order within each kecamatan follows)."""
         seg = segment.astype(np.int64)
-        lead = self.kecamatan[seg].astype(np.uint64) if self.by_quota else self.rank[seg]
+        lead = self.priority.agents(seg, self.rank, self.kecamatan)
         prefix = lead * np.uint64(2) + (1 - suspended.astype(np.uint64))
         return (prefix << np.uint64(32)) | descending_bits(priority)
 

@@ -12,7 +12,22 @@ from pathlib import Path
 from simulation.core.version import __version__
 from simulation.population.registry import registry_path, registry_sha256
 
-LIBRARIES = ("numpy", "pandas", "scipy", "pydantic", "matplotlib", "papermill")
+LIBRARIES = (
+    "numpy",  # every number
+    "pandas",  # tables, CSV
+    "scipy",  # distributions, Sobol' indices, optimisation, calibration
+    "pydantic",  # scenario and registry validation
+    "pyyaml",  # reading scenarios
+    "matplotlib",  # charts
+    "pillow",  # PNG files written by matplotlib
+    "babel",  # rupiah, numbers and percentages in words and figures
+    "openpyxl",  # tables.xlsx
+    "papermill",  # executes the notebooks
+    "nbformat",  # the executed notebooks
+    "nbconvert",  # the HTML brief
+    "mistune",  # markdown in the HTML brief, rendered by nbconvert
+)
+"""Libraries whose version can change a number, a figure or a string of an output (by distribution name)."""
 
 
 def git_commit() -> dict:

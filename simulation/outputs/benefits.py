@@ -25,63 +25,93 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.states import monthly_probability
+from simulation.engines.state import SCHOLARSHIP_MONTHS
+from simulation.engines.steps import STEPS
 
-TENURE_BANDS = 36
-"""Tenure is tracked month by month up to 36 months; the last band holds 36 and more."""
+TENURE_BANDS = SCHOLARSHIP_MONTHS
+"""Tenure is tracked month by month up to the scholarship's 36 months (facts F2.2); the last band
+holds 36 and more."""
 
 
 def covered_tenure(monthly: pd.DataFrame, bands: int = TENURE_BANDS) -> tuple[np.ndarray, np.ndarray]:
     """Subsidised and mandiri members of each month by covered tenure.
 
     Exits (closure, graduation, lapse, suspension) do not depend on tenure in the
-    engines, so each state's tenure mix follows from its monthly totals.
+    engines, so each state's tenure mix follows from its monthly totals. The month
+    runs the engines' steps in their order (:data:`simulation.engines.steps.STEPS`),
+    each moving the tenure mix as :data:`_TENURE_STEPS` says.
 
     Parameters
     ----------
     monthly : DataFrame
         :meth:`Result.monthly` (members billed, end-of-month stocks, flows).
+    bands : int
+        Months tracked one by one; the last band holds ``bands`` months and more.
 
     Returns
     -------
     subsidised, mandiri : ndarray, shape (T, bands)
-        Column ``k`` holds members with ``k + 1`` covered months, the last column
+        Column ``k`` holds members with ``k + 1`` covered months (UMKM), the last column
         ``bands`` or more.
     """
     T = len(monthly)
-    sub_out, man_out = np.zeros((T, bands)), np.zeros((T, bands))
-    s_end, m_end = np.zeros(bands), np.zeros(bands)
-    cols = {
-        c: monthly[c].to_numpy()
-        for c in (
-            "subsidised",
-            "mandiri",
-            "subsidised_end",
-            "mandiri_end",
-            "enrolled",
-            "suspended",
-            "reactivated",
-            "graduated_mandiri",
-        )
-    }
-    prev_s_end_total = prev_reactivated = 0.0
+    columns = ("subsidised", "mandiri", "subsidised_end", "mandiri_end", *_TENURE_FLOWS)
+    mix = _TenureMix({c: monthly[c].to_numpy() for c in columns}, T, bands)
     for t in range(T):
-        s = _age(s_end)
-        if prev_s_end_total > 0:
-            s *= max(prev_s_end_total - cols["suspended"][t], 0.0) / prev_s_end_total
-        s[0] += cols["enrolled"][t]
-        m = _age(m_end)
-        m[0] += prev_reactivated
-        sub_out[t], man_out[t] = s, m
-        # month end: survivors of each state keep their mix; graduates carry theirs into mandiri
-        s_total, m_total = cols["subsidised"][t], cols["mandiri"][t]
-        s_share = s / s_total if s_total > 0 else np.zeros(bands)
-        grad = cols["graduated_mandiri"][t]
-        m_survivors = max(cols["mandiri_end"][t] - cols["reactivated"][t] - grad, 0.0)
-        m_share = m / m_total if m_total > 0 else np.zeros(bands)
-        s_end = s_share * cols["subsidised_end"][t]
-        m_end = m_share * m_survivors + s_share * grad
-        prev_s_end_total, prev_reactivated = cols["subsidised_end"][t], cols["reactivated"][t]
-    return sub_out, man_out
+        for name in STEPS:
+            _TENURE_STEPS[name](mix, t)
+    return mix.sub_out, mix.man_out
+
+
+_TENURE_FLOWS = ("enrolled", "suspended", "reactivated", "graduated_mandiri")
+"""The engines' flows (:data:`simulation.engines.state.FLOWS`) that move covered tenure."""
+
+
+class _TenureMix:
+    """Subsidised and mandiri members by covered months, carried from one month's end to the next."""
+
+    def __init__(self, cols: dict[str, np.ndarray], T: int, bands: int):
+        self.cols, self.bands = cols, bands
+        self.sub_out, self.man_out = np.zeros((T, bands)), np.zeros((T, bands))
+        self.s_end, self.m_end = np.zeros(bands), np.zeros(bands)
+        self.s = self.m = self.s_share = None
+        self.prev_s_end_total = self.prev_reactivated = 0.0
+
+    def entry(self, t: int) -> None:
+        """A new month: everyone covered is a month older; last month's resumers start a spell."""
+        self.s = _age(self.s_end)
+        self.m = _age(self.m_end)
+        self.m[0] += self.prev_reactivated
+
+    def enrolment(self, t: int) -> None:
+        """Suspension takes the same share of every band; the newly enrolled have one month."""
+        if self.prev_s_end_total > 0:
+            self.s *= max(self.prev_s_end_total - self.cols["suspended"][t], 0.0) / self.prev_s_end_total
+        self.s[0] += self.cols["enrolled"][t]
+
+    def billing(self, t: int) -> None:
+        """The members billed this month, by tenure."""
+        self.sub_out[t], self.man_out[t] = self.s, self.m
+
+    def month_end(self, t: int) -> None:
+        """Survivors of each state keep their mix (closure and lapses do not depend on tenure)."""
+        c = self.cols
+        s_total, m_total = c["subsidised"][t], c["mandiri"][t]
+        self.s_share = self.s / s_total if s_total > 0 else np.zeros(self.bands)
+        m_survivors = max(c["mandiri_end"][t] - c["reactivated"][t] - c["graduated_mandiri"][t], 0.0)
+        m_share = self.m / m_total if m_total > 0 else np.zeros(self.bands)
+        self.s_end = self.s_share * c["subsidised_end"][t]
+        self.m_end = m_share * m_survivors
+
+    def evaluation(self, t: int) -> None:
+        """Graduates who go on paying carry their covered months into mandiri."""
+        self.m_end = self.m_end + self.s_share * self.cols["graduated_mandiri"][t]
+        self.prev_s_end_total, self.prev_reactivated = self.cols["subsidised_end"][t], self.cols["reactivated"][t]
+
+
+_TENURE_STEPS = {name: getattr(_TenureMix, name) for name in STEPS}
+"""The tenure update of each of the engines' steps, by step name (a step added to the engines
+without one fails here, at import)."""
 
 
 def _age(x: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
-from simulation.reporting.notebook import COMPARE_PARAMETERS, check_parameters, resolve
+from simulation.reporting.parameters import resolve, validate
 from simulation.reporting.tables import Table, styled
 from simulation.scenario import load_scenario
 
@@ -166,14 +166,8 @@ def prepare_comparison(
     language : {"id", "en"}
     """
 
-    check_parameters(
-        COMPARE_PARAMETERS,
-        scenarios=scenarios,
-        baseline=baseline,
-        overrides=overrides,
-        output_dir=output_dir,
-        language=language,
-    )
+    given = dict(scenarios=scenarios, baseline=baseline, overrides=overrides, output_dir=output_dir, language=language)
+    validate("compare_scenarios", given)
     base_path = resolve(baseline)
     paths = [base_path] + [p for p in scenario_files(scenarios) if p.resolve() != base_path.resolve()]
     annuals, indicators, descriptions = {}, {}, {}

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, labels
 from simulation.reporting.labels import text
-from simulation.reporting.notebook import EXPLORE_PARAMETERS, check_parameters, resolve
+from simulation.reporting.parameters import resolve, validate
 from simulation.scenario import load_scenario
 
 LEVERS = {
@@ -52,22 +52,26 @@ LEVERS = {
 class Explorer:
     """Widgets bound to a scenario; :meth:`update` recomputes and redraws.
 
+    The parameters and their defaults are those of ``notebooks/explore.py`` (its ``parameters``
+    cell), validated by :func:`simulation.reporting.parameters.validate`.
+
     Parameters
     ----------
     scenario : str
         Scenario file the controls start from.
     overrides : dict
         Dotted overrides applied before the controls.
-    language : {"id", "en"}
+    **options
+        ``language`` ({"id", "en"}) of the labels.
     """
 
-    def __init__(self, scenario: str, overrides: dict, language: str = "id"):
+    def __init__(self, scenario: str, overrides: dict, **options):
         # deferred: ipywidgets is there only inside a notebook kernel
         import ipywidgets as w
 
-        check_parameters(EXPLORE_PARAMETERS, scenario=scenario, overrides=overrides, language=language)
-        self.language = language
-        self.base = load_scenario(resolve(scenario), overrides=overrides)
+        params = validate("explore", {"scenario": scenario, "overrides": overrides, **options})
+        self.language = language = params.language
+        self.base = load_scenario(resolve(params.scenario), overrides=params.overrides)
         self.start = self.base.model.start
         self.target = float(self.base.first("population.initial_umkm"))
         self.last_seconds: float | None = None

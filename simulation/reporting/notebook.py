@@ -10,14 +10,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulation.core.errors import ScenarioError
-from simulation.core.languages import LANGUAGES
 from simulation.io.write import write_result
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
 from simulation.reporting.charts import quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
+from simulation.reporting.parameters import resolve, validate
 from simulation.reporting.reading import reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
@@ -34,81 +33,6 @@ from simulation.reporting.tables import (
     value_for_money,
 )
 from simulation.scenario import load_scenario
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One notebook parameter: its type, what it means, and (optionally) the values allowed."""
-
-    kind: type | tuple
-    allowed: str
-    choices: tuple = ()
-    minimum: int | None = None
-
-
-REPORT_PARAMETERS = {
-    "scenario": Spec(str, "path of a scenario YAML file"),
-    "overrides": Spec(dict, "dotted keys to values, e.g. {'assumptions.closure_rate': 0.08}"),
-    "output_dir": Spec(str, "folder for the tables, charts and manifest.json"),
-    "language": Spec(str, "report language", tuple(LANGUAGES)),
-    "engine": Spec(str, "simulation engine: cohort (deterministic) or micro (replicates)", ("cohort", "micro")),
-    "reps": Spec(int, "replicates of a stochastic engine (at least 1)", minimum=1),
-    "seed": Spec(int, "master seed of a stochastic engine"),
-}
-"""The report notebook's parameters."""
-
-COMPARE_PARAMETERS = {
-    "scenarios": Spec(str, "comma-separated scenario files, or a folder of them"),
-    "baseline": Spec(str, "the scenario the others are compared against"),
-    "overrides": REPORT_PARAMETERS["overrides"],
-    "output_dir": REPORT_PARAMETERS["output_dir"],
-    "language": REPORT_PARAMETERS["language"],
-}
-"""The comparison notebook's parameters."""
-
-EXPLORE_PARAMETERS = {
-    "scenario": REPORT_PARAMETERS["scenario"],
-    "overrides": REPORT_PARAMETERS["overrides"],
-    "language": REPORT_PARAMETERS["language"],
-}
-"""The explore notebook's parameters."""
-
-
-def check_parameters(spec: dict, **given) -> dict:
-    """Check notebook parameters against ``spec`` (name to :class:`Spec` or (type, allowed)).
-
-    Raises
-    ------
-    ScenarioError
-        Naming each bad parameter, its value and what is allowed.
-    """
-    problems = []
-    for name, value in given.items():
-        if name not in spec:
-            problems.append(("notebook parameters", name, value, f"unknown parameter; allowed: {', '.join(spec)}"))
-            continue
-        s = spec[name] if isinstance(spec[name], Spec) else Spec(*spec[name])
-        kinds = s.kind if isinstance(s.kind, tuple) else (s.kind,)
-        if not isinstance(value, kinds) or (bool in kinds) != isinstance(value, bool):
-            names = " or ".join(k.__name__ for k in kinds)
-            problems.append(("notebook parameters", name, value, f"must be {names}: {s.allowed}"))
-        elif s.choices and value not in s.choices:
-            problems.append(("notebook parameters", name, value, f"{s.allowed}; allowed: {', '.join(s.choices)}"))
-        elif s.minimum is not None and value < s.minimum:
-            problems.append(("notebook parameters", name, value, f"{s.allowed}; must be at least {s.minimum}"))
-    if problems:
-        raise ScenarioError(problems)
-    return given
-
-
-def resolve(path: str) -> Path:
-    """A scenario path as given, else relative to the repository root."""
-    p = Path(path)
-    if p.exists() or p.is_absolute():
-        return p
-    return REPO_ROOT / p if (REPO_ROOT / p).exists() else p
 
 
 @dataclass
@@ -210,16 +134,11 @@ class ReportContext:
         return Markdown("\n\n".join(parts))
 
 
-def prepare(
-    scenario: str,
-    overrides: dict,
-    output_dir: str,
-    language: str = "id",
-    engine: str = "cohort",
-    reps: int = 1,
-    seed: int = 2026,
-) -> ReportContext:
+def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> ReportContext:
     """Validate the parameters, run the scenario, check it, write tables, charts and the workbook.
+
+    The parameters and their defaults are those of ``notebooks/scenario_report.py`` (its
+    ``parameters`` cell), validated by :func:`simulation.reporting.parameters.validate`.
 
     Parameters
     ----------
@@ -229,14 +148,10 @@ def prepare(
         Dotted overrides.
     output_dir : str
         Where the CSVs, ``assumptions.csv``, the PNG charts, ``tables.xlsx`` and ``manifest.json`` go.
-    language : {"id", "en"}
-        Language of every title, label and table header.
-    engine : {"cohort", "micro"}
-        Simulation engine; ``micro`` gives replicates and P5-P95 bands.
-    reps : int
-        Replicates of the micro engine.
-    seed : int
-        Master seed of the micro engine.
+    **options
+        ``language`` ({"id", "en"}: every title, label and table header), ``engine`` ({"cohort",
+        "micro"}; ``micro`` gives replicates and P5-P95 bands), ``reps`` (replicates of the micro
+        engine, at least 1), ``seed`` (its master seed).
 
     Raises
     ------
@@ -245,21 +160,13 @@ def prepare(
     PlausibilityError
         When the run fails a guard-rail (:mod:`simulation.reporting.guards`).
     """
-
-    check_parameters(
-        REPORT_PARAMETERS,
-        scenario=scenario,
-        overrides=overrides,
-        output_dir=output_dir,
-        language=language,
-        engine=engine,
-        reps=reps,
-        seed=seed,
-    )
-    loaded = load_scenario(resolve(scenario), overrides=overrides)
-    result = run_scenario(loaded, engine=engine, seed=seed, reps=reps)
+    given = {"scenario": scenario, "overrides": overrides, "output_dir": output_dir, **options}
+    params = validate("scenario_report", given)
+    language, reps = params.language, params.reps
+    loaded = load_scenario(resolve(params.scenario), overrides=params.overrides)
+    result = run_scenario(loaded, engine=params.engine, seed=params.seed, reps=reps)
     guards.check(result)
-    out = Path(output_dir)
+    out = Path(params.output_dir)
     write_result(result, out, language=language, reps=reps)
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
     ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps)

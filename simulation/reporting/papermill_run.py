@@ -14,13 +14,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulation.core.errors import ScenarioError
-from simulation.outputs.run import ENGINES
-from simulation.reporting.notebook import REPO_ROOT, REPORT_PARAMETERS, check_parameters, resolve
+from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
 
-NOTEBOOKS = REPO_ROOT / "notebooks"
+SET_BY_RUN = ("scenario", "overrides", "output_dir")
+"""Report parameters :func:`run_report` sets itself; a ``-p`` value for one is checked by the notebook."""
 
 
 class ReportError(Exception):
@@ -41,25 +40,15 @@ def notebook_path(name: str) -> Path:
     return path
 
 
-def declared_parameters(notebook: Path) -> dict:
-    """The parameters a notebook declares in its ``parameters`` cell."""
-    # deferred: papermill is slow to import and only report runs need it
-    import papermill
-
-    return papermill.inspect_notebook(str(notebook))
-
-
 def check_known(notebook: Path, parameters: dict) -> None:
-    """Refuse a parameter the notebook does not declare (papermill itself only warns)."""
-    declared = declared_parameters(notebook)
-    unknown = [name for name in parameters if name not in declared]
-    if unknown:
-        raise ScenarioError(
-            [
-                (notebook.name, name, parameters[name], f"unknown notebook parameter; allowed: {', '.join(declared)}")
-                for name in unknown
-            ]
-        )
+    """Refuse a parameter the notebook does not declare (papermill itself only warns).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the notebook, each unknown parameter, its value and the parameters declared.
+    """
+    check_names(notebook.stem, parameters)
 
 
 def to_html(executed: Path, html: Path) -> None:
@@ -193,20 +182,18 @@ def run_report(
 def check_report_parameters(parameters: dict) -> None:
     """Refuse, before any run, a report parameter the notebook does not declare or a bad value.
 
+    Every problem is reported at once. The values of :data:`SET_BY_RUN` are left to the notebook's
+    own check (its cell after ``parameters``); every other one is validated here against
+    ``notebooks/scenario_report.py``.
+
     Raises
     ------
     ScenarioError
-        Naming the parameter, its value and what is allowed (including the engines available).
+        Naming the notebook, the parameter, its value and what is allowed (e.g. the languages or
+        engines there are).
     """
-
-    check_known(notebook_path("scenario_report.ipynb"), parameters)
-    known = {k: v for k, v in parameters.items() if k in ("language", "engine", "reps", "seed")}
-    check_parameters(REPORT_PARAMETERS, **known)
-    engine = parameters.get("engine")
-    if engine is not None and engine not in ENGINES:
-        raise ScenarioError(
-            [("notebook parameters", "engine", engine, f"engine not available here; allowed: {', '.join(ENGINES)}")]
-        )
+    notebook_path("scenario_report.ipynb")  # a clear error outside a clone of the repository
+    validate("scenario_report", {k: v for k, v in parameters.items() if k not in SET_BY_RUN})
 
 
 def run_comparison(

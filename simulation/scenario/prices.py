@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.rules.payers import PAYER_NAMES
+from simulation.rules.payers import PAYERS
 
 COMPONENTS = ("jkk", "jkm", "jht")
 """Contribution components billed each month."""
@@ -42,7 +42,7 @@ def payer_shares(scenario) -> tuple[list[str], np.ndarray]:
     T, G = scenario.horizon.n_months, len(scenario.segment_shares)
     groups = scenario.monthly("policy.group_payers") if scenario.model.policy.group_payers else [[]] * T
     named = {p for shares in monthly for p in shares} | {g.payer for gs in groups for g in gs}
-    names = [p for p in PAYER_NAMES if p in named]
+    names = [p for p in PAYERS if p in named]
     base = np.array([[shares.get(p, 0.0) for p in names] for shares in monthly])
     out = np.repeat(base[:, None, :], G, axis=1)
     kec, sec = (np.array(labels) for labels in scenario.segment_labels)

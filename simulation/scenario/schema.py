@@ -25,7 +25,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simulation.core.horizon import format_period, parse_period
-from simulation.rules.payers import PAYER_NAMES
+from simulation.rules.graduation import GRADUATION_RULE_NAMES
+from simulation.rules.payers import PAYERS
+from simulation.rules.priority import PRIORITY_RULE_NAMES
 
 T = TypeVar("T")
 
@@ -39,8 +41,7 @@ LogSD = Annotated[float, Field(ge=0, le=3)]
 LogDrift = Annotated[float, Field(ge=-1, le=1)]
 GrowthShare = Annotated[float, Field(ge=-1, le=10)]
 
-PayerName = Literal[PAYER_NAMES]  # the registry in simulation.rules.payers
-GraduationRule = Literal["rate", "revenue_threshold", "revenue_growth"]
+GraduationRule = Literal[GRADUATION_RULE_NAMES]  # the registry in simulation.rules.graduation
 
 # A value for every sector alike, or one per sector (keys: the sectors of population.sector_shares).
 SectorRupiah = Rupiah | dict[str, Rupiah]
@@ -88,6 +89,14 @@ def _known_kecamatan(shares: dict[str, float]) -> dict[str, float]:
     return shares
 
 
+def _registered_payer(name: str) -> str:
+    """A payer of the registry (:data:`simulation.rules.payers.PAYERS`), read when a file is checked."""
+    if name not in PAYERS:
+        raise ValueError(f"allowed: {', '.join(PAYERS)}." + did_you_mean(name, PAYERS))
+    return name
+
+
+PayerName = Annotated[str, AfterValidator(_registered_payer)]  # the registry in simulation.rules.payers
 PayerShares = Annotated[dict[PayerName, Probability], AfterValidator(_sum_to_one("payer shares"))]
 SectorShares = Annotated[dict[str, Probability], AfterValidator(_sum_to_one("sector shares"))]
 KecamatanShares = Annotated[
@@ -225,7 +234,7 @@ class Graduation(Section):
     retention: Param[Probability]
 
 
-PriorityRule = Literal["first_come", "kecamatan_quota", "sector_order"]
+PriorityRule = Literal[PRIORITY_RULE_NAMES]  # the registry in simulation.rules.priority
 
 
 class GroupPayer(Section):

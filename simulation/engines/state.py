@@ -1,0 +1,262 @@
+"""What the engines carry from one month to the next: one state object per engine.
+
+:class:`CohortState` holds the expected counts of the cohort engine (P samples x G segments x
+5 states) and :class:`MicroState` the agents of one replicate of the micro engine
+(:class:`AgentState`); both also hold the compiled inputs they read and the output arrays the
+month's steps fill (:mod:`simulation.engines.steps`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulation.core.states import N_STATES, State
+from simulation.core.streams import Streams
+
+E, S, M, L, C = (int(s) for s in State)
+
+FLOWS = (
+    "entered",
+    "enrolled",
+    "closures",
+    "lapses",
+    "reactivated",
+    "graduated",
+    "graduated_mandiri",
+    "graduated_lapsed",
+    "suspended",
+    "lost_cover",
+)
+"""Flows recorded every month: UMKM moved in that month (expected counts or agents)."""
+
+NOT_COVERED = np.iinfo(np.int16).max
+"""``covered_since`` of an agent without cover."""
+ARREARS_MONTHS = 3
+"""Unpaid months a self-payer stays covered (facts F1.7); the next one is non-active."""
+SCHOLARSHIP_MONTHS = 36
+"""Continuous membership needed for the scholarship after a non-work death (facts F2.2)."""
+MICRO_STOCKS = ("arrears", "arrears_end", "covered_36m_end")
+"""Sub-stocks the micro engine records (the cohort engine: the first two)."""
+
+
+@dataclass
+class CohortState:
+    """The cohort engine between two months (expected UMKM), and what it has recorded so far.
+
+    Attributes
+    ----------
+    inputs : CohortInputs
+    x : ndarray, shape (P, G, 5)
+        UMKM per sample, segment and state.
+    ever_enrolled : ndarray, shape (P,)
+        UMKM enrolled into the subsidy so far (counted against the rollout).
+    spent : ndarray, shape (P,)
+        Rupiah the ceiling's payer spent so far in the fiscal year.
+    arrears : ndarray, shape (P, G, 3)
+        Lapsed UMKM in their 1st, 2nd, 3rd unpaid month (part of lapsed, still covered).
+    twin : SubsidisedTwin or None
+        Revenue bands and months of subsidy (:mod:`simulation.engines.bands`).
+    billed, end : ndarray, shape (T, P, G, 5)
+        Stocks billed in each month and at each month's end.
+    flows : dict of str to ndarray, shape (T, P, G)
+    waiting : ndarray, shape (T, P, G)
+    stocks : dict of str to ndarray, shape (T, P, G)
+    """
+
+    inputs: object
+    x: np.ndarray
+    ever_enrolled: np.ndarray
+    spent: np.ndarray
+    arrears: np.ndarray
+    twin: object
+    billed: np.ndarray
+    end: np.ndarray
+    flows: dict = field(default_factory=dict)
+    waiting: np.ndarray | None = None
+    stocks: dict = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, inputs) -> CohortState:
+        """The state before the first month: the initial UMKM (or the registry's states)."""
+        P, G, T = inputs.shape
+        x = np.zeros((P, G, N_STATES))
+        x[:, :, E] = inputs.initial
+        ever_enrolled = np.zeros(P)
+        if inputs.initial_states is not None:
+            x[:] = inputs.initial_states
+            ever_enrolled = x[:, :, S:C].sum(axis=(1, 2))  # subsidised, mandiri and lapsed were enrolled
+        twin = inputs.twin.start(x[:, :, E], x[:, :, S]) if inputs.twin is not None else None
+        return cls(
+            inputs=inputs,
+            x=x,
+            ever_enrolled=ever_enrolled,
+            spent=np.zeros(P),
+            arrears=np.zeros((P, G, 3)),
+            twin=twin,
+            billed=np.empty((T, P, G, N_STATES)),
+            end=np.empty((T, P, G, N_STATES)),
+            flows={name: np.empty((T, P, G)) for name in FLOWS},
+            waiting=np.zeros((T, P, G)),
+            stocks={"arrears": np.empty((T, P, G)), "arrears_end": np.empty((T, P, G))},
+        )
+
+    def close_month(self, t: int) -> None:
+        """Record the stocks at the end of month ``t``."""
+        self.end[t] = self.x
+        self.stocks["arrears_end"][t] = self.arrears.sum(axis=2)
+
+
+class AgentState:
+    """The agents of one replicate as a struct of numpy arrays with spare capacity.
+
+    Attributes (one entry per agent; ``n`` in use)
+    ----------------------------------------------
+    segment : int16, kecamatan x sector index; sector : int8
+    status : int8, :class:`State`
+    unpaid : int8, unpaid months of a non-paying self-payer (1-3 arrears, 4 non-active)
+    close_month : int16, month the agent closes at month end (T: not within the horizon)
+    enrolled : int16, month of enrolment into the subsidy (-1: never)
+    covered_since : int16, first month of the current continuous cover (NOT_COVERED if none)
+    log_revenue : float32, log annual revenue (log rupiah per year) as at the last evaluation
+    priority : float32, enrolment priority (higher first)
+    suspended : int8, 1 if suspended by the budget ceiling and not enrolled since (heads the waiting list)
+    """
+
+    FIELDS = {
+        "segment": np.int16,
+        "sector": np.int8,
+        "status": np.int8,
+        "unpaid": np.int8,
+        "close_month": np.int16,
+        "enrolled": np.int16,
+        "covered_since": np.int16,
+        "log_revenue": np.float32,
+        "priority": np.float32,
+        "suspended": np.int8,
+    }
+
+    def __init__(self, capacity: int):
+        self.n = 0
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+
+    @property
+    def capacity(self) -> int:
+        return len(self.segment)
+
+    def append(self, **values) -> np.ndarray:
+        """Append agents (keyword arrays of equal length); return their indices."""
+        k = len(values["segment"])
+        if self.n + k > self.capacity:
+            grow = max(self.n + k, 2 * self.capacity)
+            for name in self.FIELDS:
+                old = getattr(self, name)
+                new = np.zeros(grow, dtype=old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        idx = np.arange(self.n, self.n + k)
+        for name, value in values.items():
+            getattr(self, name)[self.n : self.n + k] = value
+        self.n += k
+        return idx
+
+
+def closure_months(hazard: np.ndarray, entered: int, u: np.ndarray) -> np.ndarray:
+    """Month at whose end each agent closes, from one uniform per agent.
+
+    With cumulative hazard ``H[t] = sum(-log(1 - c_m), m <= t)`` and ``E = -log(u)``
+    (exponential), an agent entering in month ``s`` closes at the end of the first
+    month ``t >= s`` with ``H[t] - H[s - 1] >= E``: the chance it closes in month
+    ``t``, given open at its start, is exactly the monthly closure probability
+    ``c_t``. Returns ``T`` for agents that outlive the horizon.
+    """
+    before = hazard[entered - 1] if entered > 0 else 0.0
+    return np.searchsorted(hazard, before - np.log(u), side="left").astype(np.int16)
+
+
+def counts(segment, status, G) -> np.ndarray:
+    """Agents per segment and state, shape (G, 5)."""
+    return np.bincount(segment.astype(np.int64) * N_STATES + status, minlength=G * N_STATES).reshape(G, N_STATES)
+
+
+def per_segment(segment, G) -> np.ndarray:
+    """Agents per segment, shape (G,)."""
+    return np.bincount(segment, minlength=G)
+
+
+@dataclass
+class MicroState:
+    """One replicate of the micro engine between two months, and what it has recorded so far.
+
+    Attributes
+    ----------
+    ag : AgentState
+    streams : Streams
+        The replicate's counter-based random streams.
+    monthly : CohortInputs
+        Entry, rollout, closure, lapse, reactivation and retention per month (P = 1).
+    rules : GraduationRules
+    policy : MicroEnrolment
+        Priority rule and budget ceiling applied to agents.
+    hazard : ndarray, shape (T,)
+        Cumulative closure hazard (:func:`simulation.engines.micro.closure_months`).
+    G, n_sectors, chunk : int
+        Segments, sectors, agents per block in the whole-population steps.
+    counts : ndarray of int, shape (G, 5)
+        Agents per segment and state, kept up to date by :meth:`move`.
+    arrears : ndarray of int, shape (G,)
+        Lapsed agents in their first three unpaid months (still covered).
+    pending : list of list of ndarray
+        Agents closing at the end of each month.
+    ever_enrolled : int
+        Agents enrolled so far (counted against the rollout).
+    spent : float
+        Rupiah the ceiling's payer spent so far in the fiscal year.
+    billed, end : ndarray of int32, shape (T, G, 5)
+    flows : dict of str to ndarray of int32, shape (T, G)
+    stocks : dict of str to ndarray, shape (T, G)
+    waiting : ndarray of int32, shape (T, G)
+    """
+
+    ag: AgentState
+    streams: Streams
+    monthly: object
+    rules: object
+    policy: object
+    hazard: np.ndarray
+    G: int
+    n_sectors: int
+    chunk: int
+    counts: np.ndarray
+    arrears: np.ndarray
+    pending: list
+    ever_enrolled: int
+    spent: float
+    billed: np.ndarray
+    end: np.ndarray
+    flows: dict
+    stocks: dict
+    waiting: np.ndarray
+
+    def move(self, idx: np.ndarray, new: int) -> None:
+        """Set the status of agents ``idx`` to ``new``, keeping :attr:`counts` up to date."""
+        ag = self.ag
+        self.counts -= counts(ag.segment[idx], ag.status[idx], self.G)
+        ag.status[idx] = new
+        self.counts += counts(ag.segment[idx], ag.status[idx], self.G)
+
+    def schedule(self, idx: np.ndarray) -> None:
+        """File agents ``idx`` under the month at whose end they close."""
+        T = len(self.pending) - 1
+        months = self.ag.close_month[idx]
+        order = np.argsort(months, kind="stable")
+        bounds = np.searchsorted(months[order], np.arange(T + 2))
+        for t in np.flatnonzero(np.diff(bounds)):
+            if t < T:
+                self.pending[t].append(idx[order[bounds[t] : bounds[t + 1]]])
+
+    def per_segment(self, idx: np.ndarray) -> np.ndarray:
+        """Agents ``idx`` per segment, shape (G,)."""
+        return per_segment(self.ag.segment[idx], self.G)

@@ -1,0 +1,76 @@
+"""Step e, evaluation: at the end of an evaluation month revenues grow, then subsidised members
+with enough months of subsidy graduate by the rule in force (:mod:`simulation.rules.graduation`),
+to mandiri with the retention probability, otherwise to lapsed (in arrears); effective next month."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.engines.state import L, M, S
+from simulation.rules.graduation import EvaluationMonth, Members, Rate
+
+EMPTY = np.zeros(0)
+
+
+def expected(s, t: int) -> None:
+    """Expected graduates: the rule's expected-value form on the subsidised stock (plain path) or,
+    for rules that read revenue or a minimum tenure, on the twin's bands and months of subsidy."""
+    inputs, x = s.inputs, s.x
+    if s.twin is None:
+        rules, rate = inputs.rules, inputs.graduation[:, t]
+        if rules is None:  # inputs built by hand: the rate rule
+            month = EvaluationMonth(t, rate, np.nan, np.nan, EMPTY, EMPTY, EMPTY, EMPTY)
+            graduated = Rate.expected(x[:, :, S], month)
+        else:
+            graduated = rules.rule_at(t).expected(x[:, :, S], rules.month(t, rate, EMPTY, EMPTY))
+    else:
+        graduated = s.twin.graduate(t, inputs.graduation[:, t])
+    to_mandiri = graduated * inputs.retention[:, t, None]
+    x[:, :, S] -= graduated
+    x[:, :, M] += to_mandiri
+    x[:, :, L] += graduated - to_mandiri
+    s.arrears[:, :, 0] += graduated - to_mandiri
+    s.flows["graduated"][t] = graduated
+    s.flows["graduated_mandiri"][t] = to_mandiri
+    s.flows["graduated_lapsed"][t] = graduated - to_mandiri
+
+
+def agents(s, t: int) -> None:
+    """At an evaluation month: every agent's revenue increment (stream ``revenue``), then the rule's
+    agent-level form on the subsidised agents with enough months of subsidy; each graduate draws
+    whether it goes on paying (stream ``retention``)."""
+    rules = s.rules
+    if not rules.at_evaluation[t]:
+        return
+    ag, streams, flows = s.ag, s.streams, s.flows
+    retention = s.monthly.retention[0, t]
+    drift = rules.drift[t].astype(np.float32)
+    sd = rules.sd[t].astype(np.float32)
+    rule = rules.rule_at(t)
+    month = rules.month(t, rules.rate[t], EMPTY, EMPTY)
+
+    def draw(purpose, index, p):
+        return streams.bernoulli(purpose, t, index, p)
+
+    for lo in range(0, ag.n, s.chunk):
+        hi = min(lo + s.chunk, ag.n)
+        sector = ag.sector[lo:hi]
+        inc = streams.normal("revenue", t, np.arange(lo, hi)).astype(np.float32)
+        inc *= sd[sector]
+        inc += drift[sector]
+        ag.log_revenue[lo:hi] += inc
+        sub = np.flatnonzero(ag.status[lo:hi] == S)
+        sub = sub[t - ag.enrolled[lo + sub] + 1 >= rules.min_months[t]]
+        members = Members(index=lo + sub, log_revenue=ag.log_revenue[lo + sub], increment=inc[sub], draw=draw)
+        grad = sub[rule.agents(members, month)] + lo
+        if not len(grad):
+            continue
+        keeps = streams.bernoulli("retention", t, grad, retention)
+        to_m, to_l = grad[keeps], grad[~keeps]
+        s.move(to_m, M)
+        s.move(to_l, L)
+        ag.unpaid[to_l] = 1
+        s.arrears += s.per_segment(to_l)
+        flows["graduated"][t] += s.per_segment(grad)
+        flows["graduated_mandiri"][t] += s.per_segment(to_m)
+        flows["graduated_lapsed"][t] += s.per_segment(to_l)
