@@ -214,6 +214,7 @@ def test_uncertainty_can_be_cancelled(planner):
     assert planner.band_status.value.startswith("Dibatalkan sesudah")
 
 
+@pytest.mark.slow
 def test_downloads_write_into_the_output_folder_only(planner, tmp_path):
     planner.controls["policy.graduation.rate"].value = 0.2
     path = planner.prepare_xlsx()
@@ -238,6 +239,7 @@ def test_the_served_notebook_is_one_cell_and_the_server_guards_its_address(tmp_p
     assert "--Voila.ip=0.0.0.0" in line and "--Voila.token=secret" in line and "--port=9000" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_the_app_command_prints_its_url_and_stops_voila_with_it(tmp_path, stop):
     folder = scenario_folder(tmp_path)

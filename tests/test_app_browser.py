@@ -54,7 +54,10 @@ REDRAWN = """() => {
 CHARTS_SHOWN = """() => { const imgs = Array.from(document.querySelectorAll('img.umkm-chart'));
   return imgs.length === 3 && imgs.every(i => i.complete && i.naturalWidth > 100); }"""
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+]
 
 
 def _free_port() -> int:
