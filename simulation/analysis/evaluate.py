@@ -46,7 +46,8 @@ class Outcomes:
     subsidy_cost_real : ndarray, shape (P, Y)
         The same in rupiah of the first simulated month.
     covered_end : ndarray, shape (P, Y)
-        Subsidised plus mandiri members at the end of the fiscal year (UMKM).
+        Members protected at the end of the fiscal year (UMKM): subsidised (unless past three
+        unfunded months), mandiri and lapsed in arrears, as ``covered_end`` of the result tables.
     coverage_end : ndarray, shape (P, Y)
         ``covered_end`` over the coverage target (share).
     """
@@ -120,7 +121,7 @@ def public_rate(scenario) -> np.ndarray:
     """Public subsidy cost of one subsidised member per month and segment, rupiah, shape (T, G)."""
     names, shares = budget.payer_shares(scenario)
     public = np.array([budget.is_public(p) for p in names], dtype=float)
-    total = sum(budget.contributions(scenario).values())
+    total = sum(budget.contributions(scenario).values()) * budget.funded(scenario)
     return total[:, None] * (shares @ public)
 
 
@@ -232,6 +233,7 @@ def evaluate(
     target = scenario.monthly_array("policy.coverage_target")
     year_start = np.flatnonzero(np.r_[True, h.year[1:] != h.year[:-1]])
     year_end = np.r_[year_start[1:] - 1, T - 1]
+    protected = budget.protected(scenario)[year_end]
     cost = np.empty((P, T))
     covered = np.empty((P, len(year_end)))
     step = chunk_size(T, G, memory_bytes)
@@ -241,7 +243,8 @@ def evaluate(
         cost[rows] = np.einsum("tpg,tg->pt", out.billed[:, :, :, State.SUBSIDISED], rate)
         ends = out.end[year_end]  # (Y, p, G, 5)
         arrears = out.stocks["arrears_end"][year_end]  # lapsed but still covered (F1.7, docs/model.md)
-        covered[rows] = (ends[:, :, :, State.SUBSIDISED] + ends[:, :, :, State.MANDIRI] + arrears).sum(axis=2).T
+        subsidised = ends[:, :, :, State.SUBSIDISED] * protected[:, None, None]  # none past 3 unfunded months
+        covered[rows] = (subsidised + ends[:, :, :, State.MANDIRI] + arrears).sum(axis=2).T
     annual = np.add.reduceat(cost, year_start, axis=1)
     annual_real = np.add.reduceat(cost / index, year_start, axis=1)
     return Outcomes(
