@@ -138,7 +138,11 @@ def test_payment_periods_of_a_horizon_starting_in_july():
     "key, value, says",
     [
         ("policy.months_funded", 13, "less than or equal to 12"),
-        ("policy.payment_schedule", {"every": "weekly"}, "value.every = 'weekly': allowed: monthly, quarterly, half-yearly, yearly"),
+        (
+            "policy.payment_schedule",
+            {"every": "weekly"},
+            "value.every = 'weekly': allowed: monthly, quarterly, half-yearly, yearly",
+        ),
         ("policy.payment_schedule", {"timing": "late"}, "value.timing = 'late': allowed: advance, arrears"),
     ],
 )
