@@ -322,7 +322,8 @@ def scenario_document(cal: Calibration, base: str | Path, out: str | Path, data:
     """The calibrated scenario as YAML data: ``extends`` the base and sets each estimate.
 
     Every estimated parameter gets ``value`` (or per-sector values), a ``range``
-    (its 95% interval) and a ``source`` citing the wave files by name and SHA-256.
+    (its 95% interval), a ``distribution`` (a normal with the interval's standard error, cut to
+    it) and a ``source`` citing the wave files by name and SHA-256.
     """
     cited = "; ".join(f"{name} (sha256 {digest})" for name, digest in data)
     doc: dict = {
@@ -337,9 +338,12 @@ def scenario_document(cal: Calibration, base: str | Path, out: str | Path, data:
         *parents, leaf = row.parameter.split(".")
         for part in parents:
             node = node.setdefault(part, {})
+        sd = (float(row.ci_high) - float(row.ci_low)) / (2 * 1.959964)
         node[leaf] = {
             "value": round(float(row.estimate), 6),
             "range": [round(float(row.ci_low), 6), round(float(row.ci_high), 6)],
+            # the estimate's normal approximation replaces any prior spread of the base scenario
+            "distribution": {"shape": "truncnormal", "sd": sd} if sd > 0 else "uniform",
             "source": f"calibrated: maximum likelihood from {cited}; n = {row.n}; 95% CI "
             f"[{_show(row.ci_low)}, {_show(row.ci_high)}] from the observed information",
         }
