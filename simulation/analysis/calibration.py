@@ -218,12 +218,13 @@ def _status_mle(counts: pd.DataFrame, start: dict[str, float], evaluation_month:
     z = fit.x
     cov = np.linalg.pinv(hessian(nll, z))
     se_z = np.sqrt(np.clip(np.diag(cov), 0, None))
+    survivors = rows_from - (counts["closed"] if "closed" in counts.columns else 0)  # closers inform closure only
     n_of = {
         "c": rows_from.sum(),
-        "g": rows_from.get("subsidised", 0),
+        "g": survivors.get("subsidised", 0),
         "rho": graduates,
-        "l": rows_from.get("mandiri", 0) + rows_from.get("lapsed", 0),
-        "r": rows_from.get("mandiri", 0) + rows_from.get("lapsed", 0),
+        "l": survivors.get("mandiri", 0) + survivors.get("lapsed", 0),
+        "r": survivors.get("mandiri", 0) + survivors.get("lapsed", 0),
     }
     out = []
     for dotted, key in RATES.items():
