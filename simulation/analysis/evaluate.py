@@ -239,7 +239,7 @@ def evaluate(
     step = chunk_size(T, G, memory_bytes)
     for lo in range(0, P, step):
         rows = slice(lo, min(lo + step, P))
-        out = run_cohort(_take(inputs, rows))
+        out = run_cohort(_take(inputs, rows), count_bpjs=False)
         cost[rows] = np.einsum("tpg,tg->pt", out.billed[:, :, :, State.SUBSIDISED], rate)
         ends = out.end[year_end]  # (Y, p, G, 5)
         arrears = out.stocks["arrears_end"][year_end]  # lapsed but still covered (F1.7, docs/model.md)

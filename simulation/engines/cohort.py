@@ -169,20 +169,23 @@ def registry_states(scenario) -> np.ndarray | None:
     return counts
 
 
-def run_cohort(inputs: CohortInputs) -> CohortOutput:
+def run_cohort(inputs: CohortInputs, count_bpjs: bool = True) -> CohortOutput:
     """Project expected counts month by month.
 
     Parameters
     ----------
     inputs : CohortInputs
         Monthly inputs, one row per sample.
+    count_bpjs : bool
+        Record ``counted_bpjs`` (members BPJS-TK counts toward its targets); the sampled
+        evaluation, which does not read it, leaves it out.
 
     Returns
     -------
     CohortOutput
         Billed and end-of-month stocks and monthly flows.
     """
-    state = CohortState.start(inputs)
+    state = CohortState.start(inputs, count_bpjs)
     for t in range(inputs.shape[2]):
         for step in EXPECTED:
             step(state, t)

@@ -64,9 +64,9 @@ class CohortState:
     flows : dict of str to ndarray, shape (T, P, G)
     waiting : ndarray, shape (T, P, G)
     stocks : dict of str to ndarray, shape (T, P, G)
-    paid : ndarray, shape (P, G, COUNTED_MONTHS + 1)
+    paid : ndarray, shape (P, G, COUNTED_MONTHS + 1), or None
         Subsidised UMKM by months of contributions paid in the fiscal year (the last: six or more),
-        as at the last billing.
+        as at the last billing; None when ``counted_bpjs`` is not recorded.
     """
 
     inputs: object
@@ -83,8 +83,11 @@ class CohortState:
     paid: np.ndarray | None = None
 
     @classmethod
-    def start(cls, inputs) -> CohortState:
-        """The state before the first month: the initial UMKM (or the registry's states)."""
+    def start(cls, inputs, count_bpjs: bool = True) -> CohortState:
+        """The state before the first month: the initial UMKM (or the registry's states).
+
+        ``count_bpjs=False`` leaves out the months-paid bands behind ``counted_bpjs`` (a sampled
+        evaluation that does not read it runs faster)."""
         P, G, T = inputs.shape
         x = np.zeros((P, G, N_STATES))
         x[:, :, E] = inputs.initial
@@ -93,8 +96,10 @@ class CohortState:
             x[:] = inputs.initial_states
             ever_enrolled = x[:, :, S:C].sum(axis=(1, 2))  # subsidised, mandiri and lapsed were enrolled
         twin = inputs.twin.start(x[:, :, E], x[:, :, S]) if inputs.twin is not None else None
-        paid = np.zeros((P, G, COUNTED_MONTHS + 1))
-        paid[:, :, 0] = x[:, :, S]
+        paid = None
+        if count_bpjs:
+            paid = np.zeros((P, G, COUNTED_MONTHS + 1))
+            paid[:, :, 0] = x[:, :, S]
         return cls(
             inputs=inputs,
             x=x,
@@ -106,7 +111,9 @@ class CohortState:
             end=np.empty((T, P, G, N_STATES)),
             flows={name: np.empty((T, P, G)) for name in FLOWS},
             waiting=np.zeros((T, P, G)),
-            stocks={name: np.empty((T, P, G)) for name in ("arrears", "arrears_end", "counted_bpjs")},
+            stocks={
+                name: np.empty((T, P, G)) for name in ("arrears", "arrears_end", "counted_bpjs")[: 3 if count_bpjs else 2]
+            },
             paid=paid,
         )
 

@@ -35,6 +35,8 @@ def expected(s, t: int) -> None:
     inputs = s.inputs
     s.billed[t] = s.x
     s.stocks["arrears"][t] = s.arrears.sum(axis=2)
+    if s.paid is None:  # not recorded (a sampled evaluation)
+        return
     paid, sub, enrolled = s.paid, s.x[:, :, S], s.flows["enrolled"][t]
     before = paid.sum(axis=2)
     paid *= np.divide(sub - enrolled, before, out=np.zeros_like(sub), where=before > 0).clip(0.0, 1.0)[..., None]
@@ -43,10 +45,15 @@ def expected(s, t: int) -> None:
     paid[new_year, :, 1:] = 0.0
     paid[:, :, 0] += enrolled
     funded = _flag(inputs.funded, t, True, len(paid))
-    shifted = np.zeros_like(paid)
-    shifted[:, :, 1:] = paid[:, :, :-1]
-    shifted[:, :, -1] += paid[:, :, -1]
-    paid[funded] = shifted[funded]
+    if funded.all():  # one more month paid for everyone (six or more stay in the last band)
+        paid[:, :, -1] += paid[:, :, -2]
+        paid[:, :, 1:-1] = paid[:, :, :-2].copy()
+        paid[:, :, 0] = 0.0
+    elif funded.any():
+        shifted = np.zeros_like(paid)
+        shifted[:, :, 1:] = paid[:, :, :-1]
+        shifted[:, :, -1] += paid[:, :, -1]
+        paid[funded] = shifted[funded]
     s.stocks["counted_bpjs"][t] = paid @ WEIGHTS
 
 
