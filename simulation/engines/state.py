@@ -37,6 +37,8 @@ SCHOLARSHIP_MONTHS = 36
 """Continuous membership needed for the scholarship after a non-work death (facts F2.2)."""
 MICRO_STOCKS = ("arrears", "arrears_end", "counted_bpjs", "covered_36m_end")
 """Sub-stocks the micro engine records (the cohort engine: all but the last)."""
+COHORT_STOCKS = ("arrears", "arrears_end", "counted_bpjs")
+"""Sub-stocks the cohort engine records (the last one unless told not to)."""
 COUNTED_MONTHS = 6
 """Months of contributions in a fiscal year after which BPJS-TK counts a government-paid member
 toward its coverage targets; fewer count pro rata (facts G4.2)."""
@@ -111,9 +113,7 @@ class CohortState:
             end=np.empty((T, P, G, N_STATES)),
             flows={name: np.empty((T, P, G)) for name in FLOWS},
             waiting=np.zeros((T, P, G)),
-            stocks={
-                name: np.empty((T, P, G)) for name in ("arrears", "arrears_end", "counted_bpjs")[: 3 if count_bpjs else 2]
-            },
+            stocks={name: np.empty((T, P, G)) for name in COHORT_STOCKS[: 3 if count_bpjs else 2]},
             paid=paid,
         )
 
