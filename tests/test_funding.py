@@ -162,3 +162,24 @@ def test_delayed_start_scenario_runs_a_partial_first_year():
     # everyone enrolled in July 2026 with no closure in the first month: six months' bill at most
     assert m["subsidy_cost"].iloc[0] == pytest.approx(N * RATE)
     assert annual["subsidy_cost"].iloc[0] < 6 * N * RATE
+
+
+@pytest.mark.parametrize("aggregate", [True, False])
+def test_the_sampled_evaluation_varies_months_funded_like_forward_runs(aggregate):
+    """policy.months_funded as a sampled parameter (whole months): each sample's annual cost and
+    coverage equal an ordinary run with that override, segments summed or kept."""
+    from simulation.analysis.evaluate import evaluate
+
+    scenario = load_scenario(BASELINE, {"years": 3})
+    names = ["policy.months_funded", "assumptions.closure_rate"]
+    values = np.array([[8.0, 0.05], [12.0, 0.08], [4.0, 0.02]])
+    out = evaluate(scenario, names, values, aggregate=aggregate)
+    for row, (months, closure) in enumerate(values):
+        a = run(
+            scenario.with_overrides({"policy.months_funded": int(months), "assumptions.closure_rate": closure})
+        ).annual()
+        np.testing.assert_allclose(out.subsidy_cost[row], a["subsidy_cost"], rtol=1e-9)
+        np.testing.assert_allclose(out.covered_end[row], a["covered_end"], rtol=1e-9, atol=1e-6)
+    # 8 months: the subsidised are unprotected at the end of December; only December's graduates
+    # (mandiri or in arrears, 5% of the members) are covered
+    assert 0 < out.covered_end[0, 0] < 0.06 * N < out.covered_end[1, 0]

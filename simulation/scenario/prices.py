@@ -80,24 +80,36 @@ def year_starts(horizon) -> np.ndarray:
     return np.r_[True, horizon.year[1:] != horizon.year[:-1]].astype(float)
 
 
-def unfunded_run(scenario) -> np.ndarray:
-    """Consecutive unfunded months up to and including each month, shape (T,), 0 in a funded month."""
-    run = np.zeros(scenario.horizon.n_months, dtype=np.int64)
-    count = 0
-    for t, paid in enumerate(funded(scenario)):
-        count = 0 if paid else count + 1
-        run[t] = count
+def unfunded_run(paid: np.ndarray) -> np.ndarray:
+    """Consecutive unfunded months up to and including each month, 0 in a funded month.
+
+    Parameters
+    ----------
+    paid : ndarray, shape (..., T)
+        1.0 in a funded month, 0.0 otherwise (:func:`funded`), months on the last axis.
+    """
+    paid = np.asarray(paid) > 0
+    run = np.zeros(paid.shape, dtype=np.int64)
+    count = np.zeros(paid.shape[:-1], dtype=np.int64)
+    for t in range(paid.shape[-1]):
+        count = np.where(paid[..., t], 0, count + 1)
+        run[..., t] = count
     return run
 
 
-def protected(scenario) -> np.ndarray:
-    """Whether subsidised members are covered in each month, shape (T,), 1.0 or 0.0.
+def covering(paid: np.ndarray) -> np.ndarray:
+    """Whether subsidised members are covered in each month, same shape as ``paid``, 1.0 or 0.0.
 
     A funded month covers them; in unfunded months they are in arrears and stay covered for
     their first :data:`~simulation.core.states.ARREARS_MONTHS` unpaid months (facts F1.7, G4.1),
     not after, until the payers fund them again.
     """
-    return (unfunded_run(scenario) <= ARREARS_MONTHS).astype(float)
+    return (unfunded_run(paid) <= ARREARS_MONTHS).astype(float)
+
+
+def protected(scenario) -> np.ndarray:
+    """:func:`covering` of the scenario's funded months, shape (T,)."""
+    return covering(funded(scenario))
 
 
 def unit_cost(scenario, payer: str) -> np.ndarray:

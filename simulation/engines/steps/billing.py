@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engines.state import ARREARS_MONTHS, COUNTED_MONTHS, NOT_COVERED, S
+from simulation.scenario.prices import unfunded_run
 
 WEIGHTS = np.minimum(np.arange(COUNTED_MONTHS + 1), COUNTED_MONTHS) / COUNTED_MONTHS
 """How much a member with 0, 1, ..., six or more months paid in the year counts (G4.2)."""
@@ -71,14 +72,8 @@ def agents(s, t: int) -> None:
         ag.paid_year[sub] = np.minimum(ag.paid_year[sub] + 1, COUNTED_MONTHS)
     s.stocks["counted_bpjs"][t] = np.bincount(ag.segment[sub], weights=WEIGHTS[ag.paid_year[sub]], minlength=s.G)
     if mi.funded is not None:
-        run = _unfunded_run(mi.funded[0], t)
-        if run == ARREARS_MONTHS + 1:  # membership ends (G4.1)
+        run = unfunded_run(mi.funded[0, : t + 1])
+        if run[-1] == ARREARS_MONTHS + 1:  # membership ends (G4.1)
             ag.covered_since[sub] = NOT_COVERED
-        elif funded and t > 0 and _unfunded_run(mi.funded[0], t - 1) > ARREARS_MONTHS:
+        elif funded and t > 0 and run[-2] > ARREARS_MONTHS:
             ag.covered_since[sub] = t  # a new spell of cover
-
-
-def _unfunded_run(funded: np.ndarray, t: int) -> int:
-    """Consecutive unfunded months up to and including month ``t`` (0 if ``t`` is funded)."""
-    paid = np.flatnonzero(funded[: t + 1] > 0)
-    return t + 1 if not len(paid) else t - int(paid[-1])
