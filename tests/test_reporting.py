@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 import pytest
 from conftest import BASELINE
 from matplotlib.collections import PolyCollection
@@ -130,44 +128,20 @@ def test_a_zero_coverage_target_trips_the_guard():
 
 
 # ---------------------------------------------------------------- P5-P95 bands
-class WithReplicates:
-    """A stand-in for a micro-engine result: the cohort result's methods plus quantiles over runs.
-
-    The 'replicates' are cohort runs with different closure rates; the quantile table takes the
-    elementwise min, median and max of their annual tables as P5, P50 and P95.
-    """
-
-    def __init__(self, runs):
-        self.runs = runs
-        self.middle = runs[len(runs) // 2]
-        self.reps = len(runs)
-
-    def __getattr__(self, name):
-        return getattr(self.middle, name)
-
-    def annual_replicates(self):
-        return pd.concat([r.annual().assign(replicate=i) for i, r in enumerate(self.runs)], ignore_index=True)
-
-    def annual_quantiles(self, q=(0.05, 0.5, 0.95)):
-        stack = np.stack([r.annual().to_numpy(dtype=float) for r in self.runs])
-        columns = self.middle.annual().columns
-        picks = {q[0]: stack.min(axis=0), q[1]: np.median(stack, axis=0), q[-1]: stack.max(axis=0)}
-        frames = [pd.DataFrame(v, columns=columns).assign(quantile=k) for k, v in picks.items()]
-        out = pd.concat(frames, ignore_index=True)
-        out["year"] = out["year"].astype(int)
-        return out
+@pytest.fixture(scope="module")
+def replicated():
+    """The real micro engine, the fewest replicates a band is drawn from, of three years."""
+    return simulation.run(BASELINE, overrides=SMALL, engine="micro", reps=charts.MIN_BAND_REPS, seed=7, jobs=1)
 
 
 @pytest.fixture(scope="module")
-def replicated():
-    rates = np.linspace(0.02, 0.12, charts.MIN_BAND_REPS)
-    runs = [simulation.run(BASELINE, overrides={**SMALL, "assumptions.closure_rate": c}) for c in rates]
-    return WithReplicates(runs)
+def few():
+    """The real micro engine with too few replicates for a band."""
+    return simulation.run(BASELINE, overrides=SMALL, engine="micro", reps=5, seed=7, jobs=1)
 
 
-def test_no_band_is_drawn_from_fewer_than_twenty_replicates(replicated):
-    few = WithReplicates(replicated.runs[: charts.MIN_BAND_REPS - 1])
-    assert charts.MIN_BAND_REPS == 20
+def test_no_band_is_drawn_from_fewer_than_twenty_replicates(replicated, few):
+    assert charts.MIN_BAND_REPS == 20 and few.reps == 5
     assert charts.quantiles(few) is None and charts.band(few, "covered_end") is None
     assert "P5-P95 range" not in headline(few, "en").frame.columns
     assert "90% of runs" not in reading(few, "en", reps=few.reps)
@@ -198,20 +172,13 @@ def test_headline_and_reading_give_the_p5_p95_range(replicated):
     assert "90% of runs" in reading(replicated, "en", reps=replicated.reps)
 
 
-def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkeypatch, replicated):
-    import simulation.reporting.notebook
+def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path):
     from simulation.reporting.notebook import prepare
 
-    calls = {}
-
-    def fake_run(scenario, engine="cohort", seed=None, reps=1, jobs=None):
-        calls.update(engine=engine, seed=seed, reps=reps)
-        return replicated
-
-    monkeypatch.setattr(simulation.reporting.notebook, "run_scenario", fake_run)
-    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="cohort", reps=3, seed=7)
-    assert calls == {"engine": "cohort", "seed": 7, "reps": 3}
-    assert "P5-P95 range over 20 microsimulation replicates" in ctx.notes().data
+    reps = charts.MIN_BAND_REPS
+    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="micro", reps=reps, seed=7)
+    assert ctx.result.reps == reps and ctx.result.engine == "micro"
+    assert f"P5-P95 range over {reps} microsimulation replicates" in ctx.notes().data
     assert {p.name for p in tmp_path.glob("*.png")} == {f"{n}.png" for n in charts.REPORT_CHARTS}
 
 
@@ -266,13 +233,12 @@ def test_valid_runs_pass_the_guards(overrides):
         assert a.loc[2027, "suspended"] > 0 and a.loc[2028, "enrolled"] > 0
 
 
-def test_a_micro_report_from_too_few_replicates_says_why_it_has_no_band(replicated):
+def test_a_micro_report_from_too_few_replicates_says_why_it_has_no_band(few):
     from types import SimpleNamespace
 
     from simulation.reporting.notebook import ReportContext
 
-    few = WithReplicates(replicated.runs[:5])
-    few.engine = "micro"
+    assert few.engine == "micro"
     ctx = ReportContext(scenario=SimpleNamespace(), result=few, output_dir=None, language="en", reps=5)
     note = ctx.notes().data
     assert "No P5-P95 range is shown: 5 replicates are too few (at least 20)" in note

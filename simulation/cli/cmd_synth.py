@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from simulation.cli.cmd_ingest import DEFAULT_SCENARIO
 
 
@@ -29,6 +31,7 @@ def main(args) -> int:
     from simulation.cli import CommandError
 
     # deferred: the command line imports what a command needs only when it runs
+    from simulation.io.atomic import atomic_file
     from simulation.population.registry.synth import write_synthetic_registry
     from simulation.scenario import load_scenario
 
@@ -36,8 +39,9 @@ def main(args) -> int:
         raise CommandError(f"--n {args.n}: the number of UMKM must be at least 1")
     scenario = load_scenario(args.scenario)
     try:
-        path, n = write_synthetic_registry(scenario, args.out, seed=args.seed, n=args.n, language=args.lang)
+        with atomic_file(args.out) as temp:  # a killed run leaves the previous file whole
+            _, n = write_synthetic_registry(scenario, temp, seed=args.seed, n=args.n, language=args.lang)
     except ValueError as exc:
-        raise CommandError(str(exc)) from None
-    print(f"{path}: {n} synthetic UMKM ({scenario.name}, seed {args.seed})")
+        raise CommandError(str(exc).replace(temp.name, Path(args.out).name)) from None
+    print(f"{args.out}: {n} synthetic UMKM ({scenario.name}, seed {args.seed})")
     return 0
