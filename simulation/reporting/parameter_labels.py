@@ -123,6 +123,20 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "sectors, first served first",
         "name",
     ),
+    "policy.months_funded": _p(
+        "Bulan yang didanai per tahun anggaran",
+        "Months funded in each fiscal year",
+        "bulan, mulai Januari",
+        "months, from January",
+        "count",
+    ),
+    "policy.payment_schedule": _p(
+        "Jadwal pembayaran iuran ke BPJS Ketenagakerjaan",
+        "When contributions are paid to BPJS Ketenagakerjaan",
+        "periode dan waktu",
+        "period and timing",
+        "name",
+    ),
     "policy.group_payers": _p(
         "Pembayar khusus kelompok UMKM", "Payers of particular UMKM groups", "bagian", "share", "name"
     ),
@@ -245,6 +259,13 @@ NAMES = {
     "revenue_growth": {"id": "pertumbuhan omzet", "en": "revenue growth"},
     "revenue_and_growth": {"id": "batas dan pertumbuhan omzet", "en": "revenue threshold and growth"},
     "none": {"id": "tidak ada yang naik kelas", "en": "nobody graduates"},
+    # payment schedule (policy.payment_schedule)
+    "monthly": {"id": "bulanan", "en": "monthly"},
+    "quarterly": {"id": "triwulanan", "en": "quarterly"},
+    "half-yearly": {"id": "semesteran", "en": "half-yearly"},
+    "yearly": {"id": "tahunan", "en": "yearly"},
+    "advance": {"id": "di awal periode", "en": "in advance"},
+    "arrears": {"id": "di akhir periode", "en": "in arrears"},
     # priority rules (simulation.rules.priority)
     "kecamatan_quota": {"id": "kuota per kecamatan", "en": "kecamatan quota"},
     "first_come": {"id": "urutan pendaftaran", "en": "first come, first served"},

@@ -338,6 +338,9 @@ def _items(value, kind: str, language: str):
                 f"{formats.percent(group.share, language, 0)}: {', '.join(words)}",
                 "text",
             )
+    elif hasattr(value, "every") and hasattr(value, "timing"):  # a payment schedule
+        words = (parameter_labels.name(value.every, language), parameter_labels.name(value.timing, language))
+        yield "", ", ".join(words), "text"
     elif kind == "name":
         yield "", parameter_labels.name(str(value), language), "text"
     elif kind == "month":
