@@ -166,7 +166,7 @@ def test_tables_xlsx_agrees_with_the_csvs(batch):
     folder = batch["out"] / "baseline"
     xlsx = folder / "tables.xlsx"
     names = load_workbook(xlsx).sheetnames
-    sheets = ("annual", "apbd", "payers", "kecamatan", "fiscal", "benefits", "assumptions", "provenance")
+    sheets = ("annual", "apbd", "cash", "payers", "kecamatan", "fiscal", "benefits", "assumptions", "provenance")
     assert names == [sheet_name(k, "id") for k in sheets]
     annual, sheet = pd.read_csv(folder / "annual.csv"), _sheet(xlsx, "annual", "id")
     for key in ("year", "covered_end", "coverage_end", "graduated", "subsidy_cost", "cumulative_subsidy_cost"):

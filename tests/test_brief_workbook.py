@@ -89,3 +89,26 @@ def test_the_apbd_sheet_splits_the_regency_cost_into_jkk_and_jkm(tmp_path, name)
     assert ws.cell(row=2, column=2).value == pytest.approx(by["cost_apbd_kabupaten_jkk"][0])
     assert ws.cell(row=2, column=2).number_format == "#,##0.0,,"  # shown in millions
     assert ws.cell(row=1, column=2).value.endswith("(Rp juta)")
+
+
+@pytest.mark.parametrize("every", ["monthly", "quarterly", "yearly"])
+def test_the_cash_plan_sheet_pays_each_payers_annual_cost_on_its_schedule(tmp_path, every):
+    from simulation.reporting.tables import cash_table
+
+    result = simulation.run(
+        ROOT / "scenarios" / "province_cofinancing.yaml", overrides={"policy.payment_schedule.every": every}
+    )
+    table = cash_table(result, "id")
+    frame = table.frame.set_axis([table.sources[c] for c in table.frame.columns], axis=1)
+    frame["year"] = frame["month"].str[:4].astype(int)
+    annual = result.annual().set_index("year")
+    for payer_name in ("apbd_kabupaten", "apbd_provinsi", "dbhcht"):
+        paid = frame.groupby("year")[f"cash_{payer_name}"].sum()
+        assert paid.to_numpy() == pytest.approx(annual[f"cost_{payer_name}"].to_numpy(), rel=1e-9, abs=1e-3)
+    months_paying = (frame["cash_total"] > 0).sum()
+    assert months_paying == {"monthly": 120, "quarterly": 40, "yearly": 10}[every]
+    path = write_workbook(tmp_path / "c.xlsx", {"cash": table}, "id")
+    ws = load_workbook(path)[sheet_name("cash", "id")]
+    assert ws.cell(row=1, column=1).value == "Bulan" and ws.cell(row=2, column=2).value == pytest.approx(
+        frame["cash_apbd_kabupaten"].iloc[0]
+    )

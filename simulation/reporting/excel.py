@@ -26,6 +26,7 @@ from simulation.reporting.tables import Table, with_unit
 SHEETS = {
     "annual": ("Ringkasan tahunan", "Annual summary"),
     "apbd": ("Rekening APBD", "APBD accounts"),
+    "cash": ("Anggaran kas", "Cash plan"),
     "payers": ("Pembayar", "Payers"),
     "kecamatan": ("Per kecamatan", "By kecamatan"),
     "fiscal": ("Anggaran", "Budget"),

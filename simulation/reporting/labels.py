@@ -54,6 +54,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "servant staff, G3.3; no account for vulnerable workers who are not staff exists yet). Nominal "
         "rupiah per fiscal year.",
     ),
+    "month": ("Bulan", "Month"),
+    "cash_total": ("Jumlah kas (Rp)", "Cash total (IDR)"),
     "account_jkk": ("Belanja iuran JKK", "JKK contributions"),
     "account_jkm": ("Belanja iuran JKM", "JKM contributions"),
     "account_jht": ("Belanja iuran JHT", "JHT contributions"),

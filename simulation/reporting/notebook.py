@@ -24,6 +24,7 @@ from simulation.reporting.tables import (
     apbd_table,
     assumptions_table,
     benefits_table,
+    cash_table,
     fiscal_table,
     headline,
     kecamatan_table,
@@ -187,6 +188,7 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     ctx.tables = {
         "annual": annual_table(result, language),
         "apbd": apbd_table(result, language),
+        "cash": cash_table(result, language),
         "payers": payers_table(result, language),
         "kecamatan": kecamatan_table(result, language),
         "fiscal": fiscal_table(result, language),

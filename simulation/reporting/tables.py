@@ -210,6 +210,28 @@ def apbd_table(result, language: str, payer_name: str = "apbd_kabupaten") -> Tab
     return Table(frame, kinds, sources)
 
 
+def cash_table(result, language: str) -> Table:
+    """The monthly cash plan (anggaran kas): what each public payer pays BPJS-TK in each month under
+    ``policy.payment_schedule`` (``cash_<payer>`` of ``monthly()``), and the month's total.
+
+    Over a fiscal year each payer's cash equals its cost (``cost_<payer>`` of the annual table).
+    """
+    m = result.monthly()
+    columns = [c for c in m.columns if c.startswith("cash_")]
+    frame = pd.DataFrame({text("month", language): m["month"].astype(str).to_numpy()})
+    kinds = {text("month", language): "text"}
+    sources = {text("month", language): "month"}
+    for column in columns:
+        header = f"{payer(column.removeprefix('cash_'), language)} ({formats.currency_symbol(language)})"
+        frame[header] = m[column].to_numpy()
+        kinds[header], sources[header] = "rupiah", column
+    if columns:
+        total = text("cash_total", language)
+        frame[total] = m[columns].sum(axis=1).to_numpy()
+        kinds[total], sources[total] = "rupiah", "cash_total"
+    return Table(frame, kinds, sources)
+
+
 def benefits_table(result, language: str) -> Table:
     """Year by year: expected claims, families reached and rupiah paid by BPJS (``benefits.csv``)."""
     b = result.benefits()
