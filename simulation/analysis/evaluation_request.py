@@ -130,7 +130,8 @@ class Request:
     def accounts(self) -> pd.DataFrame:
         """Cost of the year by payer and account (``jkk``, ``jkm``): expected, P5 and P95 (rupiah, nominal).
 
-        Regencies budget JKK and JKM on separate accounts (facts G3.3); only public payers are listed.
+        Regencies budget JKK and JKM on separate accounts (facts G3.3). Only public payers are listed,
+        and only accounts billed (``jht`` when the scenario funds it).
         """
         exp = self.expected.ledger()
         exp = exp[(exp["year"] == self.year) & exp["payer"].map(is_public)]
