@@ -36,7 +36,7 @@ from simulation.core.states import STATE_NAMES, State
 from simulation.core.streams import Streams, replicate_seeds
 from simulation.engines.revenue import graduation_rules
 from simulation.population.registry.agents import registry_agents
-from simulation.population.registry.columns import identifier_kind
+from simulation.population.registry.columns import identifier_kind, match_header
 from simulation.population.registry.pseudonym import load_key, missing_key_error, pseudonym
 from simulation.population.registry.read import read_registry_file
 from simulation.population.registry.validate import Reject, ValidatedRegistry, validate
@@ -261,19 +261,10 @@ def evaluation_scenario(scenario, year: int):
     return moved
 
 
-def _pseudonymise(validated: ValidatedRegistry, raw, key_file) -> np.ndarray:
-    id_pos = validated.layout.index["id"]
-    cells = [c[id_pos] if id_pos < len(c) else "" for _, c in raw.rows]
-    if identifier_kind(validated.layout, cells) == "pseudonym":
-        return np.asarray(validated.ids, dtype=str)
-    key = load_key(key_file)
-    if key is None:
-        raise missing_key_error(raw.source, [raw.header[id_pos].strip()])
-    return np.asarray([pseudonym(key, i) for i in validated.ids], dtype=str)
-
-
 def read_list(path, scenario, key_file=None) -> tuple[ValidatedRegistry, np.ndarray]:
     """A list validated against ``scenario`` and its pseudonyms (the ids themselves are dropped).
+
+    The key is looked for before the rows are checked, as ``umkm-sim ingest`` does.
 
     Raises
     ------
@@ -282,10 +273,16 @@ def read_list(path, scenario, key_file=None) -> tuple[ValidatedRegistry, np.ndar
         Excel, personal identifiers without a key.
     """
     raw = read_registry_file(path)
+    layout = match_header(raw.header, raw.source)
+    id_pos = layout.index["id"]
+    hashed = identifier_kind(layout, [c[id_pos] if id_pos < len(c) else "" for _, c in raw.rows]) != "pseudonym"
+    key = load_key(key_file) if hashed else None
+    if hashed and key is None:
+        raise missing_key_error(raw.source, [raw.header[id_pos].strip()])
     validated = validate(raw, scenario)
-    pseudonyms = _pseudonymise(validated, raw, key_file)
+    ids = validated.ids
     validated.ids = []  # personal data: not kept past pseudonymisation
-    return validated, pseudonyms
+    return validated, np.asarray([pseudonym(key, i) for i in ids] if hashed else ids, dtype=str)
 
 
 def evaluate(registry, scenario, year: int | None = None, previous=None, key_file=None, seed: int = 2026) -> Evaluation:

@@ -19,6 +19,7 @@ engine counts it lapsed too); neither is billed to the APBD, so the request does
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -128,31 +129,34 @@ class Request:
         return out
 
     def accounts(self) -> pd.DataFrame:
+        """Cost of the year by payer and account: see :attr:`_accounts` (a copy)."""
+        return self._accounts.copy()
+
+    @cached_property
+    def _accounts(self) -> pd.DataFrame:
         """Cost of the year by payer and account (``jkk``, ``jkm``): expected, P5 and P95 (rupiah, nominal).
 
         Regencies budget JKK and JKM on separate accounts (facts G3.3). Only public payers are listed,
         and only accounts billed (``jht`` when the scenario funds it).
         """
-        exp = self.expected.ledger()
-        exp = exp[(exp["year"] == self.year) & exp["payer"].map(is_public)]
-        total = exp.groupby(["payer", "component"], as_index=False)["nominal"].sum()
-        draws = []
-        for r in range(self.replicates.reps):
-            led = self.replicates.replicate(r).ledger()
-            led = led[(led["year"] == self.year) & led["payer"].map(is_public)]
-            draws.append(led.groupby(["payer", "component"])["nominal"].sum())
-        spread = pd.concat(draws, axis=1)
-        total["p5"] = (
-            spread.quantile(QUANTILES[0], axis=1)
-            .reindex(pd.MultiIndex.from_frame(total[["payer", "component"]]))
-            .to_numpy()
-        )
-        total["p95"] = (
-            spread.quantile(QUANTILES[1], axis=1)
-            .reindex(pd.MultiIndex.from_frame(total[["payer", "component"]]))
-            .to_numpy()
-        )
-        total = total.rename(columns={"nominal": "expected"})
+        in_year = np.asarray(self.expected.scenario.horizon.year) == self.year
+        rows = []
+        # the results' ledger by (payer, component), rupiah, shape (replicates, months, segments)
+        expected, draws = self.expected._ledger_segments, self.replicates._ledger_segments
+        for (payer, component), amount in expected.items():
+            if not is_public(payer):
+                continue
+            total = draws[(payer, component)][:, in_year].sum(axis=(1, 2))
+            rows.append(
+                {
+                    "payer": payer,
+                    "component": component,
+                    "expected": float(amount[0, in_year].sum()),
+                    "p5": float(np.quantile(total, QUANTILES[0])),
+                    "p95": float(np.quantile(total, QUANTILES[1])),
+                }
+            )
+        total = pd.DataFrame(rows)
         return total[(total["expected"] > 0) | (total["p95"] > 0)].reset_index(drop=True)
 
     def summary(self) -> dict:
