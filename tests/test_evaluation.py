@@ -188,6 +188,7 @@ def test_the_folder_and_brief(tmp_path):
     html = (out / "brief.html").read_text(encoding="utf-8")
     assert "Evaluasi tahunan UMKM 2026 dan usulan APBD 2027" in html
     assert "Rp" in html and "miliar" not in html  # eight UMKM cost juta, not miliar
+    assert RULE_DESCRIPTIONS["revenue_threshold"]["id"] in html  # the rule in Indonesian too
     header = (out / "classes.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "row,pseudonym,kecamatan,sector,status,outcome,office_class,graduation_probability"
     assert set(CLASSES) >= {c for c in ev.office_class if c}

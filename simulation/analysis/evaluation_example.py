@@ -119,6 +119,7 @@ def write_list(frame: pd.DataFrame, path: str | Path, language: str = "id") -> P
     the engine's revenue to 1e-14 (docs/registry.md, "Cells").
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     words = STATUS_WORDS[language]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -182,6 +182,10 @@ RULE_DESCRIPTIONS = {
 (a test checks that every registered rule is here)."""
 ACCOUNTS = {"jkk": "JKK", "jkm": "JKM", "jht": "JHT"}
 RUPIAH_PARAMETERS = ("class_berkembang", "class_mandiri", "revenue_threshold")
+PARAMETER_KEYS = (*RUPIAH_PARAMETERS, "revenue_growth", "rate", "min_subsidised_years", "retention")
+"""The rule's parameters and the class thresholds, in the order the brief lists them."""
+PARAMETER_FORMAT = {"revenue_growth": "0.0%", "rate": "0.0%", "retention": "0.0%", "min_subsidised_years": "0"}
+"""Excel number formats of the parameters that are not rupiah."""
 
 
 def t(key: str, language: str, **values) -> str:
@@ -302,22 +306,12 @@ def write_html(evaluation, request, path: Path, language: str = "id") -> None:
     if evaluation.rule == "rate":
         note = t("rate_note", L, exp=count(r["graduating_expected"], L), n=count(r["outcome_graduating"], L))
         parts.append(f"<p class=muted>{e(note)}</p>")
-    parts.append(
-        f"<h2>{e(t('rule', L))}</h2><p>{e(t('rule_line', L, name=rule.name, description=rule.description))}</p>"
-    )
-    keys = [
-        "class_berkembang",
-        "class_mandiri",
-        "revenue_threshold",
-        "revenue_growth",
-        "rate",
-        "min_subsidised_years",
-        "retention",
-    ]
+    line = t("rule_line", L, name=rule.name, description=RULE_DESCRIPTIONS[rule.name][L])
+    parts.append(f"<h2>{e(t('rule', L))}</h2><p>{e(line)}</p>")
     parts.append(
         _table(
             [t("parameter", L), t("value", L)],
-            [[t(k, L), _parameter_value(k, evaluation.thresholds[k], L)] for k in keys],
+            [[t(k, L), _parameter_value(k, evaluation.thresholds[k], L)] for k in PARAMETER_KEYS],
             {1},
         )
     )
@@ -400,41 +394,31 @@ def write_xlsx(evaluation, request, path: Path, language: str = "id") -> None:
         ws.freeze_panes = "A2"
         return ws
 
+    # (label, number, its Excel format, text): numbers in column B, words in column C
+    rule_line = t("rule_line", L, name=evaluation.rule, description=RULE_DESCRIPTIONS[evaluation.rule][L])
     summary_rows = [
-        (t("file", L), evaluation.source),
-        (t("scenario", L), evaluation.scenario.name),
-        (t("evaluated", L, month=evaluation.month, year=evaluation.year), ""),
-        (t("rows_read", L), r["rows_read"]),
-        (t("classified", L), r["classified"]),
-        (t("rejected", L), r["rejected"]),
-        *((OUTCOME_LABELS[o][L], r[f"outcome_{o}"]) for o in OUTCOMES),
-        (
-            t("rule", L),
-            t("rule_line", L, name=evaluation.rule, description=RULE_DESCRIPTIONS[evaluation.rule][L]),
-        ),
-        *(
-            (t(k, L), evaluation.thresholds[k])
-            for k in (
-                "class_berkembang",
-                "class_mandiri",
-                "revenue_threshold",
-                "revenue_growth",
-                "rate",
-                "min_subsidised_years",
-                "retention",
-            )
-        ),
-        (t("request_total", L, next=c["next"]), s["public_cost"]),
-        (f"{t('request_total', L, next=c['next'])} {t('p5', L)}", s["public_cost_p5"]),
-        (f"{t('request_total', L, next=c['next'])} {t('p95', L)}", s["public_cost_p95"]),
-        (t("funded_jan", L), s["members_funded_january"]),
-        (t("funded_dec", L), s["members_funded_december"]),
-        *((f"{i + 1}.", step) for i, step in enumerate(next_steps(evaluation, request, L))),
-        (t("privacy", L), ""),
-    ]
-    sheet(
-        "sheet_summary", [t("title", L, year=evaluation.year, next=c["next"]), ""], summary_rows, [55, 90], first=True
-    )
+        (t("file", L), None, None, evaluation.source),
+        (t("scenario", L), None, None, evaluation.scenario.name),
+        (t("evaluated", L, month=evaluation.month, year=evaluation.year), None, None, ""),
+        (t("rows_read", L), r["rows_read"], "#,##0", ""),
+        (t("classified", L), r["classified"], "#,##0", ""),
+        (t("rejected", L), r["rejected"], "#,##0", ""),
+        *((OUTCOME_LABELS[o][L], r[f"outcome_{o}"], "#,##0", "") for o in OUTCOMES),
+        (t("rule", L), None, None, rule_line),
+        *((t(k, L), evaluation.thresholds[k], PARAMETER_FORMAT.get(k, money), "") for k in PARAMETER_KEYS),
+        (t("request_total", L, next=c["next"]), s["public_cost"], money, ""),
+        (f"{t('request_total', L, next=c['next'])} {t('p5', L)}", s["public_cost_p5"], money, ""),
+        (f"{t('request_total', L, next=c['next'])} {t('p95', L)}", s["public_cost_p95"], money, ""),
+        (t("funded_jan", L), s["members_funded_january"], "#,##0", ""),
+        (t("funded_dec", L), s["members_funded_december"], "#,##0", ""),
+        *((f"{i + 1}.", None, None, step) for i, step in enumerate(next_steps(evaluation, request, L))),
+        (t("privacy", L), None, None, ""),
+    ]  # fmt: skip
+    title = t("title", L, year=evaluation.year, next=c["next"])
+    ws = sheet("sheet_summary", [title, "", ""], ((a, b, d) for a, b, _, d in summary_rows), [55, 20, 100], first=True)
+    for i, (_, _, fmt, _) in enumerate(summary_rows, start=2):
+        if fmt:
+            ws.cell(i, 2).number_format = fmt
     table = outcome_class_table(evaluation)
     sheet(
         "sheet_classes",
