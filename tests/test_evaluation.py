@@ -236,3 +236,18 @@ def test_no_nik_or_name_reaches_any_output(tmp_path):
             assert scanned >= len(FILES) - 1 + 5  # every file, the xlsx part by part
     rejects = (tmp_path / "canary_id" / "rejects.csv").read_text(encoding="utf-8")
     assert "duplicate_nik" in rejects  # the canary's duplicate was caught, so the scan had something to hide
+
+
+def test_synth_writes_a_list_at_an_evaluation_that_evaluate_reads_whole(tmp_path):
+    env = {"PATH": "", "PYTHONPATH": "", "UMKM_PSEUDONYM_KEY": TEST_KEY}
+    synth = subprocess.run(
+        [sys.executable, "-m", "simulation", "synth", "--evaluated", "2026", "--n", "1500", "--seed", "4",
+         "--out", str(tmp_path / "out" / "list.csv"), "--scenario", str(BASELINE)],
+        capture_output=True, text=True, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert synth.returncode == 0, synth.stderr
+    done = _cli([str(tmp_path / "out" / "list.csv"), "--out", str(tmp_path / "ev")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    recon = json.loads((tmp_path / "ev" / "manifest.json").read_text(encoding="utf-8"))["reconciliation"]
+    assert recon["rejected"] == 0 and recon["classified"] == recon["rows_read"] >= 1500
+    assert recon["outcome_staying"] > 0 and recon["outcome_graduating"] > 0  # a list from later in the cycle
