@@ -40,7 +40,7 @@ from simulation.population.registry.columns import identifier_kind, match_header
 from simulation.population.registry.pseudonym import load_key, missing_key_error, pseudonym
 from simulation.population.registry.read import read_registry_file
 from simulation.population.registry.validate import Reject, ValidatedRegistry, validate
-from simulation.rules.graduation import EvaluationMonth, Members
+from simulation.rules.graduation import Members
 
 OUTCOMES = ("staying", "graduating", "not_enrolled", "not_eligible")
 """What the evaluation does with a row: stays subsidised, graduates to mandiri, is not yet enrolled
@@ -408,4 +408,4 @@ def evaluate(registry, scenario, year: int | None = None, previous=None, key_fil
     )
 
 
-__all__ = ["CLASSES", "OUTCOMES", "Evaluation", "EvaluationMonth", "evaluate", "office_classes"]
+__all__ = ["CLASSES", "OUTCOMES", "Evaluation", "evaluate", "office_classes", "read_list"]

@@ -106,7 +106,12 @@ def write_evaluation(
             inputs["previous"] = {"file": Path(previous).name, "sha256": file_sha256(Path(previous))}
         manifest = {
             "inputs": inputs,
-            "scenario": {"name": evaluation.scenario.name, "sha256": evaluation.scenario.hash},
+            "scenario": {
+                "name": evaluation.scenario.name,
+                "file": Path(evaluation.scenario.path).name,
+                "overrides": evaluation.scenario.overrides,
+                "sha256": evaluation.scenario.hash,
+            },
             "year": evaluation.year,
             "evaluation_month": evaluation.month,
             "rule": evaluation.rule,
