@@ -251,3 +251,21 @@ def test_synth_writes_a_list_at_an_evaluation_that_evaluate_reads_whole(tmp_path
     recon = json.loads((tmp_path / "ev" / "manifest.json").read_text(encoding="utf-8"))["reconciliation"]
     assert recon["rejected"] == 0 and recon["classified"] == recon["rows_read"] >= 1500
     assert recon["outcome_staying"] > 0 and recon["outcome_graduating"] > 0  # a list from later in the cycle
+
+
+def test_rows_read_reconcile_with_the_registry_checks_on_a_damaged_list(tmp_path, monkeypatch):
+    # the defects fixture has a row of each defect: what evaluate classifies and rejects is exactly
+    # what the registry's own validation accepts and rejects, row number for row number
+    from registry_helpers import DEFECTS
+
+    from simulation.population.registry import read_registry_file, validate
+
+    monkeypatch.setenv("UMKM_PSEUDONYM_KEY", TEST_KEY)
+    s = _scenario()
+    ev = evaluate(DEFECTS, s)
+    after = s.with_overrides({"start": "2027-01", "years": 9})  # the scenario as evaluate validates against it
+    validated = validate(read_registry_file(DEFECTS), after)
+    assert ev.rejects and [r.row for r in ev.rejects] == [r.row for r in validated.rejects]
+    assert list(ev.row) == validated.accepted_rows
+    r = ev.reconciliation()
+    assert r["rows_read"] == validated.n_read == r["classified"] + r["rejected"]
