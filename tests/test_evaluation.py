@@ -164,6 +164,18 @@ def test_next_years_request_in_closed_form(tmp_path):
     assert acc.loc["jkm", "expected"] == pytest.approx(4 * 12 * 6_800)
     assert acc.loc["jkm", "p95"] == pytest.approx(4 * 12 * 6_800)
     assert req.summary()["public_cost"] == pytest.approx(4 * 12 * 16_800)
+    # monthly payment: the cash plan is the accrued cost month by month
+    assert monthly["cash_apbd_kabupaten"].tolist() == pytest.approx([4 * 16_800] * 12)
+
+
+def test_next_years_request_carries_the_cash_plan_of_the_payment_schedule(tmp_path):
+    # paid yearly in advance: the whole year's bill for the 4 members leaves the APBD in January
+    s = _scenario(**{"policy.graduation.rule": "revenue_threshold", "assumptions.closure_rate": 0.0,
+                     "population.entry_rate": 0.0,
+                     "policy.payment_schedule": {"every": "yearly", "timing": "advance"}})  # fmt: skip
+    monthly = next_year_request(evaluate(_list(tmp_path), s), reps=3, seed=1).monthly()
+    assert monthly["cash_apbd_kabupaten"].tolist() == pytest.approx([4 * 12 * 16_800] + [0.0] * 11)
+    assert monthly["public_cost"].tolist() == pytest.approx([4 * 16_800] * 12)
 
 
 def test_every_rule_and_string_is_in_both_languages():

@@ -108,7 +108,9 @@ class Request:
         """Members funded by month (subsidised members billed) and public cost, expected with P5-P95.
 
         Columns: ``month``, ``members_funded`` (UMKM), ``members_funded_p5``, ``members_funded_p95``,
-        ``public_cost`` (rupiah, nominal), ``public_cost_p5``, ``public_cost_p95``.
+        ``public_cost`` (rupiah, nominal), ``public_cost_p5``, ``public_cost_p95``, and the cash plan
+        ``cash_<payer>`` of each public payer (rupiah leaving its budget that month under the scenario's
+        ``policy.payment_schedule``; equal to the accrued cost where payment is monthly).
         """
         exp = self.expected.monthly()
         rows = exp["year"] == self.year
@@ -126,6 +128,8 @@ class Request:
                 "public_cost_p95": q[("subsidy_cost", QUANTILES[1])].to_numpy(),
             }
         )
+        for payer in self._public(self.expected):
+            out[f"cash_{payer}"] = exp.loc[rows, f"cash_{payer}"].to_numpy()
         return out
 
     def accounts(self) -> pd.DataFrame:
