@@ -325,7 +325,7 @@ def assumption_rows(scenario, language: str) -> list[dict]:
     since = text("since", language)
     rows = []
     for key, param in iter_params(scenario.model):
-        entry = parameter_labels.parameter(key)
+        entry = parameter_labels.parameter_or_key(key, param.unit)
         common = {
             "group": parameter_labels.GROUPS[key.split(".")[0]][language],
             "key": entry.label[language],
