@@ -28,6 +28,7 @@ import numpy as np
 from simulation.core.states import N_STATES, State
 from simulation.core.streams import Streams
 from simulation.engines.cohort import CohortOutput, compile_inputs
+from simulation.engines.kernels import compile_kernels
 from simulation.engines.micro_enrolment import MicroEnrolment
 from simulation.engines.state import (
     ARREARS_MONTHS,
@@ -179,8 +180,10 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
     """The replicate's :class:`MicroState` before the first month, and the snapshot months as a set.
 
     The starting agents are ``population`` or ``load_agents(scenario)`` with the replicate's
-    ``population`` stream; each draws its closure month (stream ``closure``).
+    ``population`` stream; each draws its closure month (stream ``closure``). The steps' compiled
+    kernels are compiled (or loaded from numba's cache) on the first call in a process.
     """
+    compile_kernels()
     scenario, mi, rules = inputs.scenario, inputs.monthly, inputs.rules
     streams = Streams(seed_seq)
     h = scenario.horizon

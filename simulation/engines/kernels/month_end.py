@@ -1,0 +1,75 @@
+"""Step d's pass over the self-paying agents (:mod:`simulation.engines.steps.month_end`).
+
+One loop over the agents in use: each mandiri member draws whether it stops paying, each lapsed
+one whether it resumes (stream ``self_pay``, one draw per agent per month, compared as raw bits
+with ``p * 2**64`` as :meth:`simulation.core.streams.Streams.bernoulli` does); unpaid months age
+and a third unpaid month ends cover (facts F1.7). The counts by segment and state, the arrears
+and the month's flows are updated in the same pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.core.states import State
+from simulation.engines.kernels import streams
+from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED
+
+KERNELS = ("self_pay",)
+
+M, L = np.int8(State.MANDIRI), np.int8(State.LAPSED)
+
+
+def self_pay(status, unpaid, covered_since, segment, n, base, stop_limit, resume_limit, t, counts, arrears, flows):
+    """Stop, resume or age each self-payer among the first ``n`` agents, in place.
+
+    Parameters
+    ----------
+    status, unpaid, covered_since, segment : ndarray (int8, int8, int16, int16)
+        The agents' fields (:class:`simulation.engines.state.AgentState`); the first three are updated.
+    n : int
+        Agents in use.
+    base : uint64
+        The ``self_pay`` stream's base for month ``t`` (:meth:`Streams.base`).
+    stop_limit, resume_limit : uint64
+        ``p * 2**64`` (capped) for the monthly lapse and reactivation probabilities.
+    t : int
+        Month index; a member back from non-active status is covered from ``t + 1``.
+    counts : ndarray of int64, shape (G, 5)
+        Agents per segment and state, updated.
+    arrears : ndarray of int64, shape (G,)
+        Lapsed agents in their first three unpaid months, updated.
+    flows : ndarray of int32, shape (3, G)
+        This month's lapses, reactivations and losses of cover by segment, added to.
+    """
+    for i in range(n):
+        st = status[i]
+        if st != M and st != L:
+            continue
+        g = segment[i]
+        event = streams.bits(base, i) < (stop_limit if st == M else resume_limit)
+        if st == M:
+            if event:
+                status[i] = L
+                unpaid[i] = 1
+                counts[g, M] -= 1
+                counts[g, L] += 1
+                arrears[g] += 1
+                flows[0, g] += 1
+        elif event:
+            if unpaid[i] <= ARREARS_MONTHS:
+                arrears[g] -= 1
+            else:
+                covered_since[i] = t + 1
+            status[i] = M
+            unpaid[i] = 0
+            counts[g, L] -= 1
+            counts[g, M] += 1
+            flows[1, g] += 1
+        else:
+            u = unpaid[i]
+            if u == ARREARS_MONTHS:
+                arrears[g] -= 1
+                covered_since[i] = NOT_COVERED
+                flows[2, g] += 1
+            unpaid[i] = min(u + 1, ARREARS_MONTHS + 1)
