@@ -19,8 +19,9 @@ import pandas as pd
 from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import CohortOutput
 from simulation.engines.micro import CHUNK, MicroInputs, run_micro, stack
+from simulation.outputs.benefits import BENEFIT_COLUMNS, benefit_arrays
 from simulation.outputs.results import QUANTILES, Result, start_of
-from simulation.outputs.variables import YEAR
+from simulation.outputs.variables import MONTH, YEAR
 
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
 
@@ -126,9 +127,20 @@ class MonteCarloResult(Result):
 
     @cached_property
     def _benefit_replicates(self) -> pd.DataFrame:
-        frames = [self.replicate(r).benefits().assign(replicate=r) for r in range(self.reps)]
-        out = pd.concat(frames, ignore_index=True)
-        return out[["replicate", *[c for c in out.columns if c != "replicate"]]]
+        """Every replicate's benefits per year in one pass over arrays (replicate, month)."""
+        monthly = {name: values[:, :, 0] for name, values in self.arrays(MONTH).items()}
+        arrays = benefit_arrays(self.scenario, monthly)
+        if arrays is None:
+            return pd.DataFrame()
+        year = np.asarray(self.scenario.horizon.year)
+        starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
+        columns = [c for c in BENEFIT_COLUMNS if c != "scholarship_eligible_share"]
+        frame = pd.DataFrame(
+            {"replicate": np.repeat(np.arange(self.reps), len(starts)), "year": np.tile(year[starts], self.reps)}
+        )
+        for name in columns:
+            frame[name] = np.add.reduceat(arrays[name], starts, axis=1).reshape(-1)
+        return frame
 
     def benefits_replicates(self) -> pd.DataFrame:
         """Every replicate's benefits per year (claims expected on that replicate's covered members)."""
