@@ -15,7 +15,6 @@ Replicate keys come from ``numpy.random.SeedSequence(seed).spawn(reps)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 PURPOSES = ("population", "closure", "entry", "entrant", "self_pay", "graduation", "retention", "revenue")
 """One independent stream per purpose."""
@@ -104,6 +103,9 @@ class Streams:
 
     def normal(self, purpose: str, t: int, index: np.ndarray) -> np.ndarray:
         """Standard normals (inverse CDF of :meth:`uniform`), float64."""
+        # deferred: scipy.special takes about 0.2 s to import; a cohort run draws nothing
+        from scipy.special import ndtri
+
         return ndtri(self.uniform(purpose, t, index))
 
 

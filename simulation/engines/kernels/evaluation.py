@@ -1,8 +1,8 @@
 """Step e's passes over all agents at an evaluation (:mod:`simulation.engines.steps.evaluation`).
 
-:func:`uniforms` fills a buffer with the ``revenue`` stream's uniforms of a block of agents (the
-caller turns them into standard normals with ``scipy.special.ndtri`` in place, exactly as
-:meth:`simulation.core.streams.Streams.normal` does); :func:`grow` adds each agent's log-revenue
+:func:`uniforms` fills a buffer with the ``revenue`` stream's uniforms of a block of agents and
+:func:`normals` (not compiled) turns them into standard normals with ``scipy.special.ndtri`` in
+place, exactly as :meth:`simulation.core.streams.Streams.normal` does; :func:`grow` adds each agent's log-revenue
 increment (float32, as the numpy form computed it) and lists the subsidised agents with enough
 months of subsidy to be evaluated.
 """
@@ -23,6 +23,16 @@ def uniforms(base, lo, out):
     """``out[j]``: the uniform of agent ``lo + j`` in the stream whose month base is ``base``."""
     for j in range(len(out)):
         out[j] = streams.uniform(base, lo + j)
+
+
+def normals(base, lo, out) -> None:
+    """``out[j]``: the standard normal of agent ``lo + j`` in the stream whose month base is ``base``,
+    exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms)."""
+    # deferred: scipy.special takes about 0.2 s to import; a cohort run draws nothing
+    from scipy.special import ndtri
+
+    uniforms(base, lo, out)
+    ndtri(out, out=out)
 
 
 def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months, inc, members):

@@ -5,7 +5,6 @@ to mandiri with the retention probability, otherwise to lapsed (in arrears); eff
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 from simulation.engines.kernels import evaluation
 from simulation.engines.state import L, M, S
@@ -60,8 +59,7 @@ def agents(s, t: int) -> None:
     z, inc, offsets = np.empty(size), np.empty(size, np.float32), np.empty(size, np.int64)
     for lo in range(0, ag.n, s.chunk):
         hi = min(lo + s.chunk, ag.n)
-        evaluation.uniforms(base, lo, z[: hi - lo])
-        ndtri(z[: hi - lo], out=z[: hi - lo])  # the standard normals of streams.normal("revenue", t, lo..hi)
+        evaluation.normals(base, lo, z[: hi - lo])  # streams.normal("revenue", t, lo..hi), in place
         fields = (ag.sector, ag.status, ag.enrolled, ag.log_revenue)
         k = evaluation.grow(z[: hi - lo], lo, *fields, drift, sd, t, rules.min_months[t], inc, offsets)
         sub = offsets[:k]
