@@ -42,10 +42,19 @@ def self_pay(status, unpaid, covered_since, segment, n, base, stop_limit, resume
     flows : ndarray of int32, shape (3, G)
         This month's lapses, reactivations and losses of cover by segment, added to.
     """
+    # Two passes: the first lists the self-payers without a branch (statuses are mixed at random
+    # over the agents, so a branch on them is mispredicted often: 3.3 ns an agent against 1.7 for
+    # the two passes, measured on the baseline's agents after ten years); the second draws and moves.
+    # int32 indices: an agent index below 2**31 (40 GB of agents).
+    payers = np.empty(n, np.int32)
+    k = 0
     for i in range(n):
         st = status[i]
-        if st != M and st != L:
-            continue
+        payers[k] = i
+        k += (st == M) | (st == L)
+    for j in range(k):
+        i = payers[j]
+        st = status[i]
         g = segment[i]
         event = streams.bits(base, i) < (stop_limit if st == M else resume_limit)
         if st == M:
