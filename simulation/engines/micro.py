@@ -47,7 +47,7 @@ from simulation.engines.steps import AGENTS
 from simulation.population import load_agents
 
 E, S, M, L, C = (int(s) for s in State)
-__all__ = ["CHUNK", "NOT_COVERED", "STOCKS", "MicroInputs", "Snapshot", "closure_months", "run_micro", "stack"]
+__all__ = ["CHUNK", "NOT_COVERED", "STOCKS", "MicroInputs", "Snapshot", "Stack", "closure_months", "run_micro", "stack"]
 CHUNK = 1 << 20
 """Agents processed at once in the whole-population steps (bounds temporary memory)."""
 
@@ -245,13 +245,45 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
     return s, snap_months
 
 
+class Stack:
+    """Replicate outputs gathered into one :class:`CohortOutput` with the replicate on the sample
+    axis, each copied in as it arrives (in any order) so that no list of replicates is kept.
+
+    Parameters
+    ----------
+    reps : int
+        Replicates to expect.
+    """
+
+    def __init__(self, reps: int):
+        self.reps = reps
+        self.output: CohortOutput | None = None
+
+    def put(self, r: int, out: dict) -> None:
+        """Copy replicate ``r``'s output (:func:`run_micro`) into place."""
+        if self.output is None:
+
+            def empty(a):
+                return np.empty((a.shape[0], self.reps, *a.shape[1:]), dtype=a.dtype)
+
+            self.output = CohortOutput(
+                billed=empty(out["billed"]),
+                end=empty(out["end"]),
+                flows={k: empty(v) for k, v in out["flows"].items()},
+                waiting=empty(out["waiting"]),
+            )
+            self.output.stocks = {k: empty(v) for k, v in out["stocks"].items()}
+        o = self.output
+        o.billed[:, r], o.end[:, r], o.waiting[:, r] = out["billed"], out["end"], out["waiting"]
+        for k, v in out["flows"].items():
+            o.flows[k][:, r] = v
+        for k, v in out["stocks"].items():
+            o.stocks[k][:, r] = v
+
+
 def stack(replicates: list[dict]) -> CohortOutput:
     """Replicate outputs to one :class:`CohortOutput` with the replicate on the sample axis."""
-    out = CohortOutput(
-        billed=np.stack([r["billed"] for r in replicates], axis=1),
-        end=np.stack([r["end"] for r in replicates], axis=1),
-        flows={k: np.stack([r["flows"][k] for r in replicates], axis=1) for k in replicates[0]["flows"]},
-        waiting=np.stack([r["waiting"] for r in replicates], axis=1),
-    )
-    out.stocks = {k: np.stack([r["stocks"][k] for r in replicates], axis=1) for k in replicates[0]["stocks"]}
-    return out
+    gathered = Stack(len(replicates))
+    for r, out in enumerate(replicates):
+        gathered.put(r, out)
+    return gathered.output

@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import CohortOutput
-from simulation.engines.micro import CHUNK, MicroInputs, run_micro, stack
+from simulation.engines.micro import CHUNK, MicroInputs, Stack, run_micro
 from simulation.outputs.benefits import BENEFIT_COLUMNS, benefit_arrays
 from simulation.outputs.results import QUANTILES, Result, start_of
 from simulation.outputs.variables import MONTH, YEAR
@@ -26,6 +26,12 @@ from simulation.outputs.variables import MONTH, YEAR
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
 
 _WORKER: dict = {}
+
+SERIAL_BELOW = 1.5e8
+"""Agent-months (UMKM at the start x months x replicates) below which the replicates run in this
+process unless ``jobs`` is given: a worker process costs about half a CPU second to start (numba
+and its cached kernels, the compiled inputs), more than sharing about a second of engine work
+saves. The numbers never depend on where replicates run."""
 
 
 def _init_worker(scenario, chunk) -> None:
@@ -50,7 +56,8 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
     reps : int
         Number of replicates.
     jobs : int, optional
-        Worker processes; default all cores. ``1`` runs in this process.
+        Worker processes; default all cores, or this process alone for a run of fewer than
+        :data:`SERIAL_BELOW` agent-months. ``1`` runs in this process.
     progress : bool, optional
         Show a progress bar; default only on a terminal.
     chunk : int, optional
@@ -73,8 +80,11 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         seed = int(np.random.SeedSequence().entropy % (1 << 63))
     chunk = chunk or CHUNK
     seeds = replicate_seeds(seed, reps)
+    if jobs is None and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW:
+        jobs = 1
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
-    results: list[dict | None] = [None] * reps
+    gathered = Stack(reps)
+    initial = None
     bar = tqdm(
         total=reps,
         desc=f"{scenario.name}: replicates",
@@ -84,18 +94,21 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
     if jobs == 1:
         _init_worker(scenario, chunk)
         for r, ss in enumerate(seeds):
-            results[r] = _run_one(r, ss)[1]
+            out = _run_one(r, ss)[1]
+            gathered.put(r, out)
+            initial = out["initial"]
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(scenario, chunk)) as pool:
-            futures = [pool.submit(_run_one, r, ss) for r, ss in enumerate(seeds)]
-            for fut in as_completed(futures):
+            # no list of futures kept: each replicate's arrays are freed once copied into place
+            for fut in as_completed({pool.submit(_run_one, r, ss) for r, ss in enumerate(seeds)}):
                 r, out = fut.result()
-                results[r] = out
+                gathered.put(r, out)
+                initial = out["initial"]
                 bar.update()
     bar.close()
-    output = stack(results)
-    output.initial = results[0]["initial"]
+    output = gathered.output
+    output.initial = initial
     return output, seed
 
 
