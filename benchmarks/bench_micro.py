@@ -70,13 +70,14 @@ def run_child(reps: int, years: int, jobs: int | None, out: str) -> dict:
     scenario = load_scenario(BASELINE, overrides={"years": years})
     result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs)
     t2 = time.perf_counter()
+    # read before writing: the manifest's git call is a child forked from this (large) process
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result_tables(result)  # every table, computed (and cached where the result caches them)
     t3 = time.perf_counter()
     result_tables(result)  # again: what writing recomputes
     t4 = time.perf_counter()
     write_result(result, out)
     t5 = time.perf_counter()
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "imports": t1 - t0,
         "engine": t2 - t1,
