@@ -157,3 +157,14 @@ def test_grow_equals_the_numpy_form(streams):
     assert np.array_equal(inc, want_inc)
     assert np.array_equal(got_rev, want_rev)
     assert np.array_equal(members[:k], want_members)
+
+
+def test_closing_lists_the_open_agents_whose_closure_month_it_is():
+    rng = np.random.default_rng(8)
+    n = 20_000
+    close_month = rng.integers(0, 121, n + 50).astype(np.int16)
+    status = rng.choice([E, S, M, L, C], size=n + 50).astype(np.int8)
+    for t in (0, 7, 119, 120):
+        want = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
+        got = month_end.closing(close_month, status, n, t)
+        assert np.array_equal(got, want) and len(want) > 0

@@ -8,9 +8,10 @@ engine runs each step's agent-level implementation over a
 Randomness is common-random-number safe: every draw is a function of
 ``(replicate, purpose, month, agent index)`` (:mod:`simulation.core.streams`).
 Closure months are drawn once per agent from the cumulative closure hazard
-(exactly the monthly closure probability, see :func:`closure_months`), so the
-monthly work scales with the events and with the self-paying members, not with
-the whole population; state counts are kept up to date from the transitions.
+(exactly the monthly closure probability, see :func:`closure_months`); each month
+the agents whose closure month it is are found by one compiled scan, and the
+self-paying members are drawn for in another (:mod:`simulation.engines.kernels`);
+state counts are kept up to date from the transitions.
 
 The output has the cohort engine's layout with one replicate on the sample
 axis, so :class:`simulation.outputs.results.Result` reads it unchanged. On request
@@ -232,7 +233,6 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         chunk=chunk,
         counts=counts(ag.segment[:n0], ag.status[:n0], G),
         arrears=np.zeros(G, dtype=np.int64),
-        pending=[[] for _ in range(T + 1)],
         ever_enrolled=ever_enrolled,
         spent=0.0,
         billed=np.empty((T, G, N_STATES), dtype=np.int32),
@@ -241,7 +241,6 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         stocks=stocks,
         waiting=np.zeros((T, G), dtype=np.int32),
     )
-    s.schedule(idx0[status0 != C])
     return s, snap_months
 
 

@@ -208,8 +208,6 @@ class MicroState:
         Agents per segment and state, kept up to date by :meth:`move`.
     arrears : ndarray of int, shape (G,)
         Lapsed agents in their first three unpaid months (still covered).
-    pending : list of list of ndarray
-        Agents closing at the end of each month.
     ever_enrolled : int
         Agents enrolled so far (counted against the rollout).
     spent : float
@@ -231,7 +229,6 @@ class MicroState:
     chunk: int
     counts: np.ndarray
     arrears: np.ndarray
-    pending: list
     ever_enrolled: int
     spent: float
     billed: np.ndarray
@@ -246,16 +243,6 @@ class MicroState:
         self.counts -= counts(ag.segment[idx], ag.status[idx], self.G)
         ag.status[idx] = new
         self.counts += counts(ag.segment[idx], ag.status[idx], self.G)
-
-    def schedule(self, idx: np.ndarray) -> None:
-        """File agents ``idx`` under the month at whose end they close."""
-        T = len(self.pending) - 1
-        months = self.ag.close_month[idx]
-        order = np.argsort(months, kind="stable")
-        bounds = np.searchsorted(months[order], np.arange(T + 2))
-        for t in np.flatnonzero(np.diff(bounds)):
-            if t < T:
-                self.pending[t].append(idx[order[bounds[t] : bounds[t + 1]]])
 
     def per_segment(self, idx: np.ndarray) -> np.ndarray:
         """Agents ``idx`` per segment, shape (G,)."""

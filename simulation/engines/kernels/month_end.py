@@ -15,9 +15,30 @@ from simulation.core.states import State
 from simulation.engines.kernels import streams
 from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED
 
-KERNELS = ("self_pay",)
+KERNELS = ("closing", "self_pay")
 
-M, L = np.int8(State.MANDIRI), np.int8(State.LAPSED)
+M, L, C = np.int8(State.MANDIRI), np.int8(State.LAPSED), np.int8(State.CLOSED)
+
+
+def closing(close_month, status, n, t):
+    """The agents among the first ``n`` that close at the end of month ``t``: open, with that
+    closure month (drawn once per agent, :func:`simulation.engines.state.closure_months`).
+
+    Returns
+    -------
+    ndarray of int64
+        Their indices, ascending.
+    """
+    k = 0
+    for i in range(n):  # counted first: a buffer of n would cost more to allocate than a second pass
+        k += (close_month[i] == t) & (status[i] != C)
+    out = np.empty(k, np.int64)
+    k = 0
+    for i in range(n):
+        if close_month[i] == t and status[i] != C:  # rare, so well predicted
+            out[k] = i
+            k += 1
+    return out
 
 
 def self_pay(status, unpaid, covered_since, segment, n, base, stop_limit, resume_limit, t, counts, arrears, flows):

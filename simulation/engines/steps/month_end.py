@@ -37,9 +37,8 @@ def agents(s, t: int) -> None:
     paying (stream ``self_pay``); unpaid months age (one compiled pass,
     :func:`simulation.engines.kernels.month_end.self_pay`)."""
     ag, flows = s.ag, s.flows
-    if s.pending[t]:
-        closing = np.concatenate(s.pending[t])
-        s.pending[t] = []
+    closing = month_end.closing(ag.close_month, ag.status, ag.n, t)
+    if len(closing):
         in_arrears = closing[(ag.status[closing] == L) & (ag.unpaid[closing] <= ARREARS_MONTHS)]
         s.arrears -= s.per_segment(in_arrears)
         s.move(closing, C)
