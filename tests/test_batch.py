@@ -17,6 +17,7 @@ from conftest import BASELINE, ROOT
 from openpyxl import load_workbook
 
 from simulation.cli import main
+from simulation.outputs.run import run_scenario
 from simulation.reporting.excel import sheet_name
 from simulation.reporting.labels import text
 from simulation.reporting.papermill_run import run_report
@@ -221,3 +222,145 @@ def test_batch_refuses_an_unknown_notebook_parameter(tmp_path, capsys):
     assert main(["batch", "baseline", "--out", str(tmp_path), "-p", "langauge=en"]) == 2
     assert "unknown notebook parameter" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def _two_baselines(tmp_path):
+    """``a/baseline.yaml`` (the shipped baseline) and ``b/baseline.yaml`` (a dearer reform of it)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(BASELINE, tmp_path / "a" / "baseline.yaml")
+    dear = tmp_path / "b" / "baseline.yaml"
+    dear.write_text(
+        f"extends: {BASELINE}\ndescription: twice the JKM contribution\ncontribution:\n  jkm: 13600\n", encoding="utf-8"
+    )
+    return tmp_path / "a" / "baseline.yaml", dear
+
+
+def test_scenario_names_tell_files_of_one_stem_apart(tmp_path):
+    from simulation.core.errors import ScenarioError
+    from simulation.reporting.names import scenario_names
+
+    a, b = _two_baselines(tmp_path)
+    fast = ROOT / "scenarios" / "faster_graduation.yaml"
+    assert scenario_names([a, fast, b]) == ["a_baseline", "faster_graduation", "b_baseline"]
+    deep_a, deep_b = tmp_path / "x" / "s" / "base.yaml", tmp_path / "y" / "s" / "base.yaml"
+    assert scenario_names([deep_a, deep_b]) == ["x_s_base", "y_s_base"]
+    with pytest.raises(ScenarioError, match="one file named twice"):
+        scenario_names([a, tmp_path / "b" / ".." / "a" / "baseline.yaml"])
+
+
+def test_the_comparison_keeps_two_scenarios_of_one_name_and_the_right_baseline(tmp_path):
+    from simulation.reporting.compare import prepare_comparison
+    from simulation.scenario import load_scenario
+
+    a, b = _two_baselines(tmp_path)
+    cmp = prepare_comparison(f"{a},{b}", str(b), {"years": 2}, str(tmp_path / "cmp"), "en")
+    assert cmp.baseline == "b_baseline" and list(cmp.indicators) == ["b_baseline", "a_baseline"]
+    expected = {name: run_scenario(load_scenario(p, overrides={"years": 2})) for name, p in (("a", a), ("b", b))}
+    totals = {k: r.indicators()["subsidy_cost_total"] for k, r in expected.items()}
+    assert cmp.indicators["b_baseline"]["subsidy_cost_total"] == pytest.approx(totals["b"], rel=1e-12)
+    summary = pd.read_csv(tmp_path / "cmp" / "comparison_summary.csv").set_index(text("scenario", "en"))
+    assert summary.loc["a_baseline", text("diff_cost_total", "en")] == pytest.approx(totals["a"] - totals["b"])
+    assert totals["a"] < totals["b"]  # the shipped baseline is the cheaper one
+
+
+def test_a_batch_with_two_baselines_and_no_choice_is_refused_before_anything_runs(tmp_path, capsys):
+    a, b = _two_baselines(tmp_path)
+    out = tmp_path / "reports"
+    assert main(["batch", str(a), str(b), "--out", str(out), *YEARS]) == 2
+    assert "several scenarios are called baseline; name the one to compare against with --baseline" in (
+        capsys.readouterr().err
+    )
+    assert not out.exists()
+
+
+def test_a_second_batch_into_the_same_reports_is_refused(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    out = tmp_path / "reports"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom simulation.io.lock import folder_lock\n"
+            f"with folder_lock({str(out)!r}, 'umkm-sim batch'):\n    print('held', flush=True)\n    time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["batch", str(BASELINE), "--out", str(out), "--no-analyses", *YEARS]) == 4
+        err = capsys.readouterr().err
+        assert err.startswith(f"umkm-sim: {out} is being written by umkm-sim batch (process {holder.pid}, started ")
+        assert sorted(p.name for p in out.iterdir()) == [".umkm-sim.lock"]
+    finally:
+        holder.kill()
+        holder.wait()
+    from simulation.io.lock import folder_lock
+
+    with folder_lock(out, "test"):  # released by the killed holder: a stale lock never blocks
+        pass
+
+
+def test_two_scenarios_of_one_name_get_their_own_reports(tmp_path, capsys):
+    a, b = _two_baselines(tmp_path)
+    out = tmp_path / "reports"
+    args = ["batch", str(a), str(b), "--baseline", str(a), "--out", str(out), "--no-analyses", "--jobs", "1", *YEARS]
+    assert main(args) == 0, capsys.readouterr()
+    manifests = {k: json.loads((out / f"{k}_baseline" / "manifest.json").read_text()) for k in ("a", "b")}
+    assert manifests["a"]["scenario"]["resolved"]["contribution"]["jkm"]["values"] == {"2026-01": 6800.0}
+    assert manifests["b"]["scenario"]["resolved"]["contribution"]["jkm"]["value"] == 13600.0
+    summary = pd.read_csv(out / "compare_scenarios" / "comparison_summary.csv").set_index(text("scenario", "id"))
+    assert list(summary.index) == ["a_baseline", "b_baseline"]
+    costs = {k: m["indicators"]["subsidy_cost_total"] for k, m in manifests.items()}
+    assert summary.loc["b_baseline", text("diff_cost_total", "id")] == pytest.approx(costs["b"] - costs["a"])
+    assert costs["b"] > costs["a"] > 0 and not (out / "baseline").exists()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="a_baseline/scenario_report.html"' in page and 'href="b_baseline/scenario_report.html"' in page
+
+
+def _flaky_report(failures: list[Exception], calls: list):
+    """A stand-in for ``run_report`` that raises ``failures`` in turn, then writes a real run's tables."""
+    from simulation.io.write import write_result
+    from simulation.reporting.papermill_run import Report
+    from simulation.scenario import load_scenario
+
+    def run_report(path, out, overrides=None, parameters=None):
+        calls.append(out)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+        write_result(run_scenario(load_scenario(path, overrides={"years": 2})), out)
+        return Report(folder=out, notebook=out / "scenario_report.ipynb", html=out / "scenario_report.html")
+
+    return run_report
+
+
+def test_a_kernel_that_fails_to_start_is_tried_once_more(tmp_path, monkeypatch):
+    from simulation.reporting import batch as batch_module
+
+    calls = []
+    died = RuntimeError("Kernel died before replying to kernel_info")
+    monkeypatch.setattr(batch_module, "run_report", _flaky_report([died], calls))
+    outcome = batch_module.run_one(str(BASELINE), str(tmp_path), {}, {})
+    assert outcome.ok and len(calls) == 2 and outcome.html == "baseline/scenario_report.html"
+    calls.clear()
+    monkeypatch.setattr(batch_module, "run_report", _flaky_report([died, died], calls))
+    outcome = batch_module.run_one(str(BASELINE), str(tmp_path), {}, {})
+    assert not outcome.ok and len(calls) == 2 and outcome.error == f"RuntimeError: {died}"
+
+
+def test_a_failing_cell_is_not_tried_again(tmp_path, monkeypatch):
+    from simulation.reporting import batch as batch_module
+    from simulation.reporting.papermill_run import ReportError
+
+    calls = []
+    failed = ReportError("scenario_report.ipynb: cell 4 failed with PlausibilityError: x\n  the partial run is in y")
+    monkeypatch.setattr(batch_module, "run_report", _flaky_report([failed], calls))
+    outcome = batch_module.run_one(str(BASELINE), str(tmp_path), {}, {})
+    assert not outcome.ok and len(calls) == 1
+    table = batch_module.summary([outcome])
+    expected = "cell 4 failed with PlausibilityError: x | the partial run is in y"
+    assert table.splitlines()[-1] == f"baseline: ReportError: scenario_report.ipynb: {expected}"

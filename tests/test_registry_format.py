@@ -34,6 +34,17 @@ def baseline():
         ("Rp. 1.500", 1500.0),
         ("-5", -5.0),
         ("0", 0.0),
+        ("Rp. 60.000.000,-", 60e6),
+        ("Rp 60.000.000,00", 60e6),
+        ("60 juta", 60e6),
+        ("60jt", 60e6),
+        ("60 JT.", 60e6),
+        ("1,5 juta", 1.5e6),
+        ("2.75jt", 2.75e6),
+        ("60.000 ribu", 60e6),
+        ("750rb", 750e3),
+        ("1,2 miliar", 1.2e9),
+        ("1,5 M", 1.5e9),
     ],
 )
 def test_rupiah_written_the_indonesian_or_english_way(text, rupiah):
@@ -49,6 +60,12 @@ def test_not_a_rupiah_amount(text):
 def test_dates_day_first_iso_or_month():
     assert parse_date("14/07/2025") == parse_date("14-07-2025") == parse_date("2025-07-14") == dt.date(2025, 7, 14)
     assert parse_date("2025-07") == dt.date(2025, 7, 1)
+    # Excel serials count days from 1899-12-30: 45852 days later is 2025-07-14, 36526 is 2000-01-01
+    assert parse_date("45852") == parse_date("45852.0") == dt.date(2025, 7, 14)
+    assert parse_date("36526") == dt.date(2000, 1, 1)
+    for not_a_serial in ("1234", "99999"):
+        with pytest.raises(ValueError):
+            parse_date(not_a_serial)
     for bad in ("31/02/2025", "2025/07/14", "July 2025"):
         with pytest.raises(ValueError):
             parse_date(bad)
@@ -71,10 +88,10 @@ def test_wrong_columns_give_one_error_naming_every_missing_one_with_spellings():
         ("id", "nik, business_id"),
         ("sector", "sektor, sector"),
         ("revenue", "omzet, revenue"),
-        ("status", "status"),
     ]:
         assert f"{column} (accepted headers: {spellings}" in msg
     assert "kecamatan (accepted" not in msg and "2 other column(s) ignored" in msg
+    assert "status (accepted" not in msg  # status is optional
 
 
 def test_a_column_given_twice_is_one_error_but_nik_beside_business_id_is_dropped():
@@ -88,7 +105,7 @@ def test_every_documented_status_word_is_read(baseline, tmp_path):
     lines = ["nik,kecamatan,sektor,omzet,status"]
     expected = []
     for n, (state, words) in enumerate((s, w) for s, ws in STATUS_WORDS.items() for w in ws):
-        lines.append(f"99{n:014d},Selong,jasa,1000000,{words.upper()}")
+        lines.append(f"5203074101850{n:03d},Selong,jasa,1000000,{words.upper()}")
         expected.append(state)
     path = tmp_path / "statuses.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -142,3 +159,50 @@ def test_unreadable_files_raise_registry_error(baseline, tmp_path):
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(RegistryError, match="empty"):
         read_registry_file(tmp_path / "empty.csv")
+
+
+def test_a_utf16_tab_separated_file_as_excel_saves_unicode_text(baseline, tmp_path):
+    import csv
+    import io
+
+    text = VALID.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t").writerows(rows)
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(out.getvalue().encode("utf-16"))  # with a byte-order mark, as Excel writes it
+    assert [r.revenue for r in validate(read_registry_file(path), baseline).rows] == [
+        r.revenue for r in validate(read_registry_file(VALID), baseline).rows
+    ]
+
+
+def test_official_region_codes_and_their_licence_ship_with_the_package():
+    from importlib.resources import files
+
+    from simulation.core.regions import regions
+
+    areas = regions()
+    assert (len(areas.provinces), len(areas.regencies), len(areas.districts)) == (38, 514, 7277)
+    assert areas.provinces["52"].name == "NUSA TENGGARA BARAT"
+    assert areas.regencies["52.03"].name == "KABUPATEN LOMBOK TIMUR"
+    assert areas.districts["52.03.07"].name == "Selong"
+    assert len(areas.districts_of("52.03")) == 21 and len(areas.regencies_of("52")) == 10
+    assert areas.split_nik_prefix("520307410185") == ("52", "52.03", "52.03.07")
+    data = files("simulation.data")
+    assert "Open Database License" in data.joinpath("regions_LICENSE.md").read_text(encoding="utf-8")
+    assert "idn-area-data" in data.joinpath("regions_README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("key", "bits"),
+    [
+        (b"abcdefghijklmnop", 16 * 4.700439718141092),  # 16 lower-case letters: 16 log2(26)
+        (b"0123456789abcdef" * 2, 128.0),  # 32 hex digits: 4 bits each
+        (b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0.0),  # fewer than 8 distinct characters
+        (bytes(range(200, 232)), 256.0),  # binary (not UTF-8): 8 bits a byte
+    ],
+)
+def test_key_strength_estimate(key, bits):
+    from simulation.population.registry.pseudonym import key_bits
+
+    assert key_bits(key) == pytest.approx(bits)

@@ -83,7 +83,7 @@ def test_pseudonyms_are_keyed_stable_and_pass_through_a_second_ingest(baseline, 
     ingest(VALID, tmp_path / "b", baseline)
     first = [r["pseudonym"] for r in read_csv(tmp_path / "a" / "registry.csv")]
     assert first == [r["pseudonym"] for r in read_csv(tmp_path / "b" / "registry.csv")]
-    assert first[0] == pseudonym(TEST_KEY.encode(), "9900000000000001") and len(set(first)) == len(first)
+    assert first[0] == pseudonym(TEST_KEY.encode(), "5203074101850001") and len(set(first)) == len(first)
     monkeypatch.setenv("UMKM_PSEUDONYM_KEY", TEST_KEY + "-other")
     ingest(VALID, tmp_path / "c", baseline)
     other = [r["pseudonym"] for r in read_csv(tmp_path / "c" / "registry.csv")]
@@ -100,7 +100,7 @@ def test_key_file_outside_the_repository_only(baseline, tmp_path, monkeypatch):
     outside = tmp_path / "secret.key"
     outside.write_text(TEST_KEY + "\n")
     ingest(VALID, tmp_path / "o", baseline, key_file=outside)
-    assert read_csv(tmp_path / "o" / "registry.csv")[0]["pseudonym"] == pseudonym(TEST_KEY.encode(), "9900000000000001")
+    assert read_csv(tmp_path / "o" / "registry.csv")[0]["pseudonym"] == pseudonym(TEST_KEY.encode(), "5203074101850001")
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     inside = repo / "keys" / "secret.key"
@@ -110,6 +110,6 @@ def test_key_file_outside_the_repository_only(baseline, tmp_path, monkeypatch):
         ingest(VALID, tmp_path / "o2", baseline, key_file=inside)
     short = tmp_path / "short.key"
     short.write_text("abc")
-    with pytest.raises(RegistryError, match="too short"):
+    with pytest.raises(RegistryError, match="too weak"):
         ingest(VALID, tmp_path / "o3", baseline, key_file=short)
     assert (ROOT / ".git").exists()  # this repository counts as one too

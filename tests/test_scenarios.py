@@ -15,8 +15,8 @@ from simulation.core.horizon import Horizon, parse_period
 BROKEN = sorted((ROOT / "tests" / "fixtures" / "broken").glob("*.yaml"))
 
 
-def expectations(path: Path) -> list[str]:
-    return re.findall(r"^# expect: (.+)$", path.read_text(encoding="utf-8"), flags=re.M)
+def expectations(path: Path, kind: str = "expect") -> list[str]:
+    return re.findall(rf"^# {kind}: (.+)$", path.read_text(encoding="utf-8"), flags=re.M)
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
@@ -30,6 +30,8 @@ def test_broken_scenario_gives_its_expected_message(path):
     assert path.name in message or "no_such_baseline" in message, message
     for text in expected:
         assert text in message, f"expected {text!r} in:\n{message}"
+    for text in expectations(path, "never"):
+        assert text not in message, f"{text!r} must not be shown:\n{message}"
 
 
 def test_every_shipped_scenario_is_valid():

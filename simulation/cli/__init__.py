@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from simulation.core.errors import ScenarioError
+from simulation.core.errors import BusyError, OutputError, ScenarioError
 from simulation.core.version import __version__
 
-COMMANDS = ("run", "validate", "list", "report", "batch", "ingest", "synth", "sensitivity", "optimise", "calibrate")
+COMMANDS = (
+    "run",
+    "validate",
+    "list",
+    "report",
+    "batch",
+    "ingest",
+    "verify",
+    "synth",
+    "sensitivity",
+    "optimise",
+    "calibrate",
+)
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
+
+
+EXIT_CODES = """exit codes:
+  0    done
+  1    the command failed (a report cell, a guard-rail, a scenario of a batch); the message says which
+  2    a bad scenario, override, parameter or command line (nothing was run)
+  3    an output could not be written or an input read (a file in the way, a read-only or full disk)
+  4    another batch is writing into the same reports folder (its lock is held)
+  130  interrupted (Ctrl-C); an output being written is left as it was before
+  141  the output pipe closed early (e.g. umkm-sim list | head)"""
+"""What ``main`` returns, shown by ``umkm-sim --help`` and in the README."""
 
 
 class CommandError(Exception):
@@ -21,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="umkm-sim",
         description="UMKM social-protection budgeting workbench (BPJS Ketenagakerjaan JKK + JKM paid by the APBD).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -51,16 +77,43 @@ def add_notebook_parameters_argument(parser: argparse.ArgumentParser, help: str)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 a command failed, 2 bad scenario or usage)."""
+    """Run the CLI; return the exit code (see :data:`EXIT_CODES`): every known failure is one message."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except ScenarioError as exc:
         print(f"umkm-sim: scenario error\n{exc}", file=sys.stderr)
         return 2
     except CommandError as exc:
         print(f"umkm-sim: {exc}", file=sys.stderr)
         return 1
+    except BusyError as exc:
+        print(f"umkm-sim: {exc}", file=sys.stderr)
+        return 4
+    except OutputError as exc:
+        print(f"umkm-sim: {exc}", file=sys.stderr)
+        return 3
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"umkm-sim: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("umkm-sim: interrupted", file=sys.stderr)
+        return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor (pytest capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

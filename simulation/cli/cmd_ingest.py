@@ -1,4 +1,9 @@
-"""``umkm-sim ingest``: validate and pseudonymise a UMKM registry (CSV or XLSX)."""
+"""``umkm-sim ingest``: validate and pseudonymise a UMKM registry (CSV or XLSX).
+
+Exit codes: 0 the file was read (even with rejects); 1 it cannot be used at all (unreadable, wrong
+columns, most NIKs damaged by Excel, no key or a weak one); 2 a bad option or scenario; 3 the output
+cannot be written (``--out`` a file or a folder of other files, a full disk).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ def register(sub) -> None:
         help="validate a UMKM registry; write it pseudonymised with rejects.csv and manifest.json",
         description=(
             "Validate a UMKM registry row by row and write registry.csv (pseudonyms, no NIK or names), "
-            "rejects.csv (row number and reason) and manifest.json (counts, input hash). "
-            "The pseudonym key comes from the environment variable UMKM_PSEUDONYM_KEY or --key-file."
+            "rejects.csv (row number, checks failed, reason) and manifest.json (counts, input hash, each "
+            "file's SHA-256 and rows), all three or none. The pseudonym key (at least 128 bits) comes from "
+            "the environment variable UMKM_PSEUDONYM_KEY or --key-file. Exit 0: read (even with rejects); "
+            "1: cannot be used; 2: bad option or scenario; 3: output cannot be written."
         ),
     )
     p.add_argument("registry", help="registry file, .csv or .xlsx (see docs/registry.md)")

@@ -20,11 +20,15 @@ def register(sub) -> None:
 
 def main(args) -> int:
     # deferred: the command line imports what a command needs only when it runs
+    from simulation.cli.checks import check_files
+
+    # deferred: the command line imports what a command needs only when it runs
     from simulation.io.write import write_result
     from simulation.outputs.run import run_scenario
     from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
+    check_files(scenario)
     if args.reps < 1 or (args.jobs is not None and args.jobs < 1):
         raise CommandError(f"--reps and --jobs must be at least 1 (got --reps {args.reps}, --jobs {args.jobs})")
     kwargs = {"reps": args.reps, "jobs": args.jobs} if args.engine == "micro" else {}

@@ -20,6 +20,21 @@ class ScenarioError(ValueError):
         lines = [_line(*p) for p in problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):
+        # rebuilt from its problems, so it crosses a process pool intact (the default pickles the message)
+        return (type(self), (self.problems,))
+
+
+class OutputError(Exception):
+    """An output cannot be written where asked (a file in the way, a folder of other files, a lock held).
+
+    The message names the path and what to do; the command line prints it without a traceback.
+    """
+
+
+class BusyError(OutputError):
+    """Another command holds the lock of an output folder (a batch writing the same reports)."""
+
 
 def _line(file: str, key: str, value: object, allowed: str) -> str:
     where = f"{file}: " if file else ""
@@ -30,13 +45,21 @@ def _line(file: str, key: str, value: object, allowed: str) -> str:
     return f"{where}{key_part}: {allowed}"
 
 
-class _Missing:
+class _Sentinel:
+    """A named marker that stays itself when pickled (a problem may cross a process pool)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
     def __repr__(self) -> str:  # pragma: no cover - only for debugging
-        return "(missing)"
+        return "(missing)" if self.name == "MISSING" else f"<{self.name}>"
+
+    def __reduce__(self) -> str:
+        return self.name
 
 
-_MISSING = _Missing()
-MISSING = _MISSING
+MISSING = _Sentinel("MISSING")
 """A required key that is absent (shown as ``(missing)``)."""
-NO_VALUE = object()
+_MISSING = MISSING
+NO_VALUE = _Sentinel("NO_VALUE")
 """A problem with no value to show (a file that is not found, not YAML)."""

@@ -1,8 +1,10 @@
 """``ingest``: validate a registry and write it pseudonymised, with its rejects and a manifest.
 
 Written files hold no NIK, business id or name: the validated registry carries a keyed pseudonym
-instead, the rejects carry the row number, the reasons and the kecamatan, sector and status cells
-(withheld when they look like personal data), the manifest carries counts and the input's hash.
+instead, the rejects carry the row number, the checks failed with their reasons and the kecamatan,
+sector and status cells where recognised, the manifest carries counts, the input's hash and each
+output's SHA-256 and row count. The three files appear together or not at all
+(:func:`~simulation.io.atomic.atomic_folder`).
 """
 
 from __future__ import annotations
@@ -12,16 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulation.io.atomic import atomic_folder
+from simulation.io.checksums import file_record
 from simulation.io.provenance import versions
-from simulation.population.registry.columns import match_header
-from simulation.population.registry.pseudonym import (
-    KEY_ENV,
-    SCHEME,
-    key_fingerprint,
-    load_key,
-    missing_key_error,
-    pseudonym,
-)
+from simulation.population.registry.columns import identifier_kind, match_header
+from simulation.population.registry.pseudonym import KEY_ENV, SCHEME, load_key, missing_key_error, pseudonym
 from simulation.population.registry.read import read_registry_file
 from simulation.population.registry.validate import ValidatedRegistry, validate
 
@@ -64,7 +61,7 @@ def ingest(registry: str | Path, out_dir: str | Path, scenario, key_file: str | 
     registry : path
         CSV or XLSX registry (see docs/registry.md).
     out_dir : path
-        Folder for the outputs (created).
+        Folder for the outputs: created, or replaced as a whole if it is an earlier output.
     scenario : Scenario
         Gives the sectors allowed and the first month (enrolment dates may not be later).
     key_file : path, optional
@@ -73,66 +70,75 @@ def ingest(registry: str | Path, out_dir: str | Path, scenario, key_file: str | 
     Raises
     ------
     RegistryError
-        If the file cannot be read, lacks required columns, or holds personal identifiers and no
-        key is given.
+        If the file cannot be read, lacks required columns, had most NIKs damaged by Excel, or
+        holds personal identifiers and no key (or a weak key) is given.
+    OutputError
+        If ``out_dir`` is a file or a folder of other files (no ``manifest.json``), or cannot be written.
     """
     raw = read_registry_file(registry)
     layout = match_header(raw.header, raw.source)
+    id_pos = layout.index["id"]
+    hashed = identifier_kind(layout, [c[id_pos] if id_pos < len(c) else "" for _, c in raw.rows]) != "pseudonym"
     key = load_key(key_file)
-    if layout.has_personal_identifiers and key is None:
-        raise missing_key_error(raw.source, [raw.header[layout.index["id"]].strip()])
+    if hashed and key is None:
+        raise missing_key_error(raw.source, [raw.header[id_pos].strip()])
     validated = validate(raw, scenario)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
 
     def pseudo(folded_id: str) -> str:
-        return folded_id if layout.id_header == "pseudonym" else pseudonym(key, folded_id)
+        return pseudonym(key, folded_id) if hashed else folded_id
 
-    with open(out / REGISTRY_FILE, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(REGISTRY_COLUMNS)
-        for folded_id, row in zip(validated.ids, validated.rows, strict=True):
-            writer.writerow(
-                [
-                    pseudo(folded_id),
-                    row.kecamatan,
-                    row.sector,
-                    _number(row.revenue),
-                    _number(row.revenue_prev),
-                    _number(row.priority),
-                    row.status.name.lower(),
-                    row.enrolled_since.isoformat() if row.enrolled_since else "",
-                ]
-            )
-    with open(out / REJECTS_FILE, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(REJECT_COLUMNS)
-        for rej in validated.rejects:
-            writer.writerow(
-                [rej.row, "; ".join(dict.fromkeys(rej.problems)), "; ".join(rej.reasons)]
-                + [rej.cells.get(f, "") for f in REJECT_COLUMNS[3:]]
-            )
-    counts = validated.counts()
-    hashed = layout.id_header != "pseudonym"
-    files = [out / REGISTRY_FILE, out / REJECTS_FILE, out / MANIFEST_FILE]
-    manifest = {
-        "input": {"file": raw.source, "format": raw.kind, "sha256": raw.sha256},
-        "counts": counts,
-        "columns": {
-            "recognised": sorted(c for c in layout.index if c != "name"),
-            "identifier": layout.id_header,
-            "name_column_dropped": "name" in layout.index,
-            "other_columns_ignored": layout.ignored,
-        },
-        "pseudonym": {
-            "scheme": SCHEME if hashed else "none: the input already holds pseudonyms",
-            "key_fingerprint": key_fingerprint(key) if hashed else None,
-            "key_from": ("key file" if key_file is not None else KEY_ENV) if hashed else None,
-        },
-        "scenario": {"name": scenario.name, "sectors": scenario.sectors, "first_month": scenario.horizon.labels[0]},
-        "files": [f.name for f in files],
-    }
-
-    manifest["versions"] = versions()
-    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return IngestReport(counts=counts, files=files, validated=validated)
+    out = Path(out_dir)
+    names = (REGISTRY_FILE, REJECTS_FILE, MANIFEST_FILE)
+    with atomic_folder(out) as temp:
+        with open(temp / REGISTRY_FILE, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(REGISTRY_COLUMNS)
+            for folded_id, row in zip(validated.ids, validated.rows, strict=True):
+                writer.writerow(
+                    [
+                        pseudo(folded_id),
+                        row.kecamatan,
+                        row.sector,
+                        _number(row.revenue),
+                        _number(row.revenue_prev),
+                        _number(row.priority),
+                        row.status.name.lower(),
+                        row.enrolled_since.isoformat() if row.enrolled_since else "",
+                    ]
+                )
+        with open(temp / REJECTS_FILE, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(REJECT_COLUMNS)
+            for rej in validated.rejects:
+                writer.writerow(
+                    [rej.row, "; ".join(dict.fromkeys(rej.problems)), "; ".join(rej.reasons)]
+                    + [rej.cells.get(f, "") for f in REJECT_COLUMNS[3:]]
+                )
+        counts = validated.counts()
+        rows_in = {REGISTRY_FILE: counts["accepted"], REJECTS_FILE: counts["rejected"]}
+        manifest = {
+            "input": {"file": raw.source, "format": raw.kind, "sha256": raw.sha256},
+            "counts": counts,
+            "columns": {
+                "recognised": sorted(layout.index),
+                "identifier": layout.id_header,
+                "identifier_holds": validated.id_kind,
+                "name_column_dropped": layout.name is not None,
+                "other_columns_ignored": layout.ignored,
+            },
+            "pseudonym": {
+                "scheme": SCHEME if hashed else "none: the input already holds pseudonyms",
+                "key_from": ("key file" if key_file is not None else KEY_ENV) if hashed else None,
+                "same_key_check": "a UMKM present in two waves has the same pseudonym in both",
+            },
+            "scenario": {
+                "name": scenario.name,
+                "sectors": scenario.sectors,
+                "first_month": scenario.horizon.labels[0],
+            },
+            "files": {name: file_record(temp / name, rows) for name, rows in rows_in.items()},
+            "versions": versions(),
+        }
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (temp / MANIFEST_FILE).write_text(text, encoding="utf-8")
+    return IngestReport(counts=counts, files=[out / n for n in names], validated=validated)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from simulation.io.provenance import manifest
+from simulation.io.atomic import writes_folder
+from simulation.io.provenance import manifest, seal
 from simulation.outputs.montecarlo import QUANTILES, MonteCarloResult
 
 
@@ -31,6 +32,7 @@ def result_tables(result) -> dict[str, object]:
     return tables
 
 
+@writes_folder("out_dir")  # atomic: a killed run leaves the previous folder whole (simulation.io.atomic)
 def write_result(result, out_dir: str | Path, **manifest_extra) -> list[Path]:
     """Write ``result``'s tables as CSV and ``manifest.json`` into ``out_dir``; return the paths written.
 
@@ -66,4 +68,5 @@ def write_result(result, out_dir: str | Path, **manifest_extra) -> list[Path]:
     )
     (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
     written.append(out / "manifest.json")
+    seal(out)
     return written

@@ -17,15 +17,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulation.core.errors import OutputError, ScenarioError
+from simulation.io.lock import folder_lock
 from simulation.reporting import formats
 from simulation.reporting.labels import text
-from simulation.reporting.papermill_run import execute, notebook_path, resolve, run_comparison, run_report
+from simulation.reporting.names import scenario_names
+from simulation.reporting.papermill_run import (
+    ReportError,
+    execute,
+    notebook_path,
+    resolve,
+    run_comparison,
+    run_report,
+)
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
 
 ANALYSES = {"sensitivity": "sensitivity.ipynb", "calibration": "calibrate.ipynb"}
 """Analysis notebooks the batch runs on the baseline after the comparison: folder to notebook."""
+
+
+FINAL = (ScenarioError, ReportError, OutputError)
+"""Failures a second try cannot mend (a bad scenario, a failing cell, an output in the way); any
+other error of a report run (a kernel that did not start or died) is tried once more."""
 
 
 @dataclass
@@ -42,13 +57,21 @@ class Outcome:
     html: str = ""
 
 
-def run_one(path: str, out_root: str, overrides: dict, parameters: dict) -> Outcome:
-    """Run one scenario's report into ``out_root/<name>``; never raises (the error is in the outcome)."""
+def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: str | None = None) -> Outcome:
+    """Run one scenario's report into ``out_root/<name>``; never raises (the error is in the outcome).
 
-    name = Path(path).stem
+    ``name`` is the report folder (default: the file's stem; see :func:`scenario_names`).
+    """
+
+    name = name or Path(path).stem
     began = time.perf_counter()
     try:
-        report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+        try:
+            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+        except FINAL:
+            raise
+        except Exception:  # noqa: BLE001 - a kernel that failed to start (or died) gets one more try
+            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
 
@@ -93,28 +116,67 @@ def run_batch(
     """Run every scenario's report (``jobs`` at a time), then the comparison and (with ``analyses``)
     the sensitivity and calibration notebooks on the baseline; write ``index.html``.
 
+    The reports folder is locked for the whole batch (:func:`folder_lock`): a second batch into it
+    is refused rather than interleaved. Scenario files with one stem get distinct folders
+    (:func:`scenario_names`).
+
     Returns
     -------
     list of Outcome
         One per scenario in the order given, then the comparison's, then the analyses'.
+
+    Raises
+    ------
+    ScenarioError
+        Before anything runs: a file named twice, or several scenarios called ``baseline`` and no
+        ``baseline`` given.
+    BusyError
+        If another batch holds the lock of ``out_root``.
     """
 
     out_root = Path(out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
+    names = scenario_names(scenarios)
+    if baseline is None:
+        baseline = _default_baseline(scenarios)
+    with folder_lock(out_root, "another umkm-sim batch"):
+        return _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses)
+
+
+def _default_baseline(scenarios: list[Path]) -> Path | None:
+    """The one scenario called ``baseline``, None if there is none; refuse several."""
+    named = [Path(p) for p in scenarios if Path(p).stem == "baseline"]
+    if len(named) > 1:
+        raise ScenarioError(
+            [
+                (
+                    "batch",
+                    "baseline",
+                    [str(p) for p in named],
+                    "several scenarios are called baseline; name the one to compare against with --baseline",
+                )
+            ]
+        )
+    return named[0] if named else None
+
+
+def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses):
     overrides, parameters = dict(overrides or {}), dict(parameters or {})
     outcomes: dict[str, Outcome] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(run_one, str(p), str(out_root), overrides, parameters): str(p) for p in scenarios}
+        futures = {
+            pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
+            for p, name in zip(scenarios, names, strict=True)
+        }
         for future in as_completed(futures):
             outcome = future.result()
             outcomes[futures[future]] = outcome
             progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
-    ordered = [outcomes[str(p)] for p in scenarios]
+    ordered = [outcomes[name] for name in names]
     done = [Path(o.path) for o in ordered if o.ok]
     language = parameters.get("language", "id")
     began = time.perf_counter()
     if done:
-        base = baseline or next((p for p in done if p.stem == "baseline"), done[0])
+        base = baseline if baseline is not None else done[0]
         try:
             report = run_comparison(
                 done, out_root / COMPARISON, baseline=base, overrides=overrides, parameters={"language": language}
@@ -130,9 +192,8 @@ def run_batch(
         comparison = Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
     progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
     extra = []
-    if analyses:
-        base = baseline or next((Path(p) for p in scenarios if Path(p).stem == "baseline"), None)
-        extra = [run_analysis(name, base, out_root) for name in ANALYSES] if base else []
+    if analyses and baseline is not None:
+        extra = [run_analysis(name, baseline, out_root) for name in ANALYSES]
         for o in extra:
             progress(f"{'ok    ' if o.ok else 'FAILED'} {o.name} ({o.seconds:.1f} s)")
     write_index(out_root / "index.html", ordered, comparison, language, analyses=extra)
@@ -171,8 +232,13 @@ def summary(outcomes: list[Outcome], language: str = "id") -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     for o in outcomes:
         if not o.ok:
-            lines.append(f"\n{o.name}: {o.error}")
+            lines.append(f"\n{o.name}: {one_line(o.error)}")
     return "\n".join(lines)
+
+
+def one_line(error: str) -> str:
+    """An error message of several lines as one readable line (lines joined by `` | ``)."""
+    return " | ".join(line.strip() for line in error.splitlines() if line.strip())
 
 
 def write_index(

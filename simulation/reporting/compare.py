@@ -16,6 +16,7 @@ from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
+from simulation.reporting.names import scenario_names
 from simulation.reporting.parameters import resolve, validate
 from simulation.reporting.tables import Table, styled
 from simulation.scenario import load_scenario
@@ -170,17 +171,18 @@ def prepare_comparison(
     validate("compare_scenarios", given)
     base_path = resolve(baseline)
     paths = [base_path] + [p for p in scenario_files(scenarios) if p.resolve() != base_path.resolve()]
+    names = scenario_names(paths)  # two files with one stem stay two columns, the baseline first
     annuals, indicators, descriptions = {}, {}, {}
-    for path in paths:
+    for path, name in zip(paths, names, strict=True):
         scenario = load_scenario(path, overrides=overrides)
         result = run_scenario(scenario)
         guards.check(result)
-        annuals[scenario.name] = result.annual()
-        indicators[scenario.name] = result.indicators()
-        descriptions[scenario.name] = " ".join(scenario.model.description.split())
+        annuals[name] = result.annual()
+        indicators[name] = result.indicators()
+        descriptions[name] = " ".join(scenario.model.description.split())
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    cmp = Comparison(base_path.stem, annuals, indicators, descriptions, language, out)
+    cmp = Comparison(names[0], annuals, indicators, descriptions, language, out)
     summary = cmp.summary_table()
     summary.frame.to_csv(out / "comparison_summary.csv", index=False)
     cmp.by_year_table().frame.to_csv(out / "comparison_by_year.csv", index=False)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulation.io import atomic
+from simulation.io.provenance import seal
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
@@ -105,9 +106,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
 
     check_known(notebook, parameters)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
-    work.mkdir()
+    work = atomic.begin(out)  # cleans leftovers of killed runs; refuses a file or a folder of other files
     executed = work / (name or notebook.name)
     params = {**parameters, "output_dir": str(work.resolve())}
     try:
@@ -132,6 +131,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    seal(work)  # the manifest vouches for every file of the report (HTML, notebook, charts, workbook)
     _swap_into_place(work, out)
     return Report(folder=out, notebook=out / executed.name, html=out / executed.with_suffix(".html").name)
 
@@ -144,13 +144,7 @@ def _keep_failed(work: Path, out: Path) -> Path:
 
 
 def _swap_into_place(work: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
-        out.rename(old)
-    work.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    atomic.commit(work, out)
     shutil.rmtree(out.parent / f"{out.name}.failed", ignore_errors=True)
 
 

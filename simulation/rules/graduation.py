@@ -156,6 +156,9 @@ class RevenueGrowth(Rule):
 
     @staticmethod
     def expected(pool, month):
+        # deferred: scipy is slow to import, and the scenario schema imports this registry for its names
+        from scipy.special import ndtr
+
         # the increment is independent of the level: P(increment >= log(1 + share)) by sector
         sd = np.maximum(month.sd, 1e-12)
         # deferred: scipy.special takes about 0.2 s to import; only revenue rules need it

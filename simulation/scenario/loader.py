@@ -12,19 +12,30 @@ from pydantic import BaseModel, ValidationError
 
 from simulation.core.errors import MISSING, NO_VALUE, ScenarioError
 from simulation.core.horizon import Horizon, format_period, parse_period
+from simulation.scenario.limits import check_document, check_magnitudes
+from simulation.scenario.safe_yaml import YamlLimitError, load, read_text
 from simulation.scenario.schema import PARAM_KEYS, SECTOR_KEYED, Param, ScenarioModel, did_you_mean, iter_params
 
 STRUCTURAL_KEYS = ("extends",)
 
 
 def read_yaml(path: Path) -> dict:
-    """Read one YAML mapping, or raise a ScenarioError naming the file."""
+    """Read one YAML mapping, or raise a ScenarioError naming the file.
+
+    The text is read with bounds (:mod:`simulation.scenario.safe_yaml`): a folder, a binary, a
+    non-UTF-8 or oversized file, a key given twice or an alias bomb is refused with a message.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
+        data = load(text)
     except FileNotFoundError:
         raise ScenarioError([(str(path), "", NO_VALUE, "file not found")]) from None
-    try:
-        data = yaml.safe_load(text)
+    except YamlLimitError as exc:
+        raise ScenarioError([(str(path), "", NO_VALUE, str(exc))]) from None
+    except RecursionError:
+        raise ScenarioError([(str(path), "", NO_VALUE, "nested too deeply to be a scenario file")]) from None
+    except OSError as exc:
+        raise ScenarioError([(str(path), "", NO_VALUE, f"cannot be read: {exc.strerror or exc}")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -34,6 +45,45 @@ def read_yaml(path: Path) -> dict:
     if not isinstance(data, dict):
         raise ScenarioError([(str(path), "", type(data).__name__, "a scenario file must be a mapping of keys")])
     return data
+
+
+SCENARIO_KEYS = frozenset(ScenarioModel.model_fields) | set(STRUCTURAL_KEYS)
+"""Top-level keys a scenario file may have."""
+
+
+def not_a_scenario(data: dict, extended: bool) -> bool:
+    """Whether a file's top-level keys say it is not a scenario at all.
+
+    A file reached through ``extends`` must have only scenario keys (an error in it would otherwise
+    echo keys and values of a file that may be anything, a secrets file for instance); the file
+    named by the user is refused only when none of its keys is a scenario key (a typo in one key
+    gets its own message, with a suggestion).
+    """
+    keys = {str(k) for k in data}
+    if extended:
+        return not keys <= SCENARIO_KEYS
+    return bool(keys) and not keys & SCENARIO_KEYS
+
+
+def _refuse_non_scenario(path: Path, data: dict, extended_by: tuple[Path, str] | None) -> None:
+    if not not_a_scenario(data, extended_by is not None):
+        return
+    allowed = f"top-level keys {', '.join(sorted(SCENARIO_KEYS))}"
+    if extended_by is None:
+        message = f"not a scenario file: none of its keys is one of the {allowed}"
+        raise ScenarioError([(str(path), "", NO_VALUE, message)])
+    child, parent = extended_by
+    raise ScenarioError(
+        [
+            (
+                str(child),
+                "extends",
+                parent,
+                f"{path} is not a scenario file (it has keys other than the {allowed}); "
+                f"its contents are not shown: check it with 'umkm-sim validate {path}'",
+            )
+        ]
+    )
 
 
 def is_param(node: Any) -> bool:
@@ -95,8 +145,13 @@ def _record(node: Any, path: str, origins: dict[str, str], origin: str) -> Any:
     return copy.deepcopy(node)
 
 
-def read_chain(path: Path, origins: dict[str, str], seen: tuple[Path, ...] = ()) -> dict:
-    """Read a scenario file and the files it ``extends``, parent first."""
+def read_chain(
+    path: Path, origins: dict[str, str], seen: tuple[Path, ...] = (), extended_by: tuple[Path, str] | None = None
+) -> dict:
+    """Read a scenario file and the files it ``extends``, parent first.
+
+    ``extended_by`` is the file that named this one and how it named it (for messages).
+    """
     path = Path(path)
     resolved = path.resolve()
     if resolved in seen:
@@ -104,6 +159,7 @@ def read_chain(path: Path, origins: dict[str, str], seen: tuple[Path, ...] = ())
         raise ScenarioError([(str(path), "extends", str(path), f"circular 'extends': {chain}")])
     data = read_yaml(path)
     parent = data.pop("extends", None)
+    _refuse_non_scenario(path, data, extended_by)
     if parent is None:
         return merge({}, data, "", origins, str(path))
     if not isinstance(parent, str):
@@ -111,19 +167,29 @@ def read_chain(path: Path, origins: dict[str, str], seen: tuple[Path, ...] = ())
     parent_path = path.parent / parent
     if not parent_path.exists():
         raise ScenarioError([(str(path), "extends", parent, f"file not found (looked for {parent_path})")])
-    base = read_chain(parent_path, origins, (*seen, resolved))
+    if not parent_path.is_file():
+        raise ScenarioError([(str(path), "extends", parent, f"{parent_path} is a folder, not a scenario file")])
+    base = read_chain(parent_path, origins, (*seen, resolved), extended_by=(path, parent))
     base.pop("description", None)  # a reform must describe itself
     origins.pop("description", None)
     return merge(base, data, "", origins, str(path))
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Split ``key.path=VALUE`` and read VALUE as YAML (``0.08``, ``rate``, ``{2026-01: 5}``)."""
+    """Split ``key.path=VALUE`` and read VALUE as YAML (``0.08``, ``rate``, ``{2026-01: 5}``).
+
+    The value is read with the bounds of a scenario file (aliases, duplicate keys); text that is
+    not YAML is kept as a string.
+    """
     if "=" not in text:
         raise ScenarioError([("--set", "", text, "an override is KEY=VALUE, e.g. assumptions.closure_rate=0.08")])
     key, _, value = text.partition("=")
     try:
-        parsed = yaml.safe_load(value)
+        parsed = load(value)
+    except YamlLimitError as exc:
+        raise ScenarioError([(f"override {key.strip()}", "", NO_VALUE, f"the value {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError([(f"override {key.strip()}", "", NO_VALUE, "the value is nested too deeply")]) from None
     except yaml.YAMLError:
         parsed = value
     return key.strip(), parsed
@@ -165,6 +231,24 @@ def _origin(dotted: str, origins: dict[str, str], default: str) -> str:
     return default
 
 
+def _blame(dotted: str, causes: tuple[str, ...], origins: dict[str, str], default: str) -> str:
+    """The origin of a cross-key problem: the override that set a key it depends on, when one did.
+
+    A dated value outside a horizon shortened by ``--set years=1`` is the override's doing, not the
+    file's, so the override is named first and the file it conflicts with after it.
+    """
+    own = _origin(dotted, origins, default)
+    overrides = [o for o in dict.fromkeys(_origin(c, origins, default) for c in causes) if o.startswith("override ")]
+    overrides = [o for o in overrides if o != own]
+    if not overrides:
+        return own
+    return f"{', '.join(overrides)} (against {own})"
+
+
+HORIZON_KEYS = ("start", "years")
+"""Keys that set the horizon: a dated value is checked against them."""
+
+
 def translate(exc: ValidationError, origins: dict[str, str], default_file: str) -> ScenarioError:
     """Turn pydantic's errors into ScenarioError lines: file, key path, value, what is allowed."""
     problems = []
@@ -199,7 +283,7 @@ def check_cross_fields(model: ScenarioModel, origins: dict[str, str], default_fi
     for sub, child in iter_params(model):
         if child.values is None:
             continue
-        origin = _origin(sub, origins, default_file)
+        origin = _blame(sub, HORIZON_KEYS, origins, default_file)
         dated = child.dated()
         for key, value in dated.items():
             if key > horizon.end:
@@ -243,7 +327,7 @@ def _sector_problems(model: ScenarioModel, origins: dict[str, str], default_file
                 allowed += f"; missing: {', '.join(missing)}"
             if extra:
                 allowed += f"; unknown: {', '.join(extra)}"
-            problems.append((_origin(sub, origins, default_file), where, value, allowed))
+            problems.append((_blame(sub, ("population.sector_shares",), origins, default_file), where, value, allowed))
     policy = model.policy
     named = []
     if policy.sector_order is not None:
@@ -258,7 +342,8 @@ def _sector_problems(model: ScenarioModel, origins: dict[str, str], default_file
                 allowed = f"'{name}' is not a sector; allowed: {', '.join(sorted(sectors))}." + did_you_mean(
                     name, sectors
                 )
-                problems.append((_origin(sub, origins, default_file), where, names, allowed))
+                origin = _blame(sub, ("population.sector_shares",), origins, default_file)
+                problems.append((origin, where, names, allowed))
     rule = policy.priority.dated().values() if policy.priority is not None else []
     if "sector_order" in rule and policy.sector_order is None:
         problems.append(
@@ -303,11 +388,14 @@ def wrap_bare_params(raw: dict, origins: dict[str, str], model: Any = ScenarioMo
 
 def build(raw: dict, origins: dict[str, str], file: str) -> ScenarioModel:
     """Validate a merged raw scenario."""
+    origin_of = lambda dotted: _origin(dotted, origins, file)  # noqa: E731
+    check_document(raw, origin_of)
     raw = wrap_bare_params(raw, origins)
     try:
         model = ScenarioModel.model_validate(raw)
     except ValidationError as exc:
         raise translate(exc, origins, file) from None
+    check_magnitudes(model, origin_of)
     check_cross_fields(model, origins, file)
     return model
 

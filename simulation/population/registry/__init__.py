@@ -1,9 +1,13 @@
-"""The UMKM registry as the regency hands it over: reading, validating, pseudonymising.
+"""The UMKM registry as the regency hands it over: reading, checking, validating, pseudonymising.
 
-``read_registry_file`` reads CSV or XLSX into text cells, ``validate`` checks every row against a
-scenario (accepted rows and rejects with reasons), ``ingest`` writes the pseudonymised registry,
-``rejects.csv`` and a manifest, and ``registry_agents`` turns accepted rows into agents. The
-format, the accepted spellings and the pseudonymisation are described in docs/registry.md.
+``read_registry_file`` reads CSV or XLSX into text cells; ``check_registry`` runs every check of
+``checks.CHECKS`` (NIK structure against the official region codes, Excel damage, duplicates,
+possible duplicates, other lists, cells) and returns row-numbered flags, which ``umkm-sim verify``
+turns into the office's report (``simulation.io.verification``); ``validate`` keeps the rows without
+errors and rejects the others with the checks' names; ``simulation.io.ingest`` writes the
+pseudonymised registry, ``rejects.csv`` and a manifest; ``registry_agents`` turns accepted rows into
+agents. The format and the pseudonymisation are described in docs/registry.md, the checks in
+docs/verification.md.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from simulation.population.registry.agents import registry_agents
 from simulation.population.registry.errors import RegistryError
 from simulation.population.registry.read import file_sha256, read_registry_file
 from simulation.population.registry.validate import ValidatedRegistry, validate
+from simulation.population.registry.verify import CheckedRegistry, check_registry
 
 
 class RegistryWarning(UserWarning):
@@ -68,7 +73,7 @@ def load_registry_agents(scenario, path: Path):
     if validated.rejects:
         warnings.warn(
             f"{validated.source}: {len(validated.rejects)} of {validated.n_read} rows rejected and left out; "
-            "run 'umkm-sim ingest' on the file to see why",
+            "run 'umkm-sim verify' on the file to see why, row by row",
             RegistryWarning,
             stacklevel=2,
         )
@@ -76,10 +81,11 @@ def load_registry_agents(scenario, path: Path):
 
 
 __all__ = [
+    "CheckedRegistry",
     "RegistryError",
     "RegistryWarning",
     "ValidatedRegistry",
-    "ingest",
+    "check_registry",
     "load_registry_agents",
     "read_registry_file",
     "registry_agents",

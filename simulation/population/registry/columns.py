@@ -37,17 +37,21 @@ class Column:
 ID_SPELLINGS = ("nik", "business_id", "id_usaha", "pseudonym")
 """Headers of the identifier column. ``nik``, ``business_id`` and ``id_usaha`` are personal
 identifiers and are pseudonymised; ``pseudonym`` is what a registry written by ``umkm-sim ingest``
-holds."""
+holds (taken as such only when its values look like pseudonyms, see :func:`identifier_kind`)."""
+NAME_SPELLINGS = ("nama_pemilik", "nama", "name", "nama_usaha")
+"""Headers of name columns, the owner's first (the one compared when looking for duplicates)."""
+PSEUDONYM_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+"""What a pseudonym written by ``umkm-sim ingest`` looks like (24 lower-case hex digits)."""
 
 COLUMNS = (
     Column("id", tuple(ID_SPELLINGS), required=True, personal=True),
-    Column("name", ("nama", "name", "nama_usaha", "nama_pemilik"), required=False, personal=True),
+    Column("name", NAME_SPELLINGS, required=False, personal=True),
     Column("kecamatan", ("kecamatan", "district", "subdistrict"), required=True),
     Column("sector", ("sektor", "sector"), required=True),
     Column("revenue", ("omzet", "revenue", "omset"), required=True),
     Column("revenue_prev", ("omzet_lalu", "revenue_prev", "omset_lalu"), required=False),
     Column("priority", ("prioritas", "priority"), required=False),
-    Column("status", ("status",), required=True),
+    Column("status", ("status",), required=False),
     Column("enrolled_since", ("tanggal_daftar", "enrolled_since"), required=False),
 )
 """Every column the registry may have, in the order of the validated registry."""
@@ -77,6 +81,11 @@ class Layout:
         How many columns were not recognised (dropped unread).
     width : int
         Number of header cells.
+    nik : int or None
+        Position of the column headed ``nik`` (the identifier, or the owner's NIK beside a business
+        id), whose cells get the NIK checks.
+    name : int or None
+        Position of the name column compared when looking for duplicates (the owner's if given).
     """
 
     index: dict[str, int]
@@ -84,14 +93,8 @@ class Layout:
     personal: tuple[int, ...]
     ignored: int
     width: int
-
-    @property
-    def has_personal_identifiers(self) -> bool:
-        """Whether the identifier is a NIK or business id (so a pseudonym key is needed).
-
-        Names are personal too but are dropped, not pseudonymised, so they need no key.
-        """
-        return self.id_header != "pseudonym"
+    nik: int | None = None
+    name: int | None = None
 
 
 def match_header(header: list[object], source: str) -> Layout:
@@ -125,7 +128,7 @@ def match_header(header: list[object], source: str) -> Layout:
     if missing:
         wanted = "; ".join(f"{c.name} (accepted headers: {', '.join(c.spellings)})" for c in missing)
         problems.append(f"missing required column(s): {wanted}")
-    twice = {name: hits for name, hits in found.items() if len(hits) > 1}
+    twice = {name: hits for name, hits in found.items() if len(hits) > 1 and name != "name"}
     for name, hits in twice.items():
         spelled = ", ".join(repr(header[p]) for p, _ in hits)
         problems.append(f"column {name} is given {len(hits)} times (headers {spelled}); keep one")
@@ -139,4 +142,32 @@ def match_header(header: list[object], source: str) -> Layout:
         )
     index = {name: hits[0][0] for name, hits in found.items()}
     id_header = found["id"][0][1]
-    return Layout(index=index, id_header=id_header, personal=tuple(personal), ignored=ignored, width=len(header))
+    nik = next((p for p, k in ids if k == "nik"), None)
+    names = sorted(found.get("name", []), key=lambda hit: NAME_SPELLINGS.index(hit[1]))
+    return Layout(
+        index=index,
+        id_header=id_header,
+        personal=tuple(personal),
+        ignored=ignored,
+        width=len(header),
+        nik=nik,
+        name=names[0][0] if names else None,
+    )
+
+
+def identifier_kind(layout: Layout, cells: list[str]) -> str:
+    """``nik``, ``business_id`` or ``pseudonym``: what the identifier column holds.
+
+    A ``pseudonym`` column is taken as already pseudonymised only when every value looks like the
+    project's pseudonyms; one holding NIK-like values (twelve or more digits, or Excel's scientific
+    notation) is a NIK column, anything else a business id: both need the key and are pseudonymised.
+    """
+    if layout.id_header == "nik":
+        return "nik"
+    if layout.id_header != "pseudonym":
+        return "business_id"
+    values = [c.strip() for c in cells if c.strip()]
+    if all(PSEUDONYM_PATTERN.match(v) for v in values):
+        return "pseudonym"
+    nik_like = sum(1 for v in values if re.search(r"\d{12,}|^\d[.,]\d+[eE]\+?\d+$", v.replace(" ", "")))
+    return "nik" if nik_like * 2 > len(values) else "business_id"

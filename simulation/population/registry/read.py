@@ -35,6 +35,9 @@ class RawRegistry:
         Row number (header = 1) and the cells, for every row after the header.
     sha256 : str
         SHA-256 of the file's bytes.
+    numeric : frozenset of (int, int)
+        (row number, 0-based column) of XLSX cells that held a number of eleven or more digits (a
+        NIK stored as a number has lost its 16th digit; see ``nik.excel_damage``).
     """
 
     source: str
@@ -42,6 +45,7 @@ class RawRegistry:
     header: list[str]
     rows: list[tuple[int, list[str]]]
     sha256: str
+    numeric: frozenset = frozenset()
 
 
 def cell_text(value: object) -> str:
@@ -69,7 +73,10 @@ def file_sha256(path: Path) -> str:
 
 
 def read_registry_file(path: str | Path) -> RawRegistry:
-    """Read a CSV (``,``, ``;``, tab or ``|`` separated, UTF-8 with or without BOM) or an XLSX file.
+    """Read a CSV or an XLSX file.
+
+    A CSV may be separated by ``,``, ``;``, tab or ``|`` and encoded in UTF-8 (with or without a
+    byte-order mark), UTF-16 with a byte-order mark (Excel's "Unicode text") or Windows-1252.
 
     Raises
     ------
@@ -81,24 +88,28 @@ def read_registry_file(path: str | Path) -> RawRegistry:
     if not path.is_file():
         raise RegistryError(f"{source}: registry file not found")
     suffix = path.suffix.lower()
+    numeric: frozenset = frozenset()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            kind, header, rows = "xlsx", *_read_xlsx(path, source)
+            kind, header, rows, numeric = "xlsx", *_read_xlsx(path, source)
         elif suffix in (".csv", ".txt", ".tsv"):
             kind, header, rows = "csv", *_read_csv(path, source)
         else:
             raise RegistryError(f"{source}: a registry is a .csv or .xlsx file, not '{suffix or 'no extension'}'")
     except OSError as exc:
         raise RegistryError(f"{source}: cannot be read ({exc.strerror or type(exc).__name__})") from None
-    return RawRegistry(source=source, kind=kind, header=header, rows=rows, sha256=file_sha256(path))
+    return RawRegistry(source=source, kind=kind, header=header, rows=rows, sha256=file_sha256(path), numeric=numeric)
 
 
 def _read_csv(path: Path, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     if not first.strip():
         raise RegistryError(f"{source}: the file is empty or its first line (the header) is blank")
@@ -112,7 +123,7 @@ def _read_csv(path: Path, source: str) -> tuple[list[str], list[tuple[int, list[
     return header, [(number, cells) for number, cells in enumerate(records[1:], start=2)]
 
 
-def _read_xlsx(path: Path, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_xlsx(path: Path, source: str) -> tuple[list[str], list[tuple[int, list[str]]], frozenset]:
     # deferred: openpyxl is only needed to write Excel files
     from openpyxl import load_workbook
 
@@ -127,7 +138,14 @@ def _read_xlsx(path: Path, source: str) -> tuple[list[str], list[tuple[int, list
         if header_cells is None:
             raise RegistryError(f"{source}: the first sheet is empty")
         header = [cell_text(v) for v in header_cells]
-        out = [(number, [cell_text(v) for v in cells]) for number, cells in enumerate(rows, start=2)]
+        out, numeric = [], set()
+        for number, cells in enumerate(rows, start=2):
+            out.append((number, [cell_text(v) for v in cells]))
+            numeric.update(
+                (number, col)
+                for col, v in enumerate(cells)
+                if isinstance(v, int | float) and not isinstance(v, bool) and abs(v) >= 1e10
+            )
     finally:
         book.close()
-    return header, out
+    return header, out, frozenset(numeric)

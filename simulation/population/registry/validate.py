@@ -1,32 +1,30 @@
-"""Validating a whole registry row by row: accepted rows, rejects with reasons, and counts.
+"""Validating a whole registry for use: accepted rows, rejects with the checks they failed, counts.
 
-Every row read is either accepted or rejected (blank rows, with every cell empty, are not rows), so
-``accepted + rejected == rows read`` always.
+A row is rejected when any check of :mod:`~simulation.population.registry.checks` flags it as an
+error (warnings do not reject; ``umkm-sim verify`` reports them). Every row read is either accepted
+or rejected (blank rows, with every cell empty, are not rows), so ``accepted + rejected == rows
+read`` always.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
-
-from simulation.population.registry.columns import Layout, match_header
+from simulation.population.registry.columns import Layout
+from simulation.population.registry.errors import RegistryError
 from simulation.population.registry.read import RawRegistry
-from simulation.population.registry.rows import RegistryRow, row_problems
-from simulation.population.registry.values import fold
-from simulation.scenario.schema import kecamatan_names
+from simulation.population.registry.rows import RegistryRow
+from simulation.population.registry.verify import CheckedRegistry, check_registry
 
 REJECT_FIELDS = ("kecamatan", "sector", "status")
-"""Non-personal cells copied (through :class:`Scrubber`) into the rejects to help find the row."""
-
-WITHHELD = "(withheld)"
+"""Cells copied into the rejects to help find the row, and only as recognised values (a cell that is
+not a known kecamatan, sector or status word is left empty: it could be a name)."""
 
 
 @dataclass
 class Reject:
-    """A row that cannot be used: its number (header = row 1), problem codes and reasons."""
+    """A row that cannot be used: its number (header = row 1), the checks it failed and why."""
 
     row: int
     problems: list[str]
@@ -44,6 +42,8 @@ class ValidatedRegistry:
         File name, SHA-256 of its bytes, ``csv`` or ``xlsx``.
     layout : Layout
         Which column is where.
+    id_kind : str
+        ``nik``, ``business_id`` or ``pseudonym``.
     rows : list of RegistryRow
         Accepted rows, in file order.
     accepted_rows : list of int
@@ -60,6 +60,7 @@ class ValidatedRegistry:
     sha256: str
     kind: str
     layout: Layout
+    id_kind: str
     rows: list[RegistryRow]
     accepted_rows: list[int]
     rejects: list[Reject]
@@ -71,7 +72,7 @@ class ValidatedRegistry:
         return len(self.rows) + len(self.rejects)
 
     def counts(self) -> dict:
-        """Rows read, accepted, rejected, blank, and rejects by problem (a row may have several)."""
+        """Rows read, accepted, rejected, blank, and rejects by check (a row may fail several)."""
         by_problem = Counter(p for r in self.rejects for p in dict.fromkeys(r.problems))
         return {
             "rows_read": self.n_read,
@@ -82,33 +83,14 @@ class ValidatedRegistry:
         }
 
 
-class Scrubber:
-    """Shows a cell's value in a message unless it could be personal data.
-
-    A value is withheld when, folded, it equals any identifier or name in the file, contains this
-    row's identifier or name, or holds a run of eight or more digits (a NIK is sixteen).
-    """
-
-    def __init__(self, personal: set[str]):
-        self.personal = personal
-        self.row: list[str] = []
-
-    def plain(self, value: object) -> str:
-        """The value (cut at 40 characters), or ``(withheld)``."""
-        text = str(value).strip()
-        folded = fold(text)
-        if (
-            folded in self.personal
-            or any(len(p) >= 3 and p in folded for p in self.row)
-            or re.search(r"\d{12,}", re.sub(r"[\s.\-/]", "", text))
-        ):
-            return WITHHELD
-        return text[:40] + ("..." if len(text) > 40 else "")
-
-    def __call__(self, value: object) -> str:
-        """The value quoted for a message, or ``(withheld)``."""
-        text = self.plain(value)
-        return text if text == WITHHELD else repr(text)
+def refusal_message(checked: CheckedRegistry) -> str:
+    """Why a whole file is refused, and the fix (English; the quality report says it in Indonesian)."""
+    return (
+        f"{checked.source}: most NIKs in column {checked.layout.id_header!r} were damaged by Excel "
+        "(stored as numbers: scientific notation, or the 16th digit turned to 0); the file is refused "
+        "because the lost digits cannot be recovered. Fix: in Excel format the NIK column as Text, enter "
+        "the NIKs again from their source, and export again. 'umkm-sim verify' lists the rows."
+    )
 
 
 def validate(raw: RawRegistry, scenario) -> ValidatedRegistry:
@@ -117,68 +99,32 @@ def validate(raw: RawRegistry, scenario) -> ValidatedRegistry:
     Raises
     ------
     RegistryError
-        If the header lacks a required column (one error naming all of them).
+        If the header lacks a required column (one error naming all of them), or most NIKs were
+        damaged by Excel (the file is refused as a whole: no row would get the right pseudonym).
     """
-    layout = match_header(raw.header, raw.source)
-    index = layout.index
-    headers = {name: str(raw.header[pos]).strip() for name, pos in index.items()}
-    context = {
-        "kecamatan": {fold(k): k for k in kecamatan_names()},
-        "sector": {fold(s): s for s in scenario.sectors},
-        "latest_month": scenario.horizon.start,
-    }
-    personal = {fold(cells[p]) for _, cells in raw.rows for p in layout.personal if p < len(cells)} - {""}
-    scrub = Scrubber(personal)
-    context["shown"] = scrub
-
-    rows, accepted_rows, rejects, ids = [], [], [], []
-    first_row_of_id: dict[str, int] = {}
-    blank = 0
-    for number, cells in raw.rows:
-        if not any(str(c).strip() for c in cells):
-            blank += 1
+    checked = check_registry(raw, scenario, find_duplicates=False)
+    if checked.refused:
+        raise RegistryError(refusal_message(checked))
+    errors = checked.errors_by_row()
+    rejects = []
+    for number in checked.rows_read:
+        if number not in errors:
             continue
-        scrub.row = [fold(cells[p]) for p in layout.personal if p < len(cells)]
-        if len(cells) > layout.width:
-            # A separator inside an unquoted cell shifts every later cell: show nothing of the row.
-            reason = f"the row has {len(cells)} cells, the header {layout.width}: a separator in an unquoted cell?"
-            rejects.append(Reject(number, ["ragged_row"], [reason], {}))
-            continue
-        problems: list[tuple[str, str]] = []
-        values = {name: str(cells[pos]).strip() if pos < len(cells) else "" for name, pos in index.items()}
-        key = fold(values.pop("id"))
-        values.pop("name", None)
-        if not key:
-            problems.append(("missing_field", f"{headers['id']}: missing (a required field is empty)"))
-        elif key in first_row_of_id:
-            first = first_row_of_id[key]
-            problems.append(("duplicate_id", f"{headers['id']}: duplicate id, same as row {first} (the first is kept)"))
-        else:
-            first_row_of_id[key] = number
-        given = {name: v for name, v in values.items() if v != ""}
-        try:
-            row = RegistryRow.model_validate(given, context=context)
-        except ValidationError as exc:
-            problems += row_problems(exc, headers)
-            row = None
-        if problems:
-            cells_shown = {f: (scrub.plain(values[f]) if values.get(f) else "") for f in REJECT_FIELDS if f in values}
-            rejects.append(Reject(number, [p for p, _ in problems], [r for _, r in problems], cells_shown))
-        else:
-            rows.append(row)
-            accepted_rows.append(number)
-            ids.append(key)
+        flags = errors[number]
+        rejects.append(Reject(number, [f.check for f in flags], [f.detail("en") for f in flags], checked.known[number]))
+    accepted = [n for n in checked.rows_read if n in checked.rows]
     return ValidatedRegistry(
         source=raw.source,
         sha256=raw.sha256,
         kind=raw.kind,
-        layout=layout,
-        rows=rows,
-        accepted_rows=accepted_rows,
+        layout=checked.layout,
+        id_kind=checked.id_kind,
+        rows=[checked.rows[n] for n in accepted],
+        accepted_rows=accepted,
         rejects=rejects,
-        blank_rows=blank,
-        ids=ids,
+        blank_rows=checked.blank_rows,
+        ids=[checked.ids[n] for n in accepted],
     )
 
 
-__all__ = ["Reject", "Scrubber", "ValidatedRegistry", "validate"]
+__all__ = ["Reject", "ValidatedRegistry", "refusal_message", "validate"]
