@@ -161,9 +161,6 @@ class RevenueGrowth(Rule):
 
         # the increment is independent of the level: P(increment >= log(1 + share)) by sector
         sd = np.maximum(month.sd, 1e-12)
-        # deferred: scipy.special takes about 0.2 s to import; only revenue rules need it
-        from scipy.special import ndtr
-
         p = 1.0 - ndtr((month.log_growth - month.drift) / sd)  # (sectors,)
         return pool * p[month.sector].reshape(1, -1, *([1] * (pool.ndim - 2)))
 
