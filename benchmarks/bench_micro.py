@@ -126,6 +126,40 @@ def engine_only(reps: int, years: int) -> dict:
     return {"reps": reps, "months": scenario.horizon.n_months, "cpu": cpu, "wall": wall, "agent_months": am}
 
 
+def engine_steps(reps: int) -> dict[str, float]:
+    """CPU seconds per replicate in each of the month's steps and outside them (start, month's end
+    records), the baseline's 10 years in this process."""
+    import simulation.engines.micro as micro
+    from simulation.core.streams import replicate_seeds
+    from simulation.engines.steps import AGENTS, STEPS
+    from simulation.scenario import load_scenario
+
+    inputs = micro.MicroInputs.from_scenario(load_scenario(BASELINE))
+    spent = dict.fromkeys(STEPS, 0.0)
+
+    def timed_step(name, step):
+        def run(s, t):
+            c = time.process_time()
+            step(s, t)
+            spent[name] += time.process_time() - c
+
+        return run
+
+    seeds = replicate_seeds(2026, reps + 1)
+    micro.run_micro(inputs, seeds[-1])
+    original, micro.AGENTS = micro.AGENTS, tuple(timed_step(n, f) for n, f in zip(STEPS, AGENTS, strict=True))
+    try:
+        c = time.process_time()
+        for ss in seeds[:reps]:
+            micro.run_micro(inputs, ss)
+        total = time.process_time() - c
+    finally:
+        micro.AGENTS = original
+    out = {name: v / reps for name, v in spent.items()}
+    out["start and records"] = total / reps - sum(out.values())
+    return out
+
+
 def mesa_peer(months: int) -> dict | None:
     try:
         from benchmarks.peers import mesa_umkm
@@ -216,6 +250,12 @@ def main() -> None:
         f"\nengine only (run_micro in one process, {e['reps']} replicates x {e['months']} months): "
         f"CPU {e['cpu']:.2f} s, {rate(e['agent_months'], e['cpu'])} agent-months per CPU-s "
         f"(wall {e['wall']:.2f} s)"
+    )
+    split = engine_steps(5)
+    print(
+        "  CPU per replicate by step: "
+        + ", ".join(f"{name} {seconds * 1e3:.1f} ms" for name, seconds in split.items())
+        + f" (total {sum(split.values()) * 1e3:.1f} ms)"
     )
     m = mesa_peer(args.mesa_months)
     if m is None:
