@@ -34,3 +34,16 @@ def test_the_numbers_do_not_depend_on_where_replicates_run(small):
     pool, _ = montecarlo.simulate(small, seed=4, reps=3, jobs=2, progress=False)
     assert np.array_equal(here.end, pool.end) and np.array_equal(here.billed, pool.billed)
     assert all(np.array_equal(here.flows[k], pool.flows[k]) for k in here.flows)
+
+
+def test_a_worker_module_imports_neither_pandas_nor_the_result_tables():
+    """What a freshly started worker imports (spawn, forkserver): the engine, not pandas."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nimport simulation.engines.workers\n"
+        "print(sorted(m for m in ('pandas', 'simulation.outputs.results', 'matplotlib') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"

@@ -17,32 +17,20 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.streams import replicate_seeds
+from simulation.engines import workers
 from simulation.engines.cohort import CohortOutput
-from simulation.engines.micro import CHUNK, MicroInputs, Stack, run_micro
+from simulation.engines.micro import CHUNK, MicroInputs, Stack
 from simulation.outputs.benefits import BENEFIT_COLUMNS, benefit_arrays
 from simulation.outputs.results import QUANTILES, Result, start_of
 from simulation.outputs.variables import MONTH, YEAR
 
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
 
-_WORKER: dict = {}
-
 SERIAL_BELOW = 1.5e8
 """Agent-months (UMKM at the start x months x replicates) below which the replicates run in this
 process unless ``jobs`` is given: a worker process costs about half a CPU second to start (numba
 and its cached kernels, the compiled inputs), more than sharing about a second of engine work
 saves. The numbers never depend on where replicates run."""
-
-
-def _init_worker(scenario, chunk) -> None:
-    _WORKER["inputs"] = MicroInputs.from_scenario(scenario)
-    _WORKER["chunk"] = chunk
-
-
-def _run_one(r: int, seed_seq) -> tuple[int, dict]:
-    out = run_micro(_WORKER["inputs"], seed_seq, chunk=_WORKER["chunk"])
-    out["initial"] = start_of(_WORKER["inputs"].monthly)
-    return r, out
 
 
 def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progress=None, chunk: int | None = None):
@@ -83,8 +71,8 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
     if jobs is None and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW:
         jobs = 1
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
+    inputs = MicroInputs.from_scenario(scenario)
     gathered = Stack(reps)
-    initial = None
     bar = tqdm(
         total=reps,
         desc=f"{scenario.name}: replicates",
@@ -92,23 +80,19 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         disable=(None if progress is None else not progress),
     )
     if jobs == 1:
-        _init_worker(scenario, chunk)
+        workers.init(scenario, chunk, inputs)
         for r, ss in enumerate(seeds):
-            out = _run_one(r, ss)[1]
-            gathered.put(r, out)
-            initial = out["initial"]
+            gathered.put(*workers.run_one(r, ss))
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(scenario, chunk)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=workers.init, initargs=(scenario, chunk)) as pool:
             # no list of futures kept: each replicate's arrays are freed once copied into place
-            for fut in as_completed({pool.submit(_run_one, r, ss) for r, ss in enumerate(seeds)}):
-                r, out = fut.result()
-                gathered.put(r, out)
-                initial = out["initial"]
+            for fut in as_completed({pool.submit(workers.run_one, r, ss) for r, ss in enumerate(seeds)}):
+                gathered.put(*fut.result())
                 bar.update()
     bar.close()
     output = gathered.output
-    output.initial = initial
+    output.initial = start_of(inputs.monthly)
     return output, seed
 
 
