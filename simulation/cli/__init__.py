@@ -22,6 +22,7 @@ COMMANDS = (
     "sensitivity",
     "optimise",
     "calibrate",
+    "app",
 )
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 
