@@ -262,6 +262,21 @@ class GroupPayer(Section):
         return self
 
 
+MonthsFunded = Annotated[int, Field(ge=0, le=12)]
+
+
+class PaymentSchedule(Section):
+    """When the payers pay BPJS-TK the contributions they owe (facts G3.2, G2.4).
+
+    ``every`` month, quarter, half-year or year, the periods counted from January of each fiscal
+    year (the first period of a horizon starting after January is shortened to the months it
+    holds); ``timing`` ``advance`` pays a period's bill in its first month, ``arrears`` in its last.
+    """
+
+    every: Literal["monthly", "quarterly", "half-yearly", "yearly"] = "monthly"
+    timing: Literal["advance", "arrears"] = "advance"
+
+
 class Policy(Section):
     """Levers the regency chooses."""
 
@@ -277,6 +292,12 @@ class Policy(Section):
     sector_order: Param[list[str]] | None = Field(None, json_schema_extra={"unit": "sectors, first served first"})
     group_payers: Param[list[GroupPayer]] | None = Field(
         None, json_schema_extra={"unit": "share of the group's contribution"}
+    )
+    months_funded: Param[MonthsFunded] | None = Field(
+        None, json_schema_extra={"unit": "months of each fiscal year, from January, the payers fund"}
+    )
+    payment_schedule: Param[PaymentSchedule] | None = Field(
+        None, json_schema_extra={"unit": "payment period and timing"}
     )
 
     @field_validator("rollout")
