@@ -168,3 +168,37 @@ def test_closing_lists_the_open_agents_whose_closure_month_it_is():
         want = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
         got = month_end.closing(close_month, status, n, t)
         assert np.array_equal(got, want) and len(want) > 0
+
+
+@pytest.mark.parametrize(
+    "new_year, funded, cover", [(False, True, 0), (True, True, 0), (False, False, 1), (False, True, 2)]
+)
+def test_billing_pass_equals_the_numpy_form(new_year, funded, cover):
+    """Months paid, the members counted (summed as np.bincount sums) and cover, as the numpy form."""
+    from simulation.engines.kernels import billing
+    from simulation.engines.state import COUNTED_MONTHS
+
+    rng = np.random.default_rng(4)
+    n, G, t = 30_000, 9, 14
+    status = rng.choice([E, S, M, L, C], size=n + 10).astype(np.int8)
+    segment = rng.integers(0, G, n + 10).astype(np.int16)
+    paid = rng.integers(0, COUNTED_MONTHS + 1, n + 10).astype(np.int8)
+    covered = rng.integers(0, 30, n + 10).astype(np.int16)
+    weights = np.minimum(np.arange(COUNTED_MONTHS + 1), COUNTED_MONTHS) / COUNTED_MONTHS
+
+    want_paid, want_cov = paid.copy(), covered.copy()
+    if new_year:
+        want_paid[:n] = 0
+    sub = np.flatnonzero(status[:n] == S)
+    if funded:
+        want_paid[sub] = np.minimum(want_paid[sub] + 1, COUNTED_MONTHS)
+    want_counted = np.bincount(segment[sub], weights=weights[want_paid[sub]], minlength=G)
+    if cover == billing.END_COVER:
+        want_cov[sub] = NOT_COVERED
+    elif cover == billing.NEW_SPELL:
+        want_cov[sub] = t
+
+    counted = np.zeros(G)
+    billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted)
+    assert np.array_equal(paid, want_paid) and np.array_equal(covered, want_cov)
+    assert np.array_equal(counted, want_counted)  # the same sums in the same order: equal, not close
