@@ -233,6 +233,9 @@ class MicroState:
     flows : dict of str to ndarray of int32, shape (T, G)
     stocks : dict of str to ndarray, shape (T, G)
     waiting : ndarray of int32, shape (T, G)
+    unfunded : ndarray of int, shape (T,), or None
+        Consecutive unfunded months up to each month (:func:`simulation.scenario.prices.unfunded_run`),
+        filled by the billing step on first use.
     """
 
     ag: AgentState
@@ -253,6 +256,7 @@ class MicroState:
     flows: dict
     stocks: dict
     waiting: np.ndarray
+    unfunded: np.ndarray | None = None
 
     def move(self, idx: np.ndarray, new: int) -> None:
         """Set the status of agents ``idx`` to ``new``, keeping :attr:`counts` up to date."""

@@ -68,7 +68,9 @@ def agents(s, t: int) -> None:
     funded = bool(np.all(_flag(mi.funded, t, True)))
     cover = kernel.KEEP
     if mi.funded is not None:
-        run = unfunded_run(mi.funded[0, : t + 1])
+        if s.unfunded is None:  # consecutive unfunded months, computed once per replicate
+            s.unfunded = unfunded_run(mi.funded[0])
+        run = s.unfunded[: t + 1]
         if run[-1] == ARREARS_MONTHS + 1:  # membership ends (G4.1)
             cover = kernel.END_COVER
         elif funded and t > 0 and run[-2] > ARREARS_MONTHS:
