@@ -232,6 +232,12 @@ class Graduation(Section):
     min_subsidised_years: Param[Years]
     evaluation_month: Param[CalendarMonth]
     retention: Param[Probability]
+    class_berkembang: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per year"})
+    """The office's classes (facts G1.4), read by ``umkm-sim evaluate``: annual revenue from which a UMKM
+    is *berkembang* (developing); below it *pemula* (starting)."""
+    class_mandiri: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per year"})
+    """Annual revenue from which a UMKM is in the office's class *mandiri* (independent); at least
+    ``class_berkembang``."""
 
 
 PriorityRule = Literal[PRIORITY_RULE_NAMES]  # the registry in simulation.rules.priority
