@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "scenario": ("Skenario", "Scenario"),
     "engine": ("Mesin simulasi", "Engine"),
+    "region": ("Wilayah", "Region"),
     "replicates": ("replikasi", "replicates"),
     "section_headline": ("Angka utama", "Headline figures"),
     "section_reading": ("Apa arti angka-angka ini", "What the numbers say"),
@@ -111,8 +112,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_cumulative": ("Biaya publik kumulatif", "Cumulative public cost"),
     "chart_coverage": ("UMKM terlindungi terhadap target", "UMKM protected against the target"),
     "chart_kecamatan": (
-        "UMKM terlindungi dan biaya per kecamatan, {year}",
-        "UMKM protected and cost by kecamatan, {year}",
+        "UMKM terlindungi akhir {year} dan biaya {first}-{year} per kecamatan",
+        "UMKM protected at the end of {year} and cost {first}-{year} by kecamatan",
     ),
     "axis_umkm": ("UMKM", "UMKM"),
     "axis_billion": ("Rp miliar", "IDR billion"),

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from simulation.core.horizon import Horizon, parse_period
-from simulation.core.regions import kecamatan_names, regions, short_name
+from simulation.core.regions import display_name, kecamatan_names, regions, short_name
 from simulation.scenario.loader import apply_overrides, build, display_path, parse_override, read_chain
 from simulation.scenario.schema import Param, ScenarioModel
 
@@ -102,6 +102,11 @@ class Scenario:
     def region_name(self) -> str:
         """The region as running text names it: ``Lombok Timur``, ``Mataram``."""
         return short_name(regions().regency(self.model.region).name)
+
+    @cached_property
+    def region_title(self) -> str:
+        """The region as a title names it, with its code: ``Kabupaten Lombok Timur (52.03)``."""
+        return f"{display_name(regions().regency(self.model.region).name)} ({self.model.region})"
 
     @cached_property
     def segment_shares(self) -> np.ndarray:
