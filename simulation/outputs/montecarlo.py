@@ -10,7 +10,6 @@ draws (common random numbers, :mod:`simulation.core.streams`).
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import cached_property
 
 import numpy as np
@@ -20,6 +19,7 @@ from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import CohortOutput
 from simulation.engines.micro import CHUNK, MicroInputs, run_micro, stack
 from simulation.outputs.results import QUANTILES, Result, start_of
+from simulation.outputs.schedulers import PROCESSES, is_dask, run_tasks
 from simulation.outputs.variables import YEAR
 
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
@@ -38,7 +38,24 @@ def _run_one(r: int, seed_seq) -> tuple[int, dict]:
     return r, out
 
 
-def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progress=None, chunk: int | None = None):
+def _run_on_dask(scenario, chunk, r: int, seed_seq) -> tuple[int, dict]:
+    """A replicate on a Dask worker: the inputs are built once per worker and scenario."""
+    key = (scenario.hash, scenario.path, chunk)
+    if _WORKER.get("key") != key:
+        _init_worker(scenario, chunk)
+        _WORKER["key"] = key
+    return _run_one(r, seed_seq)
+
+
+def simulate(
+    scenario,
+    seed=None,
+    reps: int = 1,
+    jobs: int | None = None,
+    progress=None,
+    chunk: int | None = None,
+    scheduler: str = PROCESSES,
+):
     """Run ``reps`` replicates of the micro engine.
 
     Parameters
@@ -54,6 +71,9 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         Show a progress bar; default only on a terminal.
     chunk : int, optional
         Agents per block in the engine's whole-population steps.
+    scheduler : str
+        ``processes`` (the default), ``local`` or ``tcp://HOST:PORT``
+        (:mod:`simulation.outputs.schedulers`); the numbers are the same on every one.
 
     Returns
     -------
@@ -80,18 +100,13 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         unit="rep",
         disable=(None if progress is None else not progress),
     )
-    if jobs == 1:
-        _init_worker(scenario, chunk)
-        for r, ss in enumerate(seeds):
-            results[r] = _run_one(r, ss)[1]
-            bar.update()
+    if is_dask(scheduler):
+        done = run_tasks(_run_on_dask, [(scenario, chunk, r, ss) for r, ss in enumerate(seeds)], scheduler, jobs)
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(scenario, chunk)) as pool:
-            futures = [pool.submit(_run_one, r, ss) for r, ss in enumerate(seeds)]
-            for fut in as_completed(futures):
-                r, out = fut.result()
-                results[r] = out
-                bar.update()
+        done = run_tasks(_run_one, enumerate(seeds), jobs=jobs, initializer=_init_worker, initargs=(scenario, chunk))
+    for r, out in done:
+        results[r] = out
+        bar.update()
     bar.close()
     output = stack(results)
     output.initial = results[0]["initial"]
