@@ -22,6 +22,7 @@ COMMANDS = (
     "sensitivity",
     "optimise",
     "calibrate",
+    "portfolio",
 )
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 

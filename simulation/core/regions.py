@@ -139,9 +139,10 @@ def display_name(official: str) -> str:
 
 
 def short_name(official: str) -> str:
-    """The name without ``KABUPATEN``/``KOTA``, as in running text: ``Lombok Timur``, ``Mataram``."""
+    """The name as running text writes it: ``Lombok Timur`` (a kabupaten), ``Kota Bima`` (a kota keeps
+    the word, which tells it from Kabupaten Bima)."""
     words = display_name(official).split()
-    return " ".join(words[1:]) if words and words[0] in ("Kabupaten", "Kota") else " ".join(words)
+    return " ".join(words[1:]) if words and words[0] == "Kabupaten" else " ".join(words)
 
 
 def kecamatan_names(regency: str = DEFAULT_REGION) -> tuple[str, ...]:
