@@ -47,7 +47,7 @@ class Area:
     parent: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Regions:
     """Every province, regency and kecamatan, keyed by official code (with dots)."""
 
@@ -61,7 +61,7 @@ class Regions:
 
     def districts_of(self, regency: str) -> list[Area]:
         """The kecamatan of a regency code (``52.03``), in code order."""
-        return [a for a in self.districts.values() if a.parent == regency]
+        return list(_children(self)["districts"].get(regency, ()))
 
     def regency(self, code: str) -> Area:
         """The regency (kabupaten or kota) of an official code such as ``52.03``.
@@ -111,6 +111,16 @@ class Regions:
         ``"520307..."`` gives ``("52", "52.03", "52.03.07")``.
         """
         return digits[:2], f"{digits[:2]}.{digits[2:4]}", f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}"
+
+
+@cache
+def _children(areas: Regions) -> dict[str, dict[str, tuple[Area, ...]]]:
+    """Regencies by province and kecamatan by regency, built once (7,277 kecamatan)."""
+    out: dict[str, dict[str, list[Area]]] = {"regencies": {}, "districts": {}}
+    for kind in out:
+        for area in getattr(areas, kind).values():
+            out[kind].setdefault(area.parent, []).append(area)
+    return {kind: {k: tuple(v) for k, v in by.items()} for kind, by in out.items()}
 
 
 def _table(name: str) -> list[dict[str, str]]:

@@ -24,7 +24,8 @@ from simulation.outputs.run import run_scenario
 from simulation.outputs.schedulers import PROCESSES, run_tasks
 from simulation.outputs.variables import VARIABLES
 from simulation.rules.payers import PAYER_NAMES, PUBLIC_PAYERS, SELF
-from simulation.scenario import load_scenario
+from simulation.scenario.loader import display_path, read_chain
+from simulation.scenario.model import load_raw
 
 ADDITIVE_KINDS = ("stock", "flow", "money")
 """Annual columns that add up over regions; the ``ratio`` columns are computed again on the sums."""
@@ -51,9 +52,12 @@ def load_members(portfolio: Portfolio, scale: float = 1.0) -> list:
     if not 0 < scale <= 1:
         raise ScenarioError([(portfolio.path, "--scale", scale, "a fraction of the UMKM, above 0 and at most 1")])
     loaded, problems = [], []
+    raws: dict = {}
     for member in portfolio.members:
         try:
-            scenario = load_scenario(member.scenario, member.overrides)
+            if member.scenario not in raws:  # each file read once: 514 members share one base
+                raws[member.scenario] = read_chain(member.scenario, {})
+            scenario = load_raw(raws[member.scenario], display_path(member.scenario), member.overrides)
             extra = payer_overrides(scenario, portfolio.shared_payers) | scale_overrides(scenario, scale)
             if extra:
                 scenario = scenario.with_overrides(extra)
