@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -38,6 +39,10 @@ def test_run_writes_annual_monthly_and_manifest(tmp_path, capsys):
     assert "seed" in manifest and manifest["engine"] == "cohort"
     assert "annual.csv" in manifest["files"]
     assert "subsidy cost 2026" in capsys.readouterr().out
+    written = {p.name for p in tmp_path.iterdir() if p.is_file() and p.name != "manifest.json"}
+    assert set(manifest["sha256"]) == written == set(manifest["files"])
+    for name in written:
+        assert manifest["sha256"][name] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest(), name
 
 
 def test_a_bad_scenario_exits_2_with_a_message_and_no_traceback():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -51,6 +52,11 @@ def test_report_command_writes_notebook_html_tables_and_charts(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["scenario"]["overrides"] == {"years": 3}
     assert not list(tmp_path.glob(".baseline.partial-*"))
+    # the manifest vouches for every file the report folder holds, by SHA-256 computed here independently
+    files = {p.name for p in out.iterdir() if p.is_file() and p.name != "manifest.json"}
+    assert set(manifest["sha256"]) == files
+    for name in files:
+        assert manifest["sha256"][name] == hashlib.sha256((out / name).read_bytes()).hexdigest(), name
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ COMMANDS = (
     "sensitivity",
     "optimise",
     "calibrate",
+    "app",
     "portfolio",
 )
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import platform
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from simulation.core.version import __version__
+from simulation.io.checksums import file_record
 from simulation.population.registry import registry_path, registry_sha256
 
 LIBRARIES = (
@@ -89,3 +91,23 @@ def manifest(scenario, *, engine: str, seed: int | None = None, files: list[str]
         "files": files or [],
         **extra,
     }
+
+
+def seal(folder: Path) -> dict:
+    """Record the SHA-256 of every file in ``folder`` in its ``manifest.json``, under ``sha256``.
+
+    Called last, when every file of an output folder is written (a run's tables, a report's HTML,
+    notebook, charts and workbook), so the manifest vouches for exactly what the folder holds.
+    Returns the updated manifest; a folder without a manifest is left alone (empty dict).
+    """
+    path = Path(folder) / "manifest.json"
+    if not path.is_file():
+        return {}
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["sha256"] = {
+        p.name: file_record(p, None)["sha256"]
+        for p in sorted(Path(folder).iterdir())
+        if p.is_file() and p.name != "manifest.json"
+    }
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    return record

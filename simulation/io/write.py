@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from simulation.io.atomic import writes_folder
-from simulation.io.provenance import manifest
+from simulation.io.provenance import manifest, seal
 from simulation.outputs.montecarlo import QUANTILES, MonteCarloResult
 
 
@@ -68,4 +68,5 @@ def write_result(result, out_dir: str | Path, **manifest_extra) -> list[Path]:
     )
     (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
     written.append(out / "manifest.json")
+    seal(out)
     return written

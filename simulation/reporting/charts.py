@@ -7,16 +7,12 @@ result has ``annual_quantiles()`` (the microsimulation), the annual charts draw 
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from simulation.reporting import formats  # noqa: E402
-from simulation.reporting.labels import payer, state, text  # noqa: E402
+from simulation.reporting import formats
+from simulation.reporting.labels import payer, state, text
 
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1))]
 MARKERS = ["o", "s", "^", "D", "v", "x", "P", "*", "<", ">"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulation.io import atomic
+from simulation.io.provenance import seal
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
@@ -130,6 +131,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    seal(work)  # the manifest vouches for every file of the report (HTML, notebook, charts, workbook)
     _swap_into_place(work, out)
     return Report(folder=out, notebook=out / executed.name, html=out / executed.with_suffix(".html").name)
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import ndtr
 
 from simulation.rules.lookup import lookup
 
@@ -157,6 +156,9 @@ class RevenueGrowth(Rule):
 
     @staticmethod
     def expected(pool, month):
+        # deferred: scipy is slow to import, and the scenario schema imports this registry for its names
+        from scipy.special import ndtr
+
         # the increment is independent of the level: P(increment >= log(1 + share)) by sector
         sd = np.maximum(month.sd, 1e-12)
         p = 1.0 - ndtr((month.log_growth - month.drift) / sd)  # (sectors,)

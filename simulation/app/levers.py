@@ -1,0 +1,296 @@
+"""What a planner may move in the app: one registry of levers and assumptions.
+
+Each :class:`Lever` names a scenario parameter by its dotted key (or, for a payer's share, a
+``payers.<name>`` key), its labels in Indonesian and English, and its kind. The allowed range comes
+from the scenario file's ``range`` where it gives one; :attr:`Lever.bounds` is used only where a
+parameter has no ``range`` by nature (a calendar month, a share, a budget). :func:`overrides` turns
+the planner's values into the dotted overrides :meth:`Scenario.with_overrides` takes, listing only
+what differs from the base scenario.
+
+Not here yet: months funded, payment schedule and start month (the model does not have them).
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass
+
+from simulation.core.horizon import format_period, parse_period
+from simulation.rules.payers import PAYERS
+from simulation.scenario.schema import GraduationRule
+
+PAYER_PREFIX = "payers."
+"""Key prefix of a payer's share lever; the APBD Kabupaten pays what the others do not."""
+
+CEILING_UNIT = "rupiah per fiscal year (APBD Kabupaten)"
+CEILING_STEP = 500_000_000
+"""Unit and slider step (rupiah) of the budget ceiling lever."""
+
+SHARED_PAYERS = ("apbd_provinsi", "dbhcht", "dana_desa")
+"""Payers whose share of the subsidised contribution the app lets a planner set."""
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One control of the app.
+
+    Attributes
+    ----------
+    key : str
+        Dotted scenario key (``policy.graduation.rate``) or ``payers.<payer>``.
+    label : dict of str to str
+        Label by language (``id``, ``en``).
+    kind : {"float", "int", "rupiah", "choice", "steps"}
+        ``steps``: dated values written ``2026-01: 25000; 2026-07: 45000``.
+    group : {"lever", "assumption"}
+        Policy lever (the regency chooses) or assumption (nobody controls).
+    step : float
+        Slider step, in the parameter's unit.
+    bounds : tuple of float, optional
+        Allowed interval where the scenario gives no ``range`` (inclusive).
+    unit : dict of str to str, optional
+        Unit shown beside the label where the scenario's unit text is too long.
+    """
+
+    key: str
+    label: dict[str, str]
+    kind: str
+    group: str
+    step: float = 0.01
+    bounds: tuple[float, float] | None = None
+    unit: dict[str, str] | None = None
+
+
+LEVERS: dict[str, Lever] = {
+    lv.key: lv
+    for lv in (
+        Lever(
+            "policy.rollout",
+            {"id": "Tahapan pendaftaran (bulan: UMKM kumulatif)", "en": "Rollout steps (month: cumulative UMKM)"},
+            "steps",
+            "lever",
+        ),
+        Lever(
+            "policy.graduation.rule",
+            {"id": "Aturan naik kelas", "en": "Graduation rule"},
+            "choice",
+            "lever",
+        ),
+        Lever(
+            "policy.graduation.rate",
+            {"id": "Peluang naik kelas per evaluasi", "en": "Graduation probability per evaluation"},
+            "float",
+            "lever",
+            step=0.01,
+        ),
+        Lever(
+            "policy.graduation.revenue_threshold",
+            {"id": "Ambang omzet naik kelas", "en": "Revenue threshold for graduating"},
+            "rupiah",
+            "lever",
+            step=5_000_000,
+            unit={"id": "Rp per tahun", "en": "IDR per year"},
+        ),
+        Lever(
+            "policy.graduation.retention",
+            {"id": "Retensi sesudah lulus", "en": "Retention after graduating"},
+            "float",
+            "lever",
+            step=0.05,
+            unit={"id": "peluang", "en": "probability"},
+        ),
+        Lever(
+            "policy.graduation.evaluation_month",
+            {"id": "Bulan evaluasi", "en": "Evaluation month"},
+            "int",
+            "lever",
+            step=1,
+            bounds=(1, 12),
+            unit={"id": "bulan 1-12", "en": "month 1-12"},
+        ),
+        Lever(
+            "policy.budget_ceiling",
+            {"id": "Pagu APBD Kabupaten per tahun (0 = tanpa pagu)", "en": "APBD Kabupaten ceiling a year (0 = none)"},
+            "rupiah",
+            "lever",
+            step=CEILING_STEP,
+            bounds=(0, 50_000_000_000),
+            unit={"id": "Rp per tahun", "en": "IDR per year"},
+        ),
+        *(
+            Lever(
+                f"{PAYER_PREFIX}{name}",
+                {"id": f"Porsi {PAYERS[name].label['id']}", "en": f"{PAYERS[name].label['en']} share"},
+                "float",
+                "lever",
+                step=0.05,
+                bounds=(0.0, 1.0),
+                unit={"id": "porsi iuran", "en": "share of the contribution"},
+            )
+            for name in SHARED_PAYERS
+        ),
+        Lever(
+            "assumptions.closure_rate",
+            {"id": "Peluang usaha tutup per tahun", "en": "Business closure probability per year"},
+            "float",
+            "assumption",
+        ),
+        Lever(
+            "assumptions.mandiri_lapse_rate",
+            {"id": "Peluang berhenti membayar (mandiri)", "en": "Lapse probability (self-paying)"},
+            "float",
+            "assumption",
+        ),
+        Lever(
+            "assumptions.reactivation_rate",
+            {"id": "Peluang aktif kembali", "en": "Reactivation probability"},
+            "float",
+            "assumption",
+        ),
+        Lever(
+            "population.entry_rate",
+            {"id": "UMKM baru per tahun (porsi)", "en": "New UMKM per year (share)"},
+            "float",
+            "assumption",
+            step=0.005,
+        ),
+    )
+}
+"""The app's controls in the order it shows them: policy levers, then assumptions."""
+
+RULES: tuple[str, ...] = typing.get_args(GraduationRule)
+"""Graduation rules a planner may choose (the scenario schema's allowed names)."""
+
+
+class LeverError(ValueError):
+    """A value a planner typed that a lever refuses; the message names the lever and what is allowed."""
+
+
+def _shares(scenario) -> dict[str, float]:
+    return dict(scenario.first("policy.payers"))
+
+
+def initial(scenario, key: str):
+    """The value a lever starts from: the base scenario's value in its first month.
+
+    Returns
+    -------
+    float, int, str
+        In the parameter's unit; ``steps`` levers give their dated values as text; a budget
+        ceiling the scenario does not set gives 0.
+    """
+    lever = LEVERS[key]
+    if key.startswith(PAYER_PREFIX):
+        return float(_shares(scenario).get(key.removeprefix(PAYER_PREFIX), 0.0))
+    if key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is None:
+        return 0.0
+    if lever.kind == "steps":
+        return format_steps(scenario.param(key).dated(), scenario)
+    value = scenario.first(key)
+    return int(value) if lever.kind == "int" else (value if lever.kind == "choice" else float(value))
+
+
+def bounds(scenario, key: str) -> tuple[float, float] | None:
+    """The allowed interval of a numeric lever: the scenario's ``range``, else the lever's own bounds."""
+    lever = LEVERS[key]
+    if lever.kind in ("choice", "steps"):
+        return None
+    if not key.startswith(PAYER_PREFIX):
+        try:
+            given = scenario.param(key).range
+        except (AttributeError, KeyError):
+            given = None
+        if given is not None:
+            low, high = given
+            # the base's own value stays allowed even where a reform sets it outside the range
+            value = initial(scenario, key)
+            return float(min(low, value)), float(max(high, value))
+    if key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is not None:
+        return CEILING_STEP, lever.bounds[1]  # a ceiling the base sets can be moved, not removed, here
+    return lever.bounds
+
+
+def format_steps(dated: dict[int, float], scenario) -> str:
+    """Dated values (keyed by month index, a constant at 0) as ``2026-01: 25000; 2026-07: 45000``."""
+    start = parse_period(scenario.model.start)
+    return "; ".join(f"{format_period(max(m, start))}: {int(v)}" for m, v in sorted(dated.items()))
+
+
+def parse_steps(text: str) -> dict[str, int]:
+    """``2026-01: 25000; 2026-07: 45000`` to ``{"2026-01": 25000, "2026-07": 45000}``.
+
+    Raises
+    ------
+    LeverError
+        For a step that is not ``YYYY-MM: number``.
+    """
+    steps = {}
+    for part in filter(None, (p.strip() for p in re.split(r"[;\n]", text))):
+        match = re.fullmatch(r"(\d{4}-\d{2})\s*[:=]\s*([\d.,_ ]+)", part)
+        if not match:
+            raise LeverError(f"rollout step {part!r}: write YYYY-MM: UMKM, e.g. 2026-07: 45000")
+        steps[match.group(1)] = int(float(re.sub(r"[,_ ]", "", match.group(2))))
+    if not steps:
+        raise LeverError("the rollout needs at least one step, e.g. 2026-01: 73000")
+    return steps
+
+
+def check(scenario, key: str, value, language: str = "id") -> None:
+    """Refuse a value outside a lever's allowed range, naming the range.
+
+    Raises
+    ------
+    LeverError
+        With the lever's label, the value and the allowed interval or choices.
+    """
+    lever = LEVERS[key]
+    name = lever.label[language]
+    if lever.kind == "choice":
+        if value not in RULES:
+            raise LeverError(f"{name}: {value!r} - {', '.join(RULES)}")
+        return
+    if lever.kind == "steps":
+        parse_steps(value)
+        return
+    low, high = bounds(scenario, key) or (float("-inf"), float("inf"))
+    if not low <= value <= high:
+        allowed = {"id": "di luar rentang", "en": "outside the range"}[language]
+        raise LeverError(f"{name}: {value:g} {allowed} {low:g} - {high:g}")
+
+
+def overrides(scenario, values: dict) -> dict:
+    """The planner's values as dotted overrides, only those that differ from ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The base scenario.
+    values : dict
+        Lever key to value (keys missing: unchanged).
+
+    Returns
+    -------
+    dict
+        Dotted key to value, e.g. ``{"policy.graduation.rate": 0.2}``; payers' shares become
+        ``policy.payers`` from the first month with the APBD Kabupaten paying the rest.
+    """
+    out: dict = {}
+    shares = _shares(scenario)
+    new_shares = dict(shares)
+    for key, value in values.items():
+        if value == initial(scenario, key):
+            continue  # untouched: keep the scenario's own (possibly dated) values
+        if key.startswith(PAYER_PREFIX):
+            new_shares[key.removeprefix(PAYER_PREFIX)] = round(float(value), 6)
+        elif LEVERS[key].kind == "steps":
+            out[key] = parse_steps(value)
+        elif key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is None:
+            out[key] = {"value": float(value), "unit": CEILING_UNIT, "source": "planner app"}
+        else:
+            out[key] = value
+    if new_shares != shares:
+        others = {k: v for k, v in new_shares.items() if k != "apbd_kabupaten" and v > 0}
+        rest = round(1.0 - sum(others.values()), 6)
+        out["policy.payers"] = {scenario.model.start: {"apbd_kabupaten": rest, **others} if rest > 0 else others}
+    return out

@@ -1,0 +1,216 @@
+"""The planner app in a real browser: Voila serving it, Playwright driving Debian's chromium.
+
+The browser is the system's (``UMKM_CHROMIUM``, default ``/usr/bin/chromium``; ``.ci/run`` installs
+the ``chromium`` package when it is missing); Playwright downloads none. Set ``UMKM_APP_SCREENSHOTS``
+to a folder to keep the screenshots (``docs/img`` holds the ones ``docs/app.md`` shows).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import psutil
+import pytest
+import yaml
+from app_helpers import MEMBERS, MONTHLY, scenario_folder
+from conftest import ROOT
+
+from simulation.reporting import formats
+
+CHROMIUM = Path(os.environ.get("UMKM_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT = 180_000
+"""Milliseconds to wait for the page, a kernel or a download on two busy cores."""
+
+STEPS = 5
+"""Slider steps timed in the browser."""
+
+YEAR = MEMBERS * MONTHLY * 12
+"""Public cost of one quiet year with every UMKM subsidised (rupiah)."""
+
+SNAPSHOT = "() => window.__charts = Array.from(document.querySelectorAll('img.umkm-chart')).map(i => i.src)"
+REDRAWN = """() => {
+  const now = Array.from(document.querySelectorAll('img.umkm-chart')).map(i => i.src);
+  return now.length === 3 && now.every((src, k) => src !== window.__charts[k]);
+}"""
+
+CHARTS_SHOWN = """() => { const imgs = Array.from(document.querySelectorAll('img.umkm-chart'));
+  return imgs.length === 3 && imgs.every(i => i.complete && i.naturalWidth > 100); }"""
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """``umkm-sim app`` on a free loopback port over a scenario folder of its own; stopped by its pid."""
+    root = tmp_path_factory.mktemp("app")
+    folder = scenario_folder(root)
+    port = _free_port()
+    line = [sys.executable, "-m", "simulation", "app", "--port", str(port), "--scenarios", str(folder)]
+    server = subprocess.Popen([*line, "--out", str(root / "out")], cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not start (exit code {server.poll()})") from None
+            time.sleep(0.5)
+    children = psutil.Process(server.pid).children(recursive=True)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}/", "folder": folder, "root": root}
+    finally:
+        server.send_signal(signal.SIGINT)  # what Ctrl-C sends: the command stops Voila and its kernels
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        for child in children:
+            if child.is_running() and child.status() != psutil.STATUS_ZOMBIE:
+                child.kill()
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
+        page.set_default_timeout(TIMEOUT)
+        page.goto(app["url"], timeout=TIMEOUT)
+        page.wait_for_selector("img.umkm-chart")
+        page.locator(".umkm-scenario select").select_option("quiet")
+        page.wait_for_function("() => document.querySelector('.umkm-headline-cost').innerText.includes('29,43')")
+        yield page
+        browser.close()
+
+
+def _shots() -> Path | None:
+    folder = os.environ.get("UMKM_APP_SCREENSHOTS")
+    return Path(folder) if folder else None
+
+
+def test_the_charts_render_as_images(page):
+    page.wait_for_function(CHARTS_SHOWN)
+    sources = page.eval_on_selector_all("img.umkm-chart", "imgs => imgs.map(i => i.src)")
+    assert len(set(sources)) == 3  # three different pictures
+
+
+def test_typing_a_graduation_rate_changes_the_headline_cost(page):
+    cost = page.locator(".umkm-headline-cost")
+    assert cost.inner_text() == formats.rupiah(2 * YEAR, "id")
+    page.evaluate(SNAPSHOT)
+    box = page.locator(".umkm-lever-graduation-rate input")
+    box.fill("0.2")
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(REDRAWN)
+    typed = time.perf_counter() - started
+    # 20% graduate in December 2026, so 2027 costs 80% of a year
+    assert cost.inner_text() == formats.rupiah(1.8 * YEAR, "id")
+    handle = page.locator(".umkm-slider-graduation-rate .noUi-handle")
+    slid = []
+    for _ in range(STEPS):
+        page.evaluate(SNAPSHOT)
+        handle.focus()
+        started = time.perf_counter()
+        handle.press("ArrowLeft")  # one step, 0.01, down
+        page.wait_for_function(REDRAWN)
+        slid.append(time.perf_counter() - started)
+    rate = round(0.2 - STEPS * 0.01, 2)
+    assert float(box.input_value()) == rate
+    assert cost.inner_text() == formats.rupiah((2 - rate) * YEAR, "id")
+    print(
+        f"\nbrowser, change to all three charts redrawn: typed value {typed:.2f} s; slider step "
+        f"median {statistics.median(slid):.2f} s, max {max(slid):.2f} s over {STEPS} steps"
+    )
+    assert max(slid) < 10 and typed < 10  # generous on busy cores; the 0.5 s target is measured in docs/app.md
+
+
+def test_a_value_outside_the_range_is_refused_with_the_range(page):
+    box = page.locator(".umkm-lever-graduation-rate input")
+    box.fill("0.9")
+    box.press("Enter")
+    page.wait_for_selector(".umkm-refused")
+    assert "di luar rentang 0 - 0.25" in page.locator(".umkm-message").inner_text()
+    page.wait_for_function("() => document.querySelector('.umkm-lever-graduation-rate input').value === '0.15'")
+
+
+def test_saving_writes_a_scenario_that_validate_accepts(page, app):
+    page.locator(".umkm-save-name input").fill("dari_peramban")
+    page.locator(".umkm-save-description textarea").fill("Naik kelas 15% per evaluasi, dari peramban.")
+    page.locator(".umkm-save-description textarea").blur()
+    page.locator("button.umkm-save").click()
+    page.wait_for_selector(".umkm-saved")
+    path = app["folder"] / "dari_peramban.yaml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulation", "validate", str(path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert doc["extends"] == "quiet.yaml" and doc["policy"]["graduation"]["rate"]["value"] == 0.15
+
+
+def test_the_xlsx_download_opens_with_openpyxl(page, app):
+    page.locator("button.umkm-download-xlsx").click()
+    link = page.wait_for_selector("a.umkm-link-xlsx")
+    with page.expect_download(timeout=TIMEOUT) as download:
+        link.click()
+    path = app["root"] / "downloaded.xlsx"
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    assert "Ringkasan tahunan" in book.sheetnames
+
+
+def test_uncertainty_runs_in_the_background_and_draws_bands(page, app):
+    page.evaluate(SNAPSHOT)
+    page.locator("button.umkm-uncertainty").click()
+    page.wait_for_function("() => document.querySelector('.umkm-uncertainty-status').innerText.includes('P5-P95')")
+    page.wait_for_function(REDRAWN)
+    page.wait_for_function(CHARTS_SHOWN)
+    assert "100" in page.locator(".umkm-uncertainty-status").inner_text()
+    assert page.eval_on_selector(".umkm-progress .progress-bar", "bar => bar.style.width") == "100%"
+    page.locator("img.umkm-chart-coverage").screenshot(path=str(app["root"] / "bands.png"))
+    assert (app["root"] / "bands.png").stat().st_size > 5_000
+
+
+def test_english_and_screenshots(page, app):
+    shots = _shots() or app["root"]
+    shots.mkdir(parents=True, exist_ok=True)
+    page.wait_for_function(CHARTS_SHOWN)
+    page.screenshot(path=str(shots / "app_id.png"), full_page=True)
+    page.locator(".umkm-language button", has_text="English").click()
+    page.wait_for_function("() => document.querySelector('.umkm-headline-cost').innerText.startsWith('IDR')")
+    assert page.locator(".umkm-headline-cost").inner_text() == formats.rupiah(1.85 * YEAR, "en")
+    assert "Total public cost 2026-2027" in page.inner_text(".umkm-app")
+    page.wait_for_function(CHARTS_SHOWN)
+    page.screenshot(path=str(shots / "app_en.png"), full_page=True)
+    assert (shots / "app_id.png").stat().st_size > 10_000 and (shots / "app_en.png").stat().st_size > 10_000
