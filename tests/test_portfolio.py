@@ -207,3 +207,16 @@ def test_portfolio_command_writes_tables_brief_and_manifest(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [m["region"] for m in manifest["members"]] == sorted(regions_annual["region"].unique())
     assert manifest["scheduler"] == "processes" and manifest["scale"] == 1.0
+
+
+def test_portfolios_in_a_batch_are_written_and_a_bad_one_fails_alone(tmp_path):
+    from simulation.analysis.portfolio.batch import run_portfolios
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('description: x\nbase: b.yaml\nmembers: [{region: "99.99"}]', encoding="utf-8")
+    outcomes = run_portfolios([str(SCENARIOS / "portfolios" / "ntb.yaml"), str(bad)], tmp_path, "id", {"years": 2})
+    assert [o.ok for o in outcomes] == [True, False]
+    assert "99.99" in outcomes[1].error
+    annual = pd.read_csv(tmp_path / "portfolios" / "ntb" / "annual.csv")
+    assert list(annual["year"]) == [2026, 2027]  # the batch's --set years=2 reached every member
+    assert outcomes[0].indicators["subsidy_cost_total"] == pytest.approx(annual["subsidy_cost"].sum(), rel=1e-12)

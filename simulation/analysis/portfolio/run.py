@@ -41,8 +41,10 @@ def member_seed(seed: int, region: str) -> int:
     return int(state[0]) << 31 | int(state[1]) >> 1
 
 
-def load_members(portfolio: Portfolio, scale: float = 1.0) -> list:
+def load_members(portfolio: Portfolio, scale: float = 1.0, overrides: dict | None = None) -> list:
     """Every member's scenario, loaded and checked, with the shared payers and ``scale`` applied.
+
+    ``overrides`` (dotted keys, as ``--set``) apply to every member, on top of the portfolio's own.
 
     Raises
     ------
@@ -57,7 +59,8 @@ def load_members(portfolio: Portfolio, scale: float = 1.0) -> list:
         try:
             if member.scenario not in raws:  # each file read once: 514 members share one base
                 raws[member.scenario] = read_chain(member.scenario, {})
-            scenario = load_raw(raws[member.scenario], display_path(member.scenario), member.overrides)
+            given = {**member.overrides, **(overrides or {}), "region": member.region}
+            scenario = load_raw(raws[member.scenario], display_path(member.scenario), given)
             extra = payer_overrides(scenario, portfolio.shared_payers) | scale_overrides(scenario, scale)
             if extra:
                 scenario = scenario.with_overrides(extra)
@@ -195,6 +198,7 @@ def run_portfolio(
     scale: float = 1.0,
     scheduler: str = PROCESSES,
     jobs: int | None = None,
+    overrides: dict | None = None,
 ) -> PortfolioResult:
     """Run every member of ``portfolio`` and put their tables together.
 
@@ -210,8 +214,10 @@ def run_portfolio(
         Fraction of every member's UMKM (and budget ceilings) to run, ``0 < scale <= 1``.
     scheduler, jobs
         Where members run (:mod:`simulation.outputs.schedulers`) and on how many workers.
+    overrides : dict, optional
+        Dotted overrides for every member (``{"years": 3}``).
     """
-    scenarios = load_members(portfolio, scale)
+    scenarios = load_members(portfolio, scale, overrides)
     tasks = [(i, s, engine, seed, reps) for i, s in enumerate(scenarios)]
     parts: list[dict | None] = [None] * len(tasks)
     for i, tables in run_tasks(_indexed_member, tasks, scheduler, jobs):
