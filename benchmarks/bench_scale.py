@@ -3,11 +3,11 @@
 Run: ``python benchmarks/bench_scale.py`` (scales 0.01 and 0.1, 1 and 2 workers, 2 replicates), or
 ``--scales 0.01 0.1 1 --workers 1 2 --reps 2 --years 10 --sample 24``: ``--sample N`` runs N of the
 514 regencies, evenly spaced in code order (the whole country is then about 514 / N times the work,
-regions being sized alike by their kecamatan). Each configuration runs in a fresh
-process (so the parent's peak memory is its own) and prints one JSON line: wall time, agent-months,
-peak resident memory of the parent and of each worker (``getrusage`` maxrss, asked of the workers
-before the cluster closes). ``docs/scale.md`` holds the figures measured and the extrapolation to
-the whole country.
+regions being sized alike by their kecamatan). Each configuration runs in a fresh process (so the
+parent's peak memory is its own) and prints one JSON line: wall time, agent-months, the workers' CPU
+seconds (the work itself, whatever else shares the cores), peak resident memory of the parent and
+of each worker (``getrusage`` maxrss, asked of the workers before the cluster closes).
+``docs/scale.md`` holds the figures measured and the extrapolation to the whole country.
 
 Agent-months count the UMKM at the start times the months simulated times the replicates (entrants
 are extra work, not counted).
@@ -30,6 +30,12 @@ NATIONAL = Path(__file__).resolve().parents[1] / "scenarios" / "portfolios" / "n
 def peak_mb() -> float:
     """Peak resident set size of this process in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_s() -> float:
+    """CPU seconds this process has used (user + system): the work, whatever else shares the cores."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one(scale: float, workers: int, reps: int, years: int, sample: int | None = None) -> dict:
@@ -60,6 +66,7 @@ def one(scale: float, workers: int, reps: int, years: int, sample: int | None = 
         )
         wall = time.perf_counter() - t0
         worker_peaks = sorted(client.run(peak_mb).values())
+        worker_cpu = sum(client.run(cpu_s).values())
     umkm = sum(float(s.first("population.initial_umkm")) for s in result.scenarios)
     agent_months = umkm * 12 * years * reps
     return {
@@ -71,6 +78,8 @@ def one(scale: float, workers: int, reps: int, years: int, sample: int | None = 
         "umkm": round(umkm),
         "wall_s": round(wall, 1),
         "agent_months_per_s": round(agent_months / wall),
+        "worker_cpu_s": round(worker_cpu, 1),
+        "agent_months_per_cpu_s": round(agent_months / worker_cpu),
         "parent_peak_mb": round(peak_mb()),
         "worker_peak_mb": [round(p) for p in worker_peaks],
         "public_cost_total": float(result.annual()["subsidy_cost"].sum()),
