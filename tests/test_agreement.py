@@ -43,7 +43,17 @@ CASES = {
         "policy.rollout": {"2026-01": 40_000, "2026-07": 73_000},
     },
     "revenue_and_growth": {"policy.graduation.rule": "revenue_and_growth"},
+    # a July start, 8 months funded, a rollout step in unfunded October, half-yearly payments (G3.1, G3.2)
+    "months_funded": {
+        "start": "2026-07",
+        "years": 5,
+        "policy.months_funded": 8,
+        "policy.payment_schedule": {"every": "half-yearly", "timing": "arrears"},
+        "policy.rollout": {"2026-01": 40_000, "2026-10": 73_000},
+    },
 }
+EXTRA = {"months_funded": ("counted_bpjs", "covered_end")}
+"""Quantities a case compares beside :data:`QUANTITIES`."""
 
 
 def cohort_annual(scenario, band_width=BAND_WIDTH):
@@ -68,7 +78,7 @@ def test_replicate_mean_matches_the_cohort_engine(case):
         discretisation = 2 * (cohort - fine).abs() * 16 / 15
     else:
         discretisation = cohort * 0.0
-    for q in QUANTITIES:
+    for q in QUANTITIES + EXTRA.get(case, ()):
         se = reps.groupby("year")[q].std(ddof=1) / np.sqrt(R)
         gap = (mean[q] - cohort[q]).abs()
         tolerance = Z * se + discretisation[q]

@@ -42,14 +42,14 @@ def planner(folder, tmp_path):
 
 def test_lever_ranges_come_from_the_scenario_file():
     base = load_scenario(BASELINE)
-    assert levers.bounds(base, "policy.graduation.rate") == (0.02, 0.25)  # baseline.yaml: range [0.02, 0.25]
+    assert levers.bounds(base, "policy.graduation.rate") == (0.01, 0.25)  # baseline.yaml: range [0.01, 0.25]
     assert levers.bounds(base, "assumptions.closure_rate") == (0.02, 0.12)
     assert levers.bounds(base, "policy.graduation.evaluation_month") == (1, 12)  # a calendar month
     assert levers.bounds(base, "payers.dbhcht") == (0.0, 1.0)
-    with pytest.raises(levers.LeverError, match=r"0.9 di luar rentang 0.02 - 0.25"):
+    with pytest.raises(levers.LeverError, match=r"0.9 di luar rentang 0.01 - 0.25"):
         levers.check(base, "policy.graduation.rate", 0.9)
-    with pytest.raises(levers.LeverError, match=r"outside the range 0.02 - 0.25"):
-        levers.check(base, "policy.graduation.rate", 0.01, "en")
+    with pytest.raises(levers.LeverError, match=r"outside the range 0.01 - 0.25"):
+        levers.check(base, "policy.graduation.rate", 0.005, "en")
 
 
 def test_rollout_steps_read_and_write_the_scenario_dates():
@@ -84,8 +84,9 @@ def test_headline_figures_follow_the_closed_form(planner):
     assert planner.cells["cost"][2].value == formats.rupiah(2 * YEAR, lang)  # the base beside it
     assert planner.cells["cost"][3].value == formats.rupiah(-0.2 * YEAR, lang)
     assert planner.cells["graduates"][1].value == f"<b>{formats.count(0.2 * MEMBERS + 0.2 * 0.8 * MEMBERS, lang)}</b>"
-    # coverage counts graduates who keep paying: 20% graduate at retention 0.6, so 8% of the target leave
-    assert planner.cells["coverage"][3].value == f"{formats.number(-8.0, lang)} poin persen"
+    # coverage counts graduates who keep paying: 20% graduate at retention 0.4 (the baseline's, G2.2-G2.3),
+    # so 12% of the target leave
+    assert planner.cells["coverage"][3].value == f"{formats.number(-12.0, lang)} poin persen"
     planner.controls["payers.apbd_provinsi"].value = 0.3
     assert planner.cells["kabupaten"][1].value == f"<b>{formats.rupiah(0.7 * 1.8 * YEAR, lang)}</b>"
     assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(1.8 * YEAR, lang)}</b>"  # still public money
@@ -122,7 +123,7 @@ def test_english_keeps_the_values(planner):
     assert planner.cells["cost"][0].value == "Total public cost 2026-2027"
     assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(1.8 * YEAR, 'en')}</b>"
     assert planner.controls["policy.graduation.rate"].value == 0.2
-    assert planner.cells["coverage"][3].value == "-8.0 percentage points"
+    assert planner.cells["coverage"][3].value == "-12.0 percentage points"
 
 
 def test_every_lever_has_its_css_hook_and_the_charts_are_images(planner):

@@ -139,7 +139,9 @@ def test_html_has_the_sections_embedded_images_and_no_code(batch):
     assert page.count('src="data:image/png;base64') == 5
     assert "from simulation" not in page and "prepare(" not in page and "display(" not in page
     assert not re.search(r'<script[^>]*src="https?://', page), "the brief must open offline"
-    assert "Rp14,38 miliar" in page or "miliar" in page
+    # 2026 public cost: 73,000 x Rp16,800 x sum of (1 - c)^t over t = 0..11, c the monthly closure
+    # of 5% a year (tests/test_closed_form.py): Rp14,376,416,675
+    assert "Rp14,38 miliar" in page
     assert "<title>Ringkasan anggaran" in page and '<html lang="id">' in page
 
 

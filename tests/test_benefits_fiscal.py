@@ -89,7 +89,22 @@ def test_fiscal_indicators_of_the_baseline():
     assert s["subsidy_npv"] == pytest.approx(expected)
     assert s["cost_per_graduate"] == pytest.approx(a["subsidy_cost"].sum() / a["graduated"].sum())
     assert s["benefits_per_rupiah_subsidy"] == pytest.approx(f["benefits_paid"].sum() / a["subsidy_cost"].sum())
-    assert 0 < s["claims_ratio"] < 5
+    assert s["claims_ratio"] == pytest.approx(f["benefits_paid"].sum() / f["contributions_received"].sum())
+    # an independent estimate: per covered member-year, accidents x (medical + income + fatal share x
+    # death benefit) + deaths x JKM benefit, against Rp16,800 x 12, before scholarships (which add)
+    p = result.scenario
+    per_accident = (
+        p.first("benefits.accident_medical_cost")
+        + (1 - p.first("benefits.accident_fatal_share"))
+        * p.first("benefits.accident_income_months")
+        * p.first("benefits.declared_income")
+        + p.first("benefits.accident_fatal_share") * p.first("benefits.jkk_death_benefit")
+    )
+    per_member_year = p.first("benefits.accident_rate") * per_accident + p.first("benefits.death_rate") * p.first(
+        "benefits.jkm_benefit"
+    )
+    without_scholarships = per_member_year / (16_800 * 12)  # 0.42 with the baseline's defaults
+    assert without_scholarships < s["claims_ratio"] < without_scholarships * 1.25
 
 
 def test_benefits_by_replicate_on_the_micro_engine():

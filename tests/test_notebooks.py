@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import os
-import time
 
 import jupytext
 import nbformat
@@ -199,14 +198,14 @@ def test_explore_runs_headless_and_a_bad_parameter_fails_in_the_check_cell(tmp_p
     assert errors == [check], "the first code cell after the parameters (and papermill's injected cell) fails"
 
 
-def test_explore_redraws_within_a_fraction_of_a_second():
+def test_explore_redraws_when_a_control_moves():
+    """Moving a control reruns the scenario with it (how fast: benchmarks/bench_explore.py)."""
     app = Explorer(str(BASELINE), {}, language="id")
-    app.update()  # first draw warms matplotlib up
-    started = time.perf_counter()
+    app.update()
+    before = app.result.annual()["subsidy_cost"].iloc[-1]
     app.controls["policy.graduation.rate"].value = 0.2  # observe() triggers update
-    elapsed = time.perf_counter() - started
     assert app.result.scenario.first("policy.graduation.rate") == 0.2
-    assert app.last_seconds < 1.0 and elapsed < 1.5, f"redraw took {elapsed:.2f} s"
+    assert app.result.annual()["subsidy_cost"].iloc[-1] < before  # more graduates, a smaller last-year bill
     app.controls["province_share"].value = 0.3
     assert "apbd_provinsi" in app.result.payers
     assert app.result.annual()["cost_apbd_provinsi"].sum() > 0

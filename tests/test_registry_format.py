@@ -124,7 +124,8 @@ def test_semicolon_csv_with_bom_as_excel_writes_it(baseline, tmp_path):
 
 
 def test_xlsx_registry_reads_like_the_csv(baseline, tmp_path, monkeypatch):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl  # a dependency of the package (pyproject.toml), never skipped
+
     monkeypatch.setenv("UMKM_PSEUDONYM_KEY", TEST_KEY)
     import csv
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 import pytest
 from conftest import BASELINE
 from matplotlib.collections import PolyCollection
@@ -124,37 +122,10 @@ def test_a_zero_coverage_target_trips_the_guard():
 
 
 # ---------------------------------------------------------------- P5-P95 bands
-class WithReplicates:
-    """A stand-in for a micro-engine result: the cohort result's methods plus quantiles over runs.
-
-    The 'replicates' are cohort runs with different closure rates; the quantile table takes the
-    elementwise min, median and max of their annual tables as P5, P50 and P95.
-    """
-
-    def __init__(self, runs):
-        self.runs = runs
-        self.middle = runs[len(runs) // 2]
-
-    def __getattr__(self, name):
-        return getattr(self.middle, name)
-
-    def annual_replicates(self):
-        return pd.concat([r.annual().assign(replicate=i) for i, r in enumerate(self.runs)], ignore_index=True)
-
-    def annual_quantiles(self, q=(0.05, 0.5, 0.95)):
-        stack = np.stack([r.annual().to_numpy(dtype=float) for r in self.runs])
-        columns = self.middle.annual().columns
-        picks = {q[0]: stack.min(axis=0), q[1]: np.median(stack, axis=0), q[-1]: stack.max(axis=0)}
-        frames = [pd.DataFrame(v, columns=columns).assign(quantile=k) for k, v in picks.items()]
-        out = pd.concat(frames, ignore_index=True)
-        out["year"] = out["year"].astype(int)
-        return out
-
-
 @pytest.fixture(scope="module")
 def replicated():
-    runs = [simulation.run(BASELINE, overrides={**SMALL, "assumptions.closure_rate": c}) for c in (0.02, 0.05, 0.12)]
-    return WithReplicates(runs)
+    """The real micro engine, three replicates of three years (a second or two)."""
+    return simulation.run(BASELINE, overrides=SMALL, engine="micro", reps=3, seed=7, jobs=1)
 
 
 def test_charts_draw_bands_only_when_the_result_has_quantiles(result, replicated):
@@ -181,19 +152,11 @@ def test_headline_and_reading_give_the_p5_p95_range(replicated):
     assert "90% of runs" in reading(replicated, "en", reps=3)
 
 
-def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path, monkeypatch, replicated):
-    import simulation.reporting.notebook
+def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path):
     from simulation.reporting.notebook import prepare
 
-    calls = {}
-
-    def fake_run(scenario, engine="cohort", seed=None, reps=1, jobs=None):
-        calls.update(engine=engine, seed=seed, reps=reps)
-        return replicated
-
-    monkeypatch.setattr(simulation.reporting.notebook, "run_scenario", fake_run)
-    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="cohort", reps=3, seed=7)
-    assert calls == {"engine": "cohort", "seed": 7, "reps": 3}
+    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="micro", reps=3, seed=7)
+    assert ctx.result.reps == 3 and ctx.result.engine == "micro"
     assert "P5-P95 range over 3 microsimulation replicates" in ctx.notes().data
     assert {p.name for p in tmp_path.glob("*.png")} == {f"{n}.png" for n in charts.REPORT_CHARTS}
 

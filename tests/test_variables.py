@@ -85,10 +85,10 @@ def test_a_new_per_graduate_cost_column_in_annual_csv_the_workbook_and_the_docs(
     expected = a["subsidy_cost"] / a["graduated"]
     assert a["subsidy_cost_per_graduate"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-12)
     # closed form for the first year of the baseline: 73,000 members at Rp16,800 for 12 months,
-    # less closures; the graduates are 10% of the December survivors (evaluation in December)
+    # less closures; the graduates are 5% (the baseline's rate, G5.1-G5.3) of the December survivors
     first = a.iloc[0]
     assert first["subsidy_cost_per_graduate"] == pytest.approx(first["subsidy_cost"] / first["graduated"])
-    assert first["graduated"] == pytest.approx(0.1 * (first["subsidised_end"] + first["graduated"]))
+    assert first["graduated"] == pytest.approx(0.05 * (first["subsidised_end"] + first["graduated"]))
     # a year without graduates has no per-graduate cost
     none = simulation.run(BASELINE, overrides={**SMALL, "policy.graduation.rate": 0.0}).annual()
     assert none["subsidy_cost_per_graduate"].isna().all()

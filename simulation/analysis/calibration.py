@@ -218,12 +218,13 @@ def _status_mle(counts: pd.DataFrame, start: dict[str, float], evaluation_month:
     z = fit.x
     cov = np.linalg.pinv(hessian(nll, z))
     se_z = np.sqrt(np.clip(np.diag(cov), 0, None))
+    survivors = rows_from - (counts["closed"] if "closed" in counts.columns else 0)  # closers inform closure only
     n_of = {
         "c": rows_from.sum(),
-        "g": rows_from.get("subsidised", 0),
+        "g": survivors.get("subsidised", 0),
         "rho": graduates,
-        "l": rows_from.get("mandiri", 0) + rows_from.get("lapsed", 0),
-        "r": rows_from.get("mandiri", 0) + rows_from.get("lapsed", 0),
+        "l": survivors.get("mandiri", 0) + survivors.get("lapsed", 0),
+        "r": survivors.get("mandiri", 0) + survivors.get("lapsed", 0),
     }
     out = []
     for dotted, key in RATES.items():
@@ -322,7 +323,8 @@ def scenario_document(cal: Calibration, base: str | Path, out: str | Path, data:
     """The calibrated scenario as YAML data: ``extends`` the base and sets each estimate.
 
     Every estimated parameter gets ``value`` (or per-sector values), a ``range``
-    (its 95% interval) and a ``source`` citing the wave files by name and SHA-256.
+    (its 95% interval), a ``distribution`` (a normal with the interval's standard error, cut to
+    it) and a ``source`` citing the wave files by name and SHA-256.
     """
     cited = "; ".join(f"{name} (sha256 {digest})" for name, digest in data)
     doc: dict = {
@@ -337,9 +339,12 @@ def scenario_document(cal: Calibration, base: str | Path, out: str | Path, data:
         *parents, leaf = row.parameter.split(".")
         for part in parents:
             node = node.setdefault(part, {})
+        sd = (float(row.ci_high) - float(row.ci_low)) / (2 * 1.959964)
         node[leaf] = {
             "value": round(float(row.estimate), 6),
             "range": [round(float(row.ci_low), 6), round(float(row.ci_high), 6)],
+            # the estimate's normal approximation replaces any prior spread of the base scenario
+            "distribution": {"shape": "truncnormal", "sd": sd} if sd > 0 else "uniform",
             "source": f"calibrated: maximum likelihood from {cited}; n = {row.n}; 95% CI "
             f"[{_show(row.ci_low)}, {_show(row.ci_high)}] from the observed information",
         }

@@ -46,7 +46,8 @@ class Outcomes:
     subsidy_cost_real : ndarray, shape (P, Y)
         The same in rupiah of the first simulated month.
     covered_end : ndarray, shape (P, Y)
-        Subsidised plus mandiri members at the end of the fiscal year (UMKM).
+        Members protected at the end of the fiscal year (UMKM): subsidised (unless past three
+        unfunded months), mandiri and lapsed in arrears, as ``covered_end`` of the result tables.
     coverage_end : ndarray, shape (P, Y)
         ``covered_end`` over the coverage target (share).
     """
@@ -109,6 +110,9 @@ def batch_inputs(scenario, names: list[str], values: np.ndarray, base: CohortInp
             fields["initial"] = v[:, None] * scenario.segment_shares[None, :]
         elif name == "policy.graduation.rate":
             fields["graduation"] = np.where(base.rules.at_evaluation[None, :], v[:, None], 0.0)
+        elif name == "policy.months_funded":  # whole months from January, as the engine's lever
+            month = scenario.horizon.month_of_year
+            fields["funded"] = (month[None, :] <= np.floor(v)[:, None]).astype(float)
         elif name == "policy.budget_ceiling":
             enrolment = replace(enrolment, ceiling=_constant(v, T))
         elif name != "assumptions.inflation":
@@ -117,7 +121,7 @@ def batch_inputs(scenario, names: list[str], values: np.ndarray, base: CohortInp
 
 
 def public_rate(scenario) -> np.ndarray:
-    """Public subsidy cost of one subsidised member per month and segment, rupiah, shape (T, G)."""
+    """Public subsidy cost of one subsidised member per funded month and segment, rupiah, shape (T, G)."""
     names, shares = budget.payer_shares(scenario)
     public = np.array([budget.is_public(p) for p in names], dtype=float)
     total = sum(budget.contributions(scenario).values())
@@ -237,11 +241,14 @@ def evaluate(
     step = chunk_size(T, G, memory_bytes)
     for lo in range(0, P, step):
         rows = slice(lo, min(lo + step, P))
-        out = run_cohort(_take(inputs, rows))
-        cost[rows] = np.einsum("tpg,tg->pt", out.billed[:, :, :, State.SUBSIDISED], rate)
+        chunk = _take(inputs, rows)
+        out = run_cohort(chunk, count_bpjs=False)
+        cost[rows] = np.einsum("tpg,tg->pt", out.billed[:, :, :, State.SUBSIDISED], rate) * chunk.funded
+        protected = budget.covering(chunk.funded)[:, year_end].T  # (Y, p): none past 3 unfunded months
         ends = out.end[year_end]  # (Y, p, G, 5)
         arrears = out.stocks["arrears_end"][year_end]  # lapsed but still covered (F1.7, docs/model.md)
-        covered[rows] = (ends[:, :, :, State.SUBSIDISED] + ends[:, :, :, State.MANDIRI] + arrears).sum(axis=2).T
+        subsidised = ends[:, :, :, State.SUBSIDISED] * protected[:, :, None]
+        covered[rows] = (subsidised + ends[:, :, :, State.MANDIRI] + arrears).sum(axis=2).T
     annual = np.add.reduceat(cost, year_start, axis=1)
     annual_real = np.add.reduceat(cost / index, year_start, axis=1)
     return Outcomes(

@@ -28,6 +28,7 @@ ENGINE_PARAMETERS = {
     "policy.graduation.retention": "probability that a graduate goes on paying",
     "policy.rollout": "UMKM ever enrolled (a constant target)",
     "policy.budget_ceiling": "rupiah per fiscal year for the APBD Kabupaten",
+    "policy.months_funded": "months of each fiscal year, from January, the payers fund (whole months)",
 }
 """Parameters the vectorised cohort evaluation can vary, with what a value means."""
 

@@ -70,7 +70,8 @@ def main(args) -> int:
     from simulation.cli import CommandError
 
     # deferred: the command line imports what a command needs only when it runs
-    from simulation.io.provenance import manifest
+    from simulation.io.atomic import atomic_folder
+    from simulation.io.provenance import manifest, seal
 
     # deferred: the command line imports what a command needs only when it runs
     from simulation.scenario import load_scenario
@@ -78,40 +79,42 @@ def main(args) -> int:
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     if args.year not in scenario.horizon.fiscal_years:
         raise CommandError(f"--year {args.year}: outside the scenario's years {scenario.horizon.fiscal_years}")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = []
-    if args.question == "curve":
-        low, high = _bounds(scenario, args.lever, args.low, args.high)
-        if not low < high or args.points < 2:
-            raise CommandError(f"--from {low:g} --to {high:g} --points {args.points}: need from < to and 2+ points")
-        curve = optimisation.tradeoff(scenario, args.lever, np.linspace(low, high, args.points), args.year)
-        curve.to_csv(out / "tradeoff.csv", index=False)
-        fig = charts.tradeoff_chart(curve, args.lever, args.year)
-        fig.savefig(out / "tradeoff.png", dpi=120)
-        plt.close(fig)
-        files += ["tradeoff.csv", "tradeoff.png"]
-        record = {"question": "curve", "lever": args.lever, "year": args.year, "points": args.points}
-        print(f"{scenario.name}: trade-off across {args.lever} in {out}")
-        print(curve.to_string(index=False))
-    else:
-        if args.question in ("budget", "rollout"):
-            if args.coverage is None or not 0 < args.coverage:
-                raise CommandError(f"{args.question} needs --coverage, a positive share of the coverage target")
-            solve = optimisation.smallest_budget if args.question == "budget" else optimisation.smallest_rollout
-            answer = solve(scenario, args.coverage, args.year)
+    with atomic_folder(Path(args.out)) as out:  # a killed run leaves the previous folder whole
+        files = []
+        if args.question == "curve":
+            low, high = _bounds(scenario, args.lever, args.low, args.high)
+            if not low < high or args.points < 2:
+                raise CommandError(f"--from {low:g} --to {high:g} --points {args.points}: need from < to and 2+ points")
+            curve = optimisation.tradeoff(scenario, args.lever, np.linspace(low, high, args.points), args.year)
+            curve.to_csv(out / "tradeoff.csv", index=False)
+            fig = charts.tradeoff_chart(curve, args.lever, args.year)
+            fig.savefig(out / "tradeoff.png", dpi=120)
+            plt.close(fig)
+            files += ["tradeoff.csv", "tradeoff.png"]
+            record = {"question": "curve", "lever": args.lever, "year": args.year, "points": args.points}
+            print(f"{scenario.name}: trade-off across {args.lever} in {args.out}")
+            print(curve.to_string(index=False))
         else:
-            if args.cost_ceiling is None or args.cost_ceiling < 0:
-                raise CommandError(f"{args.question} needs --cost-ceiling, rupiah in the year (0 or more)")
-            solve = (
-                optimisation.smallest_graduation_rate
-                if args.question == "graduation"
-                else optimisation.largest_threshold
-            )
-            answer = solve(scenario, args.cost_ceiling, args.year)
-        record = answer.to_dict()
-        print(f"{scenario.name}: {answer.message}")
-    files.append("answer.json")
-    meta = manifest(scenario, engine="cohort", files=files, analysis={"kind": "optimise", **record})
-    (out / "answer.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=float), encoding="utf-8")
+            if args.question in ("budget", "rollout"):
+                if args.coverage is None or not 0 < args.coverage:
+                    raise CommandError(f"{args.question} needs --coverage, a positive share of the coverage target")
+                solve = optimisation.smallest_budget if args.question == "budget" else optimisation.smallest_rollout
+                answer = solve(scenario, args.coverage, args.year)
+            else:
+                if args.cost_ceiling is None or args.cost_ceiling < 0:
+                    raise CommandError(f"{args.question} needs --cost-ceiling, rupiah in the year (0 or more)")
+                solve = (
+                    optimisation.smallest_graduation_rate
+                    if args.question == "graduation"
+                    else optimisation.largest_threshold
+                )
+                answer = solve(scenario, args.cost_ceiling, args.year)
+            record = answer.to_dict()
+            print(f"{scenario.name}: {answer.message}")
+        files.append("answer.json")
+        meta = manifest(scenario, engine="cohort", files=files, analysis={"kind": "optimise", **record})
+        text = json.dumps(meta, indent=2, ensure_ascii=False, default=float)
+        (out / "answer.json").write_text(text, encoding="utf-8")
+        (out / "manifest.json").write_text(text, encoding="utf-8")
+        seal(out)
     return 0 if record.get("feasible", True) else 1

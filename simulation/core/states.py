@@ -25,6 +25,8 @@ class State(IntEnum):
 STATE_NAMES = [s.name.lower() for s in State]
 OPEN_STATES = [State.ELIGIBLE, State.SUBSIDISED, State.MANDIRI, State.LAPSED]
 N_STATES = len(State)
+ARREARS_MONTHS = 3
+"""Unpaid months a member stays covered (facts F1.7, G4.1); after the next one, membership ends."""
 
 
 def monthly_probability(annual: np.ndarray | float) -> np.ndarray:

@@ -22,6 +22,7 @@ from simulation.engines.state import FLOWS, CohortState  # noqa: F401 - FLOWS: t
 from simulation.engines.steps import EXPECTED
 from simulation.population.registry import registry_path
 from simulation.population.synthetic import load_agents
+from simulation.scenario.prices import funded, year_starts
 
 E, S, M, L, C = (int(s) for s in State)
 
@@ -45,6 +46,9 @@ class CohortInputs:
         (zero outside evaluation months).
     retention : ndarray, shape (P, T)
         Probability that a graduate goes on as a mandiri member.
+    funded : ndarray, shape (P, T), optional
+        1.0 in the months the payers fund (``policy.months_funded``), 0.0 in the others: no
+        enrolment then, and the subsidised members go unpaid. None: every month funded.
     enrolment : Enrolment, optional
         Priority rule and budget ceiling (:mod:`simulation.engines.enrolment`);
         ``None`` enrols pro rata with no ceiling.
@@ -68,6 +72,8 @@ class CohortInputs:
     reactivation: np.ndarray
     graduation: np.ndarray
     retention: np.ndarray
+    funded: np.ndarray | None = None
+    year_start: np.ndarray | None = None
     enrolment: Enrolment | None = None
     initial_states: np.ndarray | None = None
     twin: object = None
@@ -97,7 +103,9 @@ class CohortOutput:
         waiting (after the month's enrolment).
     stocks : dict of str to ndarray, shape (T, P, G)
         Sub-stocks: ``arrears`` (during the month) and ``arrears_end``, the
-        lapsed UMKM in their first to third unpaid month, still covered (F1.7).
+        lapsed UMKM in their first to third unpaid month, still covered (F1.7);
+        ``counted_bpjs``, subsidised members as BPJS-TK counts them toward its
+        coverage targets (G4.2, :mod:`simulation.engines.steps.billing`).
     """
 
     billed: np.ndarray
@@ -137,6 +145,8 @@ def compile_inputs(scenario) -> CohortInputs:
         initial=initial[None, :],
         graduation=rules.rate[None, :],
         **monthly,
+        funded=funded(scenario)[None, :],
+        year_start=year_starts(scenario.horizon)[None, :],
         enrolment=compile_enrolment(scenario),
         twin=SubsidisedTwin(rules, len(scenario.segment_shares)) if rules.needs_twin else None,
         initial_states=None if initial_states is None else initial_states[None],
@@ -159,20 +169,23 @@ def registry_states(scenario) -> np.ndarray | None:
     return counts
 
 
-def run_cohort(inputs: CohortInputs) -> CohortOutput:
+def run_cohort(inputs: CohortInputs, count_bpjs: bool = True) -> CohortOutput:
     """Project expected counts month by month.
 
     Parameters
     ----------
     inputs : CohortInputs
         Monthly inputs, one row per sample.
+    count_bpjs : bool
+        Record ``counted_bpjs`` (members BPJS-TK counts toward its targets); the sampled
+        evaluation, which does not read it, leaves it out.
 
     Returns
     -------
     CohortOutput
         Billed and end-of-month stocks and monthly flows.
     """
-    state = CohortState.start(inputs)
+    state = CohortState.start(inputs, count_bpjs)
     for t in range(inputs.shape[2]):
         for step in EXPECTED:
             step(state, t)

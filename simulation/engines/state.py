@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation.core.states import N_STATES, State
+from simulation.core.states import ARREARS_MONTHS, N_STATES, State  # noqa: F401 - ARREARS_MONTHS: the steps' name
 from simulation.core.streams import Streams
 
 E, S, M, L, C = (int(s) for s in State)
@@ -33,12 +33,15 @@ FLOWS = (
 
 NOT_COVERED = np.iinfo(np.int16).max
 """``covered_since`` of an agent without cover."""
-ARREARS_MONTHS = 3
-"""Unpaid months a self-payer stays covered (facts F1.7); the next one is non-active."""
 SCHOLARSHIP_MONTHS = 36
 """Continuous membership needed for the scholarship after a non-work death (facts F2.2)."""
-MICRO_STOCKS = ("arrears", "arrears_end", "covered_36m_end")
-"""Sub-stocks the micro engine records (the cohort engine: the first two)."""
+MICRO_STOCKS = ("arrears", "arrears_end", "counted_bpjs", "covered_36m_end")
+"""Sub-stocks the micro engine records (the cohort engine: all but the last)."""
+COHORT_STOCKS = ("arrears", "arrears_end", "counted_bpjs")
+"""Sub-stocks the cohort engine records (the last one unless told not to)."""
+COUNTED_MONTHS = 6
+"""Months of contributions in a fiscal year after which BPJS-TK counts a government-paid member
+toward its coverage targets; fewer count pro rata (facts G4.2)."""
 
 
 @dataclass
@@ -63,6 +66,9 @@ class CohortState:
     flows : dict of str to ndarray, shape (T, P, G)
     waiting : ndarray, shape (T, P, G)
     stocks : dict of str to ndarray, shape (T, P, G)
+    paid : ndarray, shape (P, G, COUNTED_MONTHS + 1), or None
+        Subsidised UMKM by months of contributions paid in the fiscal year (the last: six or more),
+        as at the last billing; None when ``counted_bpjs`` is not recorded.
     """
 
     inputs: object
@@ -76,10 +82,14 @@ class CohortState:
     flows: dict = field(default_factory=dict)
     waiting: np.ndarray | None = None
     stocks: dict = field(default_factory=dict)
+    paid: np.ndarray | None = None
 
     @classmethod
-    def start(cls, inputs) -> CohortState:
-        """The state before the first month: the initial UMKM (or the registry's states)."""
+    def start(cls, inputs, count_bpjs: bool = True) -> CohortState:
+        """The state before the first month: the initial UMKM (or the registry's states).
+
+        ``count_bpjs=False`` leaves out the months-paid bands behind ``counted_bpjs`` (a sampled
+        evaluation that does not read it runs faster)."""
         P, G, T = inputs.shape
         x = np.zeros((P, G, N_STATES))
         x[:, :, E] = inputs.initial
@@ -88,6 +98,10 @@ class CohortState:
             x[:] = inputs.initial_states
             ever_enrolled = x[:, :, S:C].sum(axis=(1, 2))  # subsidised, mandiri and lapsed were enrolled
         twin = inputs.twin.start(x[:, :, E], x[:, :, S]) if inputs.twin is not None else None
+        paid = None
+        if count_bpjs:
+            paid = np.zeros((P, G, COUNTED_MONTHS + 1))
+            paid[:, :, 0] = x[:, :, S]
         return cls(
             inputs=inputs,
             x=x,
@@ -99,7 +113,8 @@ class CohortState:
             end=np.empty((T, P, G, N_STATES)),
             flows={name: np.empty((T, P, G)) for name in FLOWS},
             waiting=np.zeros((T, P, G)),
-            stocks={"arrears": np.empty((T, P, G)), "arrears_end": np.empty((T, P, G))},
+            stocks={name: np.empty((T, P, G)) for name in COHORT_STOCKS[: 3 if count_bpjs else 2]},
+            paid=paid,
         )
 
     def close_month(self, t: int) -> None:
@@ -122,6 +137,7 @@ class AgentState:
     log_revenue : float32, log annual revenue (log rupiah per year) as at the last evaluation
     priority : float32, enrolment priority (higher first)
     suspended : int8, 1 if suspended by the budget ceiling and not enrolled since (heads the waiting list)
+    paid_year : int8, months of subsidised contributions paid in the current fiscal year
     """
 
     FIELDS = {
@@ -135,6 +151,7 @@ class AgentState:
         "log_revenue": np.float32,
         "priority": np.float32,
         "suspended": np.int8,
+        "paid_year": np.int8,
     }
 
     def __init__(self, capacity: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulation.outputs.variables import PAYER_TEMPLATE, TABLE_OF_GRAIN, VARIABLES, payer_variable
+from simulation.outputs.variables import PAYER_TEMPLATES, TABLE_OF_GRAIN, VARIABLES, payer_variable
 from simulation.rules.payers import PAYERS
 
 DOC = Path("docs") / "outputs.md"
@@ -42,8 +42,8 @@ def _rows(file: str) -> list:
     for var in VARIABLES:
         if file not in var.written_to:
             continue
-        if var is PAYER_TEMPLATE:
-            rows += [payer_variable(p) for p in PAYERS]
+        if var in PAYER_TEMPLATES:
+            rows += [payer_variable(p, var) for p in PAYERS]
         else:
             rows.append(var)
     return rows

@@ -89,7 +89,7 @@ def money_adds_up(result, monthly: pd.DataFrame) -> list[str]:
     scenario, payers = result.scenario, list(result.payers)
     failures = []
     months = monthly["month"].to_numpy()
-    rate = sum(budget.contributions(scenario).values())  # rupiah per member-month, (T,)
+    rate = sum(budget.contributions(scenario).values()) * budget.funded(scenario)  # rupiah per member-month, (T,)
     names, shares = budget.payer_shares(scenario)  # (T, G, n): group payers make shares vary by segment
     public = np.array([budget.is_public(p) for p in names], dtype=float)
     public_share = shares @ public  # (T, G)

@@ -194,6 +194,9 @@ class Result:
         if var.source == "ledger":
             payer = budget.SELF if var.name == "self_paid" else var.name.removeprefix("cost_")
             return sum(self._ledger_segments[(payer, c)] for c in budget.COMPONENTS)
+        if var.source == "cash":
+            accrued = sum(self._ledger_segments[(var.name.removeprefix("cash_"), c)] for c in budget.COMPONENTS)
+            return np.moveaxis(budget.cash_plan(self.scenario, np.moveaxis(accrued, 1, 0)), 0, 1)
         return None
 
     @cached_property

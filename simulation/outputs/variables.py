@@ -23,7 +23,7 @@ import numpy as np
 from simulation.core.states import STATE_NAMES
 from simulation.engines.cohort import FLOWS
 from simulation.rules.payers import PAYERS
-from simulation.scenario.prices import price_index
+from simulation.scenario.prices import price_index, protected
 
 MONTH = "month"
 YEAR = "year"
@@ -47,10 +47,11 @@ KINDS = ("stock", "flow", "money", "ratio")
 PER_YEAR = ("sum", "last", "first", "mean", "derived")
 """How a month's values reach a year: summed, the year's last or first month, the mean of its
 months, or ``derived``: the formula evaluated again on the year's values."""
-SOURCES = ("billed", "end", "flow", "stock", "waiting", "ledger", "scenario", "derived", "table")
+SOURCES = ("billed", "end", "flow", "stock", "waiting", "ledger", "cash", "scenario", "derived", "table")
 """Where a variable's values come from: the engine's stocks billed during the month (``billed``)
-or at month end (``end``), its flows and sub-stocks, the waiting list, the budget ledger, a
-scenario parameter, a formula (``derived``), or the long table that holds it (``table``)."""
+or at month end (``end``), its flows and sub-stocks, the waiting list, the budget ledger (accrued)
+and its cash plan (paid, ``policy.payment_schedule``), a scenario parameter, a formula
+(``derived``), or the long table that holds it (``table``)."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,16 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def _covered(suffix: str) -> Callable:
-    """UMKM protected: subsidised + self-paying + lapsed in arrears (still covered, facts F1.7)."""
-    return lambda v: v[f"subsidised{suffix}"] + v[f"mandiri{suffix}"] + v[f"arrears{suffix}"]
+    """UMKM protected: subsidised + self-paying + lapsed in arrears (still covered, facts F1.7),
+    less the subsidised past their third unfunded month (``policy.months_funded``, G4.1)."""
+    return lambda v: (
+        v[f"subsidised{suffix}"] + v[f"mandiri{suffix}"] + v[f"arrears{suffix}"] - v[f"unfunded_uncovered{suffix}"]
+    )
+
+
+def _unfunded_uncovered(suffix: str) -> Callable:
+    """Subsidised members in a month the payers leave unfunded beyond the three months of arrears."""
+    return lambda v: v[f"subsidised{suffix}"] * (1.0 - v.monthly(protected(v.scenario)))
 
 
 def _has_ceiling(scenario) -> bool:
@@ -457,13 +466,47 @@ VARIABLES: tuple[Variable, ...] = (
         sampled=True,
     ),
     Variable(
+        "unfunded_uncovered",
+        (MONTH,),
+        "UMKM",
+        "stock",
+        None,
+        _label("Disubsidi, tak terlindungi (bulan tak didanai)", "Subsidised, unprotected (unfunded month)"),
+        "subsidised members past their third month unpaid by the payers (policy.months_funded; G4.1), during the month",
+        formula=_unfunded_uncovered(""),
+    ),
+    Variable(
+        "unfunded_uncovered_end",
+        (MONTH, YEAR, YEAR_KECAMATAN),
+        "UMKM",
+        "stock",
+        "last",
+        _label(
+            "Disubsidi, tak terlindungi (akhir tahun)",
+            "Subsidised, unprotected (year end)",
+        ),
+        "subsidised members past their third month unpaid by the payers, at the end of the month or year",
+        formula=_unfunded_uncovered("_end"),
+    ),
+    Variable(
+        "counted_bpjs",
+        (MONTH, YEAR),
+        "UMKM",
+        "stock",
+        "last",
+        _label("Terhitung target BPJS-TK", "Counted toward BPJS-TK targets"),
+        "subsidised members as BPJS-TK counts them toward coverage targets: one per member with six "
+        "months of contributions in the fiscal year, pro rata below (G4.2); the year's last month",
+        source="stock",
+    ),
+    Variable(
         "covered",
         (MONTH,),
         "UMKM",
         "stock",
         None,
         _label("UMKM terlindungi", "UMKM protected"),
-        "subsidised + mandiri + arrears during the month",
+        "subsidised + mandiri + arrears - unfunded_uncovered during the month",
         formula=_covered(""),
     ),
     Variable(
@@ -473,7 +516,7 @@ VARIABLES: tuple[Variable, ...] = (
         "stock",
         "derived",
         _label("UMKM terlindungi (akhir tahun)", "UMKM protected (year end)"),
-        "subsidised_end + mandiri_end + arrears_end",
+        "subsidised_end + mandiri_end + arrears_end - unfunded_uncovered_end",
         formula=_covered("_end"),
     ),
     Variable(
@@ -546,6 +589,17 @@ VARIABLES: tuple[Variable, ...] = (
         {language: "{payer}" for language in ("id", "en")},
         "what each payer of the subsidised contribution pays (labels: the payers registry)",
         source="ledger",
+    ),
+    Variable(
+        "cash_{payer}",
+        (MONTH,),
+        "IDR",
+        "money",
+        None,
+        {"id": "{payer} (kas)", "en": "{payer} (cash)"},
+        "what each payer pays out in the month under policy.payment_schedule (cash plan, anggaran kas); "
+        "over a fiscal year it equals cost_{payer}",
+        source="cash",
     ),
     Variable(
         "subsidy_cost",
@@ -684,22 +738,26 @@ VARIABLES: tuple[Variable, ...] = (
 
 BY_NAME: dict[str, Variable] = {v.name: v for v in VARIABLES}
 PAYER_TEMPLATE = BY_NAME["cost_{payer}"]
+CASH_TEMPLATE = BY_NAME["cash_{payer}"]
+PAYER_TEMPLATES = (PAYER_TEMPLATE, CASH_TEMPLATE)
+"""Variables declared once for every payer: accrued cost and cash paid."""
 
 
-def payer_variable(payer: str) -> Variable:
-    """The ``cost_<payer>`` variable of one payer, labelled from the payers registry."""
+def payer_variable(payer: str, template: Variable = PAYER_TEMPLATE) -> Variable:
+    """The ``cost_<payer>`` (or ``cash_<payer>``) variable of one payer, labelled from the payers registry."""
     if payer not in PAYERS:
         raise KeyError(f"unknown payer {payer!r}; allowed: {', '.join(PAYERS)}")
-    t = PAYER_TEMPLATE
+    t = template
+    what = "pays" if t is PAYER_TEMPLATE else "pays out each month (cash plan)"
     return Variable(
-        f"cost_{payer}",
+        t.name.replace("{payer}", payer),
         t.grain,
         t.unit,
         t.kind,
         t.per_year,
-        dict(PAYERS[payer].label),
-        f"what {payer} pays ({PAYERS[payer].source})",
-        source="ledger",
+        {lang: text.replace("{payer}", PAYERS[payer].label[lang]) for lang, text in t.label.items()},
+        f"what {payer} {what} ({PAYERS[payer].source})",
+        source=t.source,
     )
 
 
@@ -710,8 +768,8 @@ def variables_for(scenario, payers) -> list[Variable]:
     """
     out = []
     for var in VARIABLES:
-        if var is PAYER_TEMPLATE:
-            out += [payer_variable(p) for p in payers]
+        if var in PAYER_TEMPLATES:
+            out += [payer_variable(p, var) for p in payers]
         elif var.source != "table" and var.applies(scenario):
             out.append(var)
     return out
@@ -719,10 +777,12 @@ def variables_for(scenario, payers) -> list[Variable]:
 
 def variable(name: str) -> Variable:
     """The variable called ``name`` (``cost_<payer>`` resolved through the payers registry)."""
-    if name in BY_NAME and name != PAYER_TEMPLATE.name:
+    if name in BY_NAME and BY_NAME[name] not in PAYER_TEMPLATES:
         return BY_NAME[name]
-    if name.startswith("cost_") and name.removeprefix("cost_") in PAYERS:
-        return payer_variable(name.removeprefix("cost_"))
+    for template in PAYER_TEMPLATES:
+        prefix = template.name.removesuffix("{payer}")
+        if name.startswith(prefix) and name.removeprefix(prefix) in PAYERS:
+            return payer_variable(name.removeprefix(prefix), template)
     raise KeyError(f"unknown output variable {name!r}")
 
 

@@ -213,6 +213,12 @@ class Graduation(Section):
     min_subsidised_years: Param[Years]
     evaluation_month: Param[CalendarMonth]
     retention: Param[Probability]
+    class_berkembang: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per year"})
+    """The office's classes (facts G1.4), read by ``umkm-sim evaluate``: annual revenue from which a UMKM
+    is *berkembang* (developing); below it *pemula* (starting)."""
+    class_mandiri: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per year"})
+    """Annual revenue from which a UMKM is in the office's class *mandiri* (independent); at least
+    ``class_berkembang``."""
 
 
 PriorityRule = Literal[PRIORITY_RULE_NAMES]  # the registry in simulation.rules.priority
@@ -237,6 +243,21 @@ class GroupPayer(Section):
         return self
 
 
+MonthsFunded = Annotated[int, Field(ge=0, le=12)]
+
+
+class PaymentSchedule(Section):
+    """When the payers pay BPJS-TK the contributions they owe (facts G3.2, G2.4).
+
+    ``every`` month, quarter, half-year or year, the periods counted from January of each fiscal
+    year (the first period of a horizon starting after January is shortened to the months it
+    holds); ``timing`` ``advance`` pays a period's bill in its first month, ``arrears`` in its last.
+    """
+
+    every: Literal["monthly", "quarterly", "half-yearly", "yearly"] = "monthly"
+    timing: Literal["advance", "arrears"] = "advance"
+
+
 class Policy(Section):
     """Levers the regency chooses."""
 
@@ -252,6 +273,12 @@ class Policy(Section):
     sector_order: Param[list[str]] | None = Field(None, json_schema_extra={"unit": "sectors, first served first"})
     group_payers: Param[list[GroupPayer]] | None = Field(
         None, json_schema_extra={"unit": "share of the group's contribution"}
+    )
+    months_funded: Param[MonthsFunded] | None = Field(
+        None, json_schema_extra={"unit": "months of each fiscal year, from January, the payers fund"}
+    )
+    payment_schedule: Param[PaymentSchedule] | None = Field(
+        None, json_schema_extra={"unit": "payment period and timing"}
     )
 
     @field_validator("rollout")

@@ -1,5 +1,6 @@
 """Step b, enrolment: up to the cumulative rollout target, in the priority rule's order, within the
-budget ceiling (``docs/fiscal.md``).
+budget ceiling (``docs/fiscal.md``); nobody is enrolled in a month the payers do not fund
+(``policy.months_funded``).
 
 At a fiscal year's start, if the year's ceiling cannot carry every subsidised member to the
 year's end, the lowest-priority members are suspended (back to eligible, heading the waiting
@@ -32,6 +33,8 @@ def expected(s, t: int) -> None:
         x[:, :, E] += suspended
         s.ever_enrolled -= suspended.sum(axis=1)
     wanted = np.minimum(np.maximum(inputs.rollout[:, t] - s.ever_enrolled, 0.0), x[:, :, E].sum(axis=1))
+    if inputs.funded is not None:  # no enrolment in a month the payers do not fund
+        wanted = wanted * inputs.funded[:, t]
     if rule is None:
         total = x[:, :, E].sum(axis=1)
         desired = x[:, :, E] * np.divide(wanted, total, out=np.zeros(P), where=total > 0)[:, None]
@@ -63,6 +66,8 @@ def agents(s, t: int) -> None:
         s.spent = 0.0
         s.ever_enrolled -= _suspend(s, t)
     wanted = int(np.floor(s.monthly.rollout[0, t] - s.ever_enrolled + 0.5))
+    if s.monthly.funded is not None and not s.monthly.funded[0, t] > 0:
+        wanted = 0  # no enrolment in a month the payers do not fund
     if wanted > 0 and s.counts[:, E].sum() > 0:
         elig = np.flatnonzero(ag.status[: ag.n] == E)
         if policy.plain:  # first come, no ceiling: the highest priority scores
