@@ -7,11 +7,11 @@ import pytest
 from conftest import BASELINE
 
 from simulation import load_scenario
+from simulation.core.regions import kecamatan_names
 from simulation.population.registry.labelled import labelled_list
 from simulation.population.registry.linkage import Record, _blocks, normalise_name, possible_duplicates
 from simulation.population.registry.read import read_registry_file
 from simulation.population.registry.verify import check_registry
-from simulation.scenario.schema import kecamatan_names
 
 PRECISION, RECALL = 0.9, 0.85
 """Floors below the figures measured at 5,000 rows (docs/verification.md: 0.97-1.00 and 0.91-0.93)."""

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from registry_helpers import DEFECTS, TEST_KEY, VALID, read_csv
 
 from simulation import load_scenario
+from simulation.core.regions import kecamatan_names
 from simulation.io.ingest import ingest
 from simulation.population.registry import read_registry_file, validate
-from simulation.scenario.schema import kecamatan_names
 
 # Row of registry_defects.csv (header = row 1) -> the problem it must be rejected for.
 EXPECTED_DEFECTS = {

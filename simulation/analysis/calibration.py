@@ -44,9 +44,9 @@ import yaml
 from scipy import optimize, special, stats
 
 from simulation.analysis.waves import COLUMNS
+from simulation.core.regions import kecamatan_names
 from simulation.core.states import STATE_NAMES, monthly_probability
 from simulation.scenario import load_scenario
-from simulation.scenario.schema import kecamatan_names
 
 Z95 = stats.norm.ppf(0.975)
 

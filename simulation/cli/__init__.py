@@ -24,6 +24,7 @@ COMMANDS = (
     "calibrate",
     "app",
     "evaluate",
+    "portfolio",
 )
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 

@@ -25,6 +25,14 @@ def register(sub) -> None:
     )
     p.add_argument("--language", default="id", help=f"report language: {' or '.join(LANGUAGES)} (default: id)")
     p.add_argument("--baseline", default=None, help="scenario the comparison is against (default: baseline)")
+    p.add_argument(
+        "--portfolio",
+        dest="portfolios",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also run this portfolio (e.g. scenarios/portfolios/ntb.yaml) into OUT/portfolios/NAME (repeatable)",
+    )
     add_overrides_argument(p, help="override applied to every scenario, e.g. --set years=3 (repeatable)")
     add_notebook_parameters_argument(
         p, "another report notebook parameter, e.g. -p engine=micro (refused unless the notebook declares it)"
@@ -68,6 +76,11 @@ def main(args) -> int:
         baseline=Path(args.baseline) if args.baseline else None,
         analyses=not args.no_analyses,
     )
+    if args.portfolios:
+        # deferred: the command line imports what a command needs only when it runs
+        from simulation.analysis.portfolio.batch import run_portfolios
+
+        outcomes += run_portfolios(args.portfolios, Path(args.out), args.language, overrides)
     print()
     print(summary(outcomes, args.language))
     failed = [o.name for o in outcomes if not o.ok]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulation.cli import CommandError, add_scenario_arguments
+from simulation.cli.scheduler import add_scheduler_argument
 
 
 def register(sub) -> None:
@@ -15,6 +16,7 @@ def register(sub) -> None:
     )
     p.add_argument("--reps", type=int, default=100, help="micro engine: Monte Carlo replicates (default 100)")
     p.add_argument("--jobs", type=int, default=None, help="micro engine: worker processes (default: all cores)")
+    add_scheduler_argument(p)
     p.set_defaults(func=main)
 
 
@@ -32,7 +34,7 @@ def main(args) -> int:
     check_files(scenario)
     if args.reps < 1 or (args.jobs is not None and args.jobs < 1):
         raise CommandError(f"--reps and --jobs must be at least 1 (got --reps {args.reps}, --jobs {args.jobs})")
-    kwargs = {"reps": args.reps, "jobs": args.jobs} if args.engine == "micro" else {}
+    kwargs = {"reps": args.reps, "jobs": args.jobs, "scheduler": args.scheduler} if args.engine == "micro" else {}
     result = run_scenario(scenario, engine=args.engine, seed=args.seed, **kwargs)
     written = write_result(result, args.out)
     ind = result.indicators()

@@ -22,3 +22,12 @@ def init(scenario, chunk: int, inputs: MicroInputs | None = None) -> None:
 def run_one(r: int, seed_seq) -> tuple[int, dict]:
     """Replicate ``r`` from its seed; returns ``(r, output of run_micro)``."""
     return r, run_micro(_WORKER["inputs"], seed_seq, chunk=_WORKER["chunk"])
+
+
+def run_on_dask(scenario, chunk: int, r: int, seed_seq) -> tuple[int, dict]:
+    """Replicate ``r`` on a Dask worker: the inputs are compiled once per worker and scenario."""
+    key = (scenario.hash, scenario.path, chunk)
+    if _WORKER.get("key") != key:
+        init(scenario, chunk)
+        _WORKER["key"] = key
+    return run_one(r, seed_seq)

@@ -22,6 +22,7 @@ from simulation.engines.cohort import CohortOutput
 from simulation.engines.micro import CHUNK, MicroInputs, Stack
 from simulation.outputs.benefits import BENEFIT_COLUMNS, benefit_arrays
 from simulation.outputs.results import QUANTILES, Result, start_of
+from simulation.outputs.schedulers import PROCESSES, is_dask, run_tasks
 from simulation.outputs.variables import MONTH, YEAR
 
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
@@ -33,7 +34,15 @@ and its cached kernels, the compiled inputs), more than sharing about a second o
 saves. The numbers never depend on where replicates run."""
 
 
-def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progress=None, chunk: int | None = None):
+def simulate(
+    scenario,
+    seed=None,
+    reps: int = 1,
+    jobs: int | None = None,
+    progress=None,
+    chunk: int | None = None,
+    scheduler: str = PROCESSES,
+):
     """Run ``reps`` replicates of the micro engine.
 
     Parameters
@@ -50,6 +59,9 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         Show a progress bar; default only on a terminal.
     chunk : int, optional
         Agents per block in the engine's whole-population steps.
+    scheduler : str
+        ``processes`` (the default), ``local`` or ``tcp://HOST:PORT``
+        (:mod:`simulation.outputs.schedulers`); the numbers are the same on every one.
 
     Returns
     -------
@@ -68,7 +80,11 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         seed = int(np.random.SeedSequence().entropy % (1 << 63))
     chunk = chunk or CHUNK
     seeds = replicate_seeds(seed, reps)
-    if jobs is None and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW:
+    if (
+        jobs is None
+        and not is_dask(scheduler)
+        and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW
+    ):
         jobs = 1
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
     inputs = MicroInputs.from_scenario(scenario)
@@ -79,7 +95,12 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         unit="rep",
         disable=(None if progress is None else not progress),
     )
-    if jobs == 1:
+    if is_dask(scheduler):
+        tasks = [(scenario, chunk, r, ss) for r, ss in enumerate(seeds)]
+        for r, out in run_tasks(workers.run_on_dask, tasks, scheduler, jobs):
+            gathered.put(r, out)
+            bar.update()
+    elif jobs == 1:
         workers.init(scenario, chunk, inputs)
         for r, ss in enumerate(seeds):
             gathered.put(*workers.run_one(r, ss))

@@ -10,7 +10,14 @@ from simulation.scenario import Scenario, load_scenario
 ENGINES = ("cohort", "micro")
 
 
-def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps: int = 1, jobs: int | None = None):
+def run_scenario(
+    scenario,
+    engine: str = "cohort",
+    seed: int | None = None,
+    reps: int = 1,
+    jobs: int | None = None,
+    scheduler: str = "processes",
+):
     """Run ``scenario`` with ``engine``.
 
     Parameters
@@ -24,6 +31,9 @@ def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps
         Master seed (micro: None draws one and records it; cohort: recorded only).
     reps, jobs : int
         Micro engine replicates and worker processes (default all cores).
+    scheduler : str
+        Where micro replicates run: ``processes``, ``local`` (Dask LocalCluster) or a Dask
+        scheduler's address (:mod:`simulation.outputs.schedulers`).
     """
     if engine == "cohort":
         inputs = compile_inputs(scenario)
@@ -31,7 +41,7 @@ def run_scenario(scenario, engine: str = "cohort", seed: int | None = None, reps
         output.initial = start_of(inputs)
         return Result(scenario, output, engine=engine, seed=seed)
     if engine == "micro":
-        output, seed = simulate(scenario, seed=seed, reps=reps, jobs=jobs)
+        output, seed = simulate(scenario, seed=seed, reps=reps, jobs=jobs, scheduler=scheduler)
         return MonteCarloResult(scenario, output, seed=seed)
     raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
 

@@ -159,11 +159,16 @@ def _shown_width(value, kind: str) -> float:
 
 def write_workbook(path: str | Path, sheets: dict[str, Table], language: str) -> Path:
     """Write ``sheets`` (keys of :data:`SHEETS`, in that order) into an xlsx file at ``path``."""
+    named = {sheet_name(key, language): sheets[key] for key in SHEETS if key in sheets}
+    return write_named_sheets(path, named, language)
+
+
+def write_named_sheets(path: str | Path, sheets: dict[str, Table], language: str) -> Path:
+    """Write ``sheets`` (sheet name to table, in that order) into an xlsx file at ``path``."""
     wb = Workbook()
     wb.remove(wb.active)
-    for key in SHEETS:
-        if key in sheets:
-            _write_sheet(wb.create_sheet(sheet_name(key, language)), sheets[key], language)
+    for name, table in sheets.items():
+        _write_sheet(wb.create_sheet(name), table, language)
     path = Path(path)
     wb.save(path)
     return path

@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "scenario": ("Skenario", "Scenario"),
     "engine": ("Mesin simulasi", "Engine"),
+    "region": ("Wilayah", "Region"),
     "replicates": ("replikasi", "replicates"),
     "section_headline": ("Angka utama", "Headline figures"),
     "section_reading": ("Apa arti angka-angka ini", "What the numbers say"),

@@ -73,6 +73,7 @@ class ReportContext:
         return Markdown(
             f"# {self.text('report_title')}: {s.name}\n\n{self.text('report_intro')}\n\n"
             f"**{self.text('scenario')}** `{s.name}` (sha256 `{s.hash[:12]}`): {s.model.describe(self.language)}"
+            f"\n\n**{self.text('region')}**: {s.region_title}"
             f"\n\n**{self.text('engine')}**: {engine}"
         )
 

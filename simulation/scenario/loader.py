@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulation.core.errors import MISSING, NO_VALUE, ScenarioError
 from simulation.core.horizon import Horizon, format_period, parse_period
+from simulation.core.regions import kecamatan_codes, regions, short_name
 from simulation.scenario.limits import check_document, check_magnitudes
 from simulation.scenario.safe_yaml import YamlLimitError, load, read_text
 from simulation.scenario.schema import PARAM_KEYS, SECTOR_KEYED, Param, ScenarioModel, did_you_mean, iter_params
@@ -306,6 +307,7 @@ def check_cross_fields(model: ScenarioModel, origins: dict[str, str], default_fi
                 )
             )
     problems += _sector_problems(model, origins, default_file)
+    problems += check_kecamatan(model, origins, default_file)
     if problems:
         raise ScenarioError(problems)
 
@@ -354,6 +356,66 @@ def _sector_problems(model: ScenarioModel, origins: dict[str, str], default_file
                 "the priority rule sector_order needs policy.sector_order (sectors, first served first)",
             )
         )
+    return problems
+
+
+KECAMATAN_KEYED = ("population.kecamatan_shares", "policy.kecamatan_quota")
+"""Parameters keyed by kecamatan (name or official code)."""
+
+
+def check_kecamatan(model: ScenarioModel, origins: dict[str, str], default_file: str) -> list[tuple]:
+    """Kecamatan named anywhere must be kecamatan of ``model.region``; codes become names.
+
+    ``population.kecamatan_shares``, ``policy.kecamatan_quota`` and the ``kecamatan`` of
+    ``policy.group_payers`` may name a kecamatan by name (``Selong``, case ignored) or by official
+    code (``52.03.07``); the model keeps the names the engines and tables use. Returns one problem
+    per unknown kecamatan, with a suggestion, blamed on the file that named it (or on the override
+    of ``region`` when that is what made it unknown).
+    """
+    by_code = kecamatan_codes(model.region)
+    by_name = {name.casefold(): name for name in by_code.values()}
+    place = short_name(regions().regency(model.region).name)
+
+    def name_of(key: str) -> str | None:
+        key = str(key).strip()
+        return by_code.get(key) or by_name.get(key.casefold())
+
+    problems: list[tuple] = []
+
+    def unknown(sub: str, where: str, key: Any) -> None:
+        allowed = (
+            f"'{key}' is not a kecamatan of {place} (region {model.region}); allowed: its "
+            f"{len(by_code)} kecamatan by name or official code." + did_you_mean(key, [*by_code.values(), *by_code])
+        )
+        problems.append((_blame(sub, ("region",), origins, default_file), where, key, allowed))
+
+    params = dict(iter_params(model))
+    for sub in KECAMATAN_KEYED:
+        param = params.get(sub)
+        if param is None:
+            continue
+        dated = {0: param.value} if param.values is None else param.values
+        for period, shares in dated.items():
+            where = f"{sub}.value" if param.values is None else f"{sub}.values.{period}"
+            named = {}
+            for key, share in shares.items():
+                name = name_of(key)
+                if name is None:
+                    unknown(sub, where, key)
+                else:
+                    named[name] = named.get(name, 0.0) + share
+            shares.clear()
+            shares.update(named)
+    groups = model.policy.group_payers
+    if groups is not None:
+        for period, listed in ({0: groups.value} if groups.values is None else groups.values).items():
+            where = "policy.group_payers.value" if groups.values is None else f"policy.group_payers.values.{period}"
+            for group in listed:
+                names = [name_of(k) for k in group.kecamatan]
+                for key, name in zip(group.kecamatan, names, strict=True):
+                    if name is None:
+                        unknown("policy.group_payers", where, key)
+                group.kecamatan[:] = [n for n in names if n is not None]
     return problems
 
 

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from simulation.core.horizon import Horizon, parse_period
+from simulation.core.regions import display_name, kecamatan_names, regions, short_name
 from simulation.scenario.loader import apply_overrides, build, display_path, parse_override, read_chain
-from simulation.scenario.schema import Param, ScenarioModel, kecamatan_names
+from simulation.scenario.schema import Param, ScenarioModel
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,25 @@ class Scenario:
 
     @cached_property
     def kecamatan(self) -> list[str]:
-        return list(kecamatan_names())
+        """The kecamatan of the scenario's ``region``, sorted by name (the engines' segment order)."""
+        return list(kecamatan_names(self.model.region))
+
+    @cached_property
+    def region_name(self) -> str:
+        """The region as running text names it: ``Lombok Timur``, ``Mataram``."""
+        return short_name(regions().regency(self.model.region).name)
+
+    @cached_property
+    def region_title(self) -> str:
+        """The region as a title names it, with its code: ``Kabupaten Lombok Timur (52.03)``."""
+        return f"{display_name(regions().regency(self.model.region).name)} ({self.model.region})"
 
     @cached_property
     def segment_shares(self) -> np.ndarray:
         """Share of the UMKM in each segment (kecamatan x sector), shape (K*S,), kecamatan-major.
 
-        Assumption until registry data comes: kecamatan shares are equal unless
-        ``population.kecamatan_shares`` gives them (facts F5.2: no population by
+        Assumption until registry data comes: kecamatan shares are equal over the region's
+        kecamatan unless ``population.kecamatan_shares`` gives them (facts F5.2: no population by
         kecamatan was found); sectors split the same way in every kecamatan.
         """
         kec = self.kecamatan

@@ -15,10 +15,7 @@ until the next key::
 
 from __future__ import annotations
 
-import csv
 import difflib
-from functools import cache
-from importlib.resources import files
 from itertools import pairwise
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -26,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from simulation.core.horizon import format_period, parse_period
 from simulation.core.languages import check_language
+from simulation.core.regions import DEFAULT_REGION, regions
 from simulation.rules.graduation import GRADUATION_RULE_NAMES
 from simulation.rules.payers import PAYERS
 from simulation.rules.priority import PRIORITY_RULE_NAMES
@@ -59,13 +57,6 @@ SECTOR_KEYED = (
 PARAM_KEYS = frozenset({"unit", "source", "description", "value", "values", "range", "distribution"})
 
 
-@cache
-def kecamatan_names() -> tuple[str, ...]:
-    """The 21 kecamatan of Lombok Timur (facts F5.2), from the package data."""
-    text = files("simulation.data").joinpath("kecamatan.csv").read_text(encoding="utf-8")
-    return tuple(row["kecamatan"] for row in csv.DictReader(text.splitlines()))
-
-
 def did_you_mean(word: str, choices) -> str:
     """`` Did you mean 'x'?`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -82,14 +73,6 @@ def _sum_to_one(what: str):
     return check
 
 
-def _known_kecamatan(shares: dict[str, float]) -> dict[str, float]:
-    known = kecamatan_names()
-    for name in shares:
-        if name not in known:
-            raise ValueError(f"'{name}' is not a kecamatan of Lombok Timur (facts F5.2).{did_you_mean(name, known)}")
-    return shares
-
-
 def _registered_payer(name: str) -> str:
     """A payer of the registry (:data:`simulation.rules.payers.PAYERS`), read when a file is checked."""
     if name not in PAYERS:
@@ -100,11 +83,9 @@ def _registered_payer(name: str) -> str:
 PayerName = Annotated[str, AfterValidator(_registered_payer)]  # the registry in simulation.rules.payers
 PayerShares = Annotated[dict[PayerName, Probability], AfterValidator(_sum_to_one("payer shares"))]
 SectorShares = Annotated[dict[str, Probability], AfterValidator(_sum_to_one("sector shares"))]
-KecamatanShares = Annotated[
-    dict[str, Probability],
-    AfterValidator(_known_kecamatan),
-    AfterValidator(_sum_to_one("kecamatan shares")),
-]
+KecamatanShares = Annotated[dict[str, Probability], AfterValidator(_sum_to_one("kecamatan shares"))]
+# keyed by kecamatan name or official code; checked against the scenario's region by the loader
+# (simulation.scenario.loader.check_kecamatan), which also turns codes into names
 
 
 class Distribution(BaseModel):
@@ -256,12 +237,6 @@ class GroupPayer(Section):
     sectors: list[str] = Field(default_factory=list)
     kecamatan: list[str] = Field(default_factory=list)
 
-    @field_validator("kecamatan")
-    @classmethod
-    def _known(cls, names: list[str]) -> list[str]:
-        _known_kecamatan(dict.fromkeys(names, 0.0))
-        return names
-
     @model_validator(mode="after")
     def _names_a_group(self):
         if not self.sectors and not self.kecamatan:
@@ -382,6 +357,9 @@ class ScenarioModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: Annotated[str, Field(min_length=1)] | Description
+    region: str = DEFAULT_REGION
+    """Official code of the regency (kabupaten or kota) the scenario plans for; its kecamatan come
+    from the official codes (:mod:`simulation.core.regions`). Default ``52.03``, Lombok Timur."""
     start: str = "2026-01"
     years: int = Field(10, ge=1, le=40)
     population: Population
@@ -390,6 +368,16 @@ class ScenarioModel(BaseModel):
     contribution: Contribution
     benefits: Benefits | None = None
     fiscal: Fiscal | None = None
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region_is_regency(cls, region: Any) -> str:
+        if not isinstance(region, str):
+            raise ValueError('an official regency code written as text, e.g. "52.03" (Lombok Timur)')
+        try:
+            return regions().regency(region.strip()).code
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
 
     @field_validator("start", mode="before")
     @classmethod

@@ -81,18 +81,18 @@ CHECKS = (
             "id": "Enam digit pertama NIK adalah kode provinsi, kabupaten/kota dan kecamatan tempat NIK "
             "diterbitkan. Kode provinsi atau kabupaten yang tidak ada berarti NIK salah ketik (galat); "
             "kode kecamatan yang tidak ada hanya peringatan, karena kecamatan hasil pemekaran tidak "
-            "mengubah NIK lama. NIK yang terbit di luar Lombok Timur juga peringatan: pemiliknya mungkin "
-            "tinggal di tempat lain.",
+            "mengubah NIK lama. NIK yang terbit di luar kabupaten/kota skenario (region) juga peringatan: "
+            "pemiliknya mungkin tinggal di tempat lain.",
             "en": "The first six digits of a NIK are the province, regency and kecamatan codes of where it "
             "was issued. An unknown province or regency code means a mistyped NIK (error); an unknown "
             "kecamatan code is only a warning, since a kecamatan split later does not change old NIKs. A NIK "
-            "issued outside Lombok Timur is a warning too: the owner may live elsewhere.",
+            "issued outside the scenario's regency (its region) is a warning too: the owner may live elsewhere.",
         },
         {
             "id": "Cocokkan enam digit pertama dengan KTP atau KK; untuk NIK luar daerah, pastikan pemilik "
-            "berdomisili dan berusaha di Lombok Timur.",
+            "berdomisili dan berusaha di kabupaten/kota itu.",
             "en": "Check the first six digits against the KTP or KK; for a NIK from elsewhere, check the owner "
-            "lives and works in Lombok Timur.",
+            "lives and works in that regency.",
         },
     ),
     Check(
@@ -209,8 +209,10 @@ CHECKS = (
         ERROR,
         {"id": "Kecamatan tidak dikenal", "en": "Unknown kecamatan"},
         {
-            "id": "Bukan salah satu dari 21 kecamatan Lombok Timur; saran ejaan diberikan bila ada.",
-            "en": "Not one of the 21 kecamatan of Lombok Timur; a spelling is suggested where one is close.",
+            "id": "Bukan salah satu kecamatan kabupaten/kota skenario (21 di Lombok Timur); saran ejaan "
+            "diberikan bila ada.",
+            "en": "Not one of the kecamatan of the scenario's regency (21 in Lombok Timur); a spelling is "
+            "suggested where one is close.",
         },
         {
             "id": "Pakai ejaan resmi (lihat saran); gunakan Data Validation (daftar pilihan) di Excel.",
@@ -319,8 +321,8 @@ DETAILS = {
         "en": "{column}: kecamatan code {code} is not in the official list (a kecamatan split since?)",
     },
     "nik_elsewhere": {
-        "id": "{column}: NIK terbit di luar Lombok Timur (kode {code}): pastikan pemilik tinggal dan berusaha di sini",
-        "en": "{column}: NIK issued outside Lombok Timur (code {code}): check the owner lives and works here",
+        "id": "{column}: NIK terbit di luar {region} (kode {code}): pastikan pemilik tinggal dan berusaha di sini",
+        "en": "{column}: NIK issued outside {region} (code {code}): check the owner lives and works here",
     },
     "nik_birthdate": {
         "id": "{column}: digit 7-12 (tanggal lahir) bukan tanggal yang sah",
@@ -359,8 +361,8 @@ DETAILS = {
         "en": "{column}: above Rp50 billion a year, the ceiling of a medium enterprise (PP 7/2021): not an UMKM",
     },
     "kecamatan_unknown": {
-        "id": "{column}{shown}: bukan kecamatan Lombok Timur{hint}",
-        "en": "{column}{shown}: not a kecamatan of Lombok Timur{hint}",
+        "id": "{column}{shown}: bukan kecamatan {region}{hint}",
+        "en": "{column}{shown}: not a kecamatan of {region}{hint}",
     },
     "sector_unknown": {
         "id": "{column}{shown}: bukan sektor skenario{hint}; yang boleh: {allowed}",

@@ -133,6 +133,8 @@ class RowContext:
     headers : dict
         Field to its header as written in the file.
     scrub : Scrubber
+    region : str
+        The scenario's regency as running text names it (``Lombok Timur``), for messages.
     """
 
     kecamatan: dict[str, str]
@@ -140,6 +142,7 @@ class RowContext:
     latest_month: int
     headers: dict[str, str]
     scrub: Scrubber
+    region: str = "Lombok Timur"
     warnings: list = dataclasses.field(default_factory=list)
 
     def __post_init__(self):
@@ -173,7 +176,7 @@ def _name(value: str, field: str, ctx: RowContext) -> str:
     shown, word = ctx.near_miss(value, known)
     hint = Part("hint", (("word", word),)) if word else ""
     check = "kecamatan_unknown" if field == "kecamatan" else "sector_unknown"
-    extra = {} if field == "kecamatan" else {"allowed": ", ".join(dict.fromkeys(known.values()))}
+    extra = {"region": ctx.region} if field == "kecamatan" else {"allowed": ", ".join(dict.fromkeys(known.values()))}
     raise FieldProblem(check, check, shown=shown, hint=hint, **extra)
 
 

@@ -29,7 +29,6 @@ from simulation.population.registry.nik import (
 from simulation.population.registry.read import RawRegistry
 from simulation.population.registry.rows import RegistryRow, RowContext, Scrubber, read_row
 from simulation.population.registry.values import STATUS_BY_WORD, fold
-from simulation.scenario.schema import kecamatan_names
 
 
 @dataclass
@@ -99,11 +98,11 @@ class CheckedRegistry:
         return out
 
 
-def kecamatan_spellings(names: tuple[str, ...]) -> dict[str, str]:
+def kecamatan_spellings(names: tuple[str, ...], region: str = LOMBOK_TIMUR) -> dict[str, str]:
     """Folded spelling to the scenario's kecamatan: its own names plus the official spellings of
-    Lombok Timur's kecamatan (``Suwela`` for ``Suela``)."""
+    the region's kecamatan (``Suwela`` for ``Suela`` in Lombok Timur, 52.03)."""
     known = {fold(k): k for k in names}
-    for area in regions().districts_of(LOMBOK_TIMUR):
+    for area in regions().districts_of(region):
         key = fold(area.name)
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
@@ -141,13 +140,15 @@ def check_registry(
     nik_header = str(raw.header[nik_pos]).strip() if nik_pos is not None else ""
     scrub = Scrubber(raw.rows, layout.personal)
     ctx = RowContext(
-        kecamatan=kecamatan_spellings(kecamatan_names()),
+        kecamatan=kecamatan_spellings(tuple(scenario.kecamatan), scenario.model.region),
+        region=scenario.region_name,
         sector={fold(s): s for s in scenario.sectors},
         latest_month=scenario.horizon.start,
         headers=headers,
         scrub=scrub,
     )
     areas = regions()
+    place = scenario.region_name
     id_check = "duplicate_nik" if id_kind == "nik" else "duplicate_id"
     zeros_damaged = nik_pos is not None and trailing_zero_damage(
         [d for _, cells in raw.rows if nik_pos < len(cells) for d in [clean_nik(str(cells[nik_pos]))]
@@ -188,9 +189,11 @@ def check_registry(
                 damaged += 1
                 row_flags.append(flag(number, "excel_mangled_nik", damage, column=nik_header))
             else:
-                for p in structure_problems(cleaned, areas, home=LOMBOK_TIMUR):
+                for p in structure_problems(cleaned, areas, home=scenario.model.region):
                     severity = WARNING if p.warning else None
-                    row_flags.append(flag(number, p.check, p.key, severity, column=nik_header, code=p.code, n=p.code))
+                    row_flags.append(
+                        flag(number, p.check, p.key, severity, column=nik_header, code=p.code, n=p.code, region=place)
+                    )
                 if cleaned.isdigit() and len(cleaned) == 16:
                     nik = cleaned
             if nik_pos == id_pos:

@@ -1,0 +1,158 @@
+"""Dask schedulers give the same tables as one process: a LocalCluster, and a scheduler plus a worker
+started on 127.0.0.1 by a fixture (and stopped by their process ids).
+
+Replicate seeds come from ``SeedSequence(seed).spawn(reps)`` and a portfolio member's seed from its
+region code, so the tables must agree byte for byte whatever runs them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+pytest.importorskip("distributed")
+
+import simulation  # noqa: E402
+from simulation.analysis.portfolio import read_portfolio, run_portfolio  # noqa: E402
+from simulation.cli import main  # noqa: E402
+from simulation.io.write import write_result  # noqa: E402
+
+TENGAH = ROOT / "scenarios" / "lombok_tengah.yaml"
+PORTFOLIOS = ROOT / "scenarios" / "portfolios"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+
+
+@pytest.fixture(scope="module")
+def dask_address(tmp_path_factory):
+    """``tcp://127.0.0.1:PORT`` of a scheduler and one worker started here, stopped by pid after."""
+    port = _free_port()
+    dask = Path(sys.executable).with_name("dask")
+    address = f"tcp://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("dask")
+    with open(logs / "scheduler.log", "w") as scheduler_log, open(logs / "worker.log", "w") as worker_log:
+        scheduler = subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
+            stdout=subprocess.DEVNULL,
+            stderr=scheduler_log,
+            cwd=ROOT,
+        )
+        worker = None
+        try:
+            _wait_for(port)
+            worker = subprocess.Popen(
+                [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1"]
+                + ["--dashboard-address", ":0"],
+                stdout=subprocess.DEVNULL,
+                stderr=worker_log,
+                cwd=ROOT,
+            )
+            # deferred: dask is an optional extra
+            from distributed import Client
+
+            with Client(address, timeout=60) as client:
+                client.wait_for_workers(1, timeout=60)
+            yield address
+        finally:
+            for proc in (worker, scheduler):
+                if proc is not None:
+                    _stop(proc.pid)
+                    try:
+                        proc.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        os.kill(proc.pid, signal.SIGKILL)
+                        proc.wait()
+
+
+def _tables(tmp_path, name: str, **kwargs) -> dict[str, bytes]:
+    result = simulation.run(TENGAH, engine="micro", seed=11, reps=3, **kwargs)
+    out = tmp_path / name
+    write_result(result, out)
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))}
+
+
+@pytest.fixture(scope="module")
+def one_job(tmp_path_factory):
+    return _tables(tmp_path_factory.mktemp("one"), "one", jobs=1)
+
+
+def test_a_local_cluster_gives_the_same_replicate_tables_as_one_job(tmp_path, one_job):
+    local = _tables(tmp_path, "local", jobs=2, scheduler="local")
+    assert "annual_replicates.csv" in local and local.keys() == one_job.keys()
+    for name in one_job:
+        assert local[name] == one_job[name], name
+
+
+def test_a_running_scheduler_and_worker_give_the_same_tables(tmp_path, one_job, dask_address):
+    remote = _tables(tmp_path, "remote", scheduler=dask_address)
+    for name in one_job:
+        assert remote[name] == one_job[name], name
+
+
+def test_a_portfolio_gives_the_same_tables_on_every_scheduler(dask_address):
+    ntb = read_portfolio(PORTFOLIOS / "ntb.yaml")
+    kwargs = {"engine": "micro", "reps": 2, "seed": 5, "scale": 0.02}
+    one = run_portfolio(ntb, jobs=1, **kwargs)
+    local = run_portfolio(ntb, jobs=2, scheduler="local", **kwargs)
+    remote = run_portfolio(ntb, scheduler=dask_address, **kwargs)
+    for other in (local, remote):
+        pd.testing.assert_frame_equal(other.regions_annual, one.regions_annual, check_exact=True)
+        pd.testing.assert_frame_equal(other.regions_payers, one.regions_payers, check_exact=True)
+        pd.testing.assert_frame_equal(other.annual(), one.annual(), check_exact=True)
+
+
+def test_an_unknown_scheduler_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(TENGAH), "--out", str(tmp_path / "o"), "--scheduler", "threads"])
+    assert exit_.value.code == 2
+    assert "unknown scheduler 'threads'; allowed: processes, local, tcp://HOST:PORT" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_national_portfolio_at_one_percent_runs_on_a_local_cluster(tmp_path):
+    out = tmp_path / "national"
+    code = main(
+        ["portfolio", str(PORTFOLIOS / "national.yaml"), "--out", str(out), "--scale", "0.01"]
+        + ["--scheduler", "local", "--jobs", "2", "--language", "en"]
+    )
+    assert code == 0
+    regions_annual = pd.read_csv(out / "regions_annual.csv", dtype={"region": str})
+    assert regions_annual["region"].nunique() == 514
+    first = regions_annual[regions_annual["year"] == 2026]
+    # 1% of 65.47M UMKM (F4.2) all enrolled in January 2026
+    assert first["enrolled"].sum() == pytest.approx(654_700, rel=1e-9)
+    annual = pd.read_csv(out / "annual.csv").set_index("year")
+    np.testing.assert_allclose(annual["covered_end"], regions_annual.groupby("year")["covered_end"].sum(), rtol=1e-12)
+    kecamatan = pd.read_parquet(out / "regions_by_kecamatan.parquet")
+    assert len(kecamatan) == 7277 * 10
