@@ -166,7 +166,10 @@ LEVERS: dict[str, Lever] = {
         ),
         Lever(
             FUNDED,
-            {"id": "Bulan dibiayai per tahun anggaran (dari Januari)", "en": "Months funded a fiscal year (from January)"},
+            {
+                "id": "Bulan dibiayai per tahun anggaran (dari Januari)",
+                "en": "Months funded a fiscal year (from January)",
+            },
             "int",
             "lever",
             step=1,

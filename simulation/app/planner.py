@@ -3,7 +3,8 @@
 Every control carries a stable CSS class (``umkm-...``) for browser tests and styling. A change of a
 lever re-validates the scenario with the planner's values as overrides, reruns the cohort engine and
 redraws the headline figures, the three charts and the first year's cash plan beside its accrual
-cost; :attr:`Planner.last_seconds` keeps how long that took. Everything works without a browser: set a control's ``value`` or call a button's handler.
+cost; :attr:`Planner.last_seconds` keeps how long that took. Everything works without a browser:
+set a control's ``value`` or call a button's handler.
 """
 
 from __future__ import annotations
