@@ -399,3 +399,17 @@ def test_saved_funding_levers_are_a_valid_scenario_with_the_same_cash(planner, f
     # paid in their last month: September 2 months, December nothing
     assert list(first["cash_apbd_kabupaten"]) == [0, 0, 2 * month, 0, 0, 0]
     assert list(first["cash_apbd_kabupaten"]) == list(cashplan.first_year(planner.result)["cash"])
+
+
+def test_the_schedule_choices_are_shown_in_the_page_language(planner):
+    box = planner.controls["policy.payment_schedule.every"]
+    assert box.options == (
+        ("bulanan", "monthly"),
+        ("triwulanan", "quarterly"),
+        ("semesteran", "half-yearly"),
+        ("tahunan", "yearly"),
+    )
+    assert box.label == "bulanan" and box.value == "monthly"
+    planner.switch_language("en")
+    timing = planner.controls["policy.payment_schedule.timing"]
+    assert timing.label == "in advance (first month of the period)" and timing.value == "advance"

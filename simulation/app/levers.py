@@ -75,7 +75,10 @@ class Lever:
     unit : dict of str to str, optional
         Unit shown beside the label where the scenario's unit text is too long.
     choices : tuple of str, optional
-        Allowed values of a ``choice`` lever.
+        Allowed values of a ``choice`` lever (the scenario file's names).
+    shown : dict of str to dict, optional
+        A choice's words by language where its scenario name is not a word a planner reads
+        (``{"yearly": {"id": "tahunan", "en": "yearly"}}``).
     """
 
     key: str
@@ -86,6 +89,11 @@ class Lever:
     bounds: tuple[float, float] | None = None
     unit: dict[str, str] | None = None
     choices: tuple[str, ...] | None = None
+    shown: dict[str, dict[str, str]] | None = None
+
+    def options(self, language: str) -> list[tuple[str, str]]:
+        """A choice lever's (words shown, scenario name) pairs in ``language``."""
+        return [((self.shown or {}).get(c, {}).get(language, c), c) for c in self.choices or ()]
 
 
 RULES: tuple[str, ...] = typing.get_args(GraduationRule)
@@ -183,6 +191,12 @@ LEVERS: dict[str, Lever] = {
             "lever",
             unit={"id": "periode", "en": "period"},
             choices=EVERY,
+            shown={
+                "monthly": {"id": "bulanan", "en": "monthly"},
+                "quarterly": {"id": "triwulanan", "en": "quarterly"},
+                "half-yearly": {"id": "semesteran", "en": "half-yearly"},
+                "yearly": {"id": "tahunan", "en": "yearly"},
+            },
         ),
         Lever(
             f"{SCHEDULE}.timing",
@@ -191,13 +205,20 @@ LEVERS: dict[str, Lever] = {
             "lever",
             unit={"id": "saat bayar", "en": "timing"},
             choices=TIMING,
+            shown={
+                "advance": {"id": "di muka (bulan pertama periode)", "en": "in advance (first month of the period)"},
+                "arrears": {
+                    "id": "di belakang (bulan terakhir periode)",
+                    "en": "in arrears (last month of the period)",
+                },
+            },
         ),
         Lever(
             START,
             {"id": "Bulan mulai program", "en": "Programme start month"},
             "month",
             "lever",
-            unit={"id": "TTTT-BB", "en": "YYYY-MM"},
+            unit={"id": "tahun-bulan", "en": "year-month"},
         ),
         Lever(
             "assumptions.closure_rate",

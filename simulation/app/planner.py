@@ -240,7 +240,7 @@ class Planner:
         label.add_class("umkm-label")
         value = self.values[key]
         if lever.kind in ("choice", "month"):
-            options = list(lever.choices) if lever.kind == "choice" else levers.months(self.base)
+            options = lever.options(lang) if lever.kind == "choice" else levers.months(self.base)
             box = w.Dropdown(options=options, value=value, layout=w.Layout(width="40%"))
             box.observe(lambda c: self._typed(key, c["new"], box), names="value")
             control = box
