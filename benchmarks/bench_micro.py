@@ -1,18 +1,29 @@
-"""Benchmark: the micro engine's speed (agent-months per second) and peak memory.
+"""Benchmark: the micro engine, whole process and engine only, beside a Mesa peer of the same model.
 
-Run: ``python benchmarks/bench_micro.py`` (all three parts) or with ``--part``:
+Run from the repository's root (the Mesa peer needs the ``bench`` extra: ``pip install -e ".[bench]"``)::
 
-* ``single``: one process, the 73,000-UMKM baseline, 120 months, 20 replicates:
-  engine throughput per core.
-* ``monte-carlo``: 73,000 UMKM x 120 months x 200 replicates over ``--jobs`` worker
-  processes (default all cores), wall time including process start-up and stacking;
-  peak resident memory of the parent and of the largest worker.
-* ``big``: one replicate of 10 million UMKM (``--big-umkm``, ``--big-years``) in a
-  fresh process with agents processed in chunks of ``--chunk``; its peak resident
-  memory (``getrusage`` maxrss) and throughput.
+    python benchmarks/bench_micro.py            # everything below but the 10-million-UMKM run
+    python benchmarks/bench_micro.py --big      # ... and one replicate of 10 million UMKM x 120 months
 
-Agent-months count the UMKM at the start times the months simulated (entrants are
-extra work not counted).
+It prints, in one run:
+
+* **whole process**: ``umkm-sim run scenarios/baseline.yaml --engine micro`` as a user runs it (a fresh
+  Python process: start-up, imports, replicates over ``--jobs`` workers, the tables, writing the
+  CSV files and the manifest) for (40 replicates, 2 years) and (200 replicates, 10 years): wall
+  time, CPU time of the process and its workers, agent-months per wall second and per CPU second,
+  the split of wall time (start-up and imports, engine, tables, writing) and the peak resident
+  memory of the parent and of the largest worker;
+* **lean start**: ``umkm-sim --help`` and a cohort ``umkm-sim run``, whole process;
+* **engine only**: replicates run one after another in this process (``run_micro``), agent-months
+  per CPU second;
+* **Mesa peer** (:mod:`benchmarks.peers.mesa_umkm`): the same monthly model, one Mesa agent per
+  UMKM, agent-months per CPU second, and the ratio to the engine;
+* with ``--big``: one replicate of 10 million UMKM x 120 months in a fresh process, its time and
+  peak resident memory.
+
+An *agent-month* is one UMKM at the start simulated for one month (UMKM at the start x months x
+replicates; entrants are extra work, not counted). CPU seconds are the better measure on a machine
+shared with other work: wall time there includes waiting for a core.
 """
 
 from __future__ import annotations
@@ -20,128 +31,254 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+UMKM = 73_000
+SCRIPT = Path(sys.executable).with_name("umkm-sim")
+CLI = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "simulation"]
 
 
-def peak_mb(who=resource.RUSAGE_SELF) -> float:
-    """Peak resident set size in MB (Linux reports kilobytes)."""
-    return resource.getrusage(who).ru_maxrss / 1024
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the waited-for child processes so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
-def single(reps: int = 20) -> dict:
-    from simulation import load_scenario
-    from simulation.core.streams import replicate_seeds
-    from simulation.engines.micro import MicroInputs, run_micro
+def timed(cmd: list[str]) -> tuple[float, float, str]:
+    """Run ``cmd``; its wall seconds, CPU seconds (with its own children) and standard output."""
+    cpu0, t0 = children_cpu(), time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+    return time.perf_counter() - t0, children_cpu() - cpu0, done.stdout
 
-    scenario = load_scenario(BASELINE)
-    inputs = MicroInputs.from_scenario(scenario)
-    seeds = replicate_seeds(1, reps + 1)
-    run_micro(inputs, seeds[-1])  # warm up
+
+def run_child(reps: int, years: int, jobs: int | None, out: str) -> dict:
+    """What ``umkm-sim run --engine micro`` does, each phase timed (runs in a fresh process)."""
     t0 = time.perf_counter()
-    for ss in seeds[:reps]:
-        run_micro(inputs, ss)
-    wall = time.perf_counter() - t0
-    am = 73_000 * scenario.horizon.n_months * reps
-    return {"part": "single", "reps": reps, "seconds": wall, "agent_months_per_s": am / wall}
+    from simulation.io.write import result_tables, write_result
+    from simulation.outputs.run import run_scenario
+    from simulation.scenario import load_scenario
 
-
-def monte_carlo(reps: int = 200, jobs: int | None = None) -> dict:
-    from simulation import load_scenario
-    from simulation.outputs.montecarlo import simulate
-
-    scenario = load_scenario(BASELINE)
-    jobs = jobs or os.cpu_count()
-    t0 = time.perf_counter()
-    simulate(scenario, seed=2026, reps=reps, jobs=jobs, progress=False)
-    wall = time.perf_counter() - t0
-    am = 73_000 * scenario.horizon.n_months * reps
+    t1 = time.perf_counter()
+    scenario = load_scenario(BASELINE, overrides={"years": years})
+    result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs)
+    t2 = time.perf_counter()
+    # read before writing: the manifest's git call is a child forked from this (large) process
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result_tables(result)  # every table, computed (and cached where the result caches them)
+    t3 = time.perf_counter()
+    result_tables(result)  # again: what writing recomputes
+    t4 = time.perf_counter()
+    write_result(result, out)
+    t5 = time.perf_counter()
     return {
-        "part": "monte-carlo",
-        "reps": reps,
-        "jobs": jobs,
-        "seconds": wall,
-        "agent_months_per_s": am / wall,
-        "peak_rss_parent_mb": peak_mb(),
-        "peak_rss_largest_worker_mb": peak_mb(resource.RUSAGE_CHILDREN),
+        "imports": t1 - t0,
+        "engine": t2 - t1,
+        "tables": t3 - t2,
+        "writing": max(t5 - t4 - (t4 - t3), 0.0),  # write_result builds the frames again, then writes
+        "bench_only": t4 - t3,  # the second result_tables call: not part of a user's run
+        "peak_rss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_largest_worker_mb": workers,
+        "months": scenario.horizon.n_months,
     }
 
 
-def big_child(n: int, years: int, chunk: int) -> dict:
-    """Runs in its own process so that its peak RSS is its own."""
+def whole_process(reps: int, years: int, jobs: int | None) -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, __file__, "--child", str(reps), str(years), str(jobs or 0), out]
+        wall, cpu, stdout = timed(cmd)
+    r = json.loads(stdout.strip().splitlines()[-1])
+    am = UMKM * r["months"] * reps
+    wall -= 2 * r["bench_only"]  # the timing pass and its repeat inside write_result
+    r |= {"reps": reps, "years": years, "wall": wall, "cpu": cpu, "agent_months": am}
+    r["startup_and_imports"] = wall - r["engine"] - r["tables"] - r["writing"]
+    return r
+
+
+def lean_start() -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        help_wall, help_cpu, _ = timed([*CLI, "--help"])
+        cohort_wall, cohort_cpu, _ = timed([*CLI, "run", str(BASELINE), "--out", out])
+    return {"help": (help_wall, help_cpu), "cohort_run": (cohort_wall, cohort_cpu)}
+
+
+def engine_only(reps: int, years: int) -> dict:
+    from simulation.core.streams import replicate_seeds
+    from simulation.engines.micro import MicroInputs, run_micro
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE, overrides={"years": years})
+    inputs = MicroInputs.from_scenario(scenario)
+    seeds = replicate_seeds(2026, reps + 1)
+    run_micro(inputs, seeds[-1])  # the kernels compiled or loaded from the cache, caches warm
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for ss in seeds[:reps]:
+        run_micro(inputs, ss)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+    am = UMKM * scenario.horizon.n_months * reps
+    return {"reps": reps, "months": scenario.horizon.n_months, "cpu": cpu, "wall": wall, "agent_months": am}
+
+
+def engine_steps(reps: int) -> dict[str, float]:
+    """CPU seconds per replicate in each of the month's steps and outside them (start, month's end
+    records), the baseline's 10 years in this process."""
+    import simulation.engines.micro as micro
+    from simulation.core.streams import replicate_seeds
+    from simulation.engines.steps import AGENTS, STEPS
+    from simulation.scenario import load_scenario
+
+    inputs = micro.MicroInputs.from_scenario(load_scenario(BASELINE))
+    spent = dict.fromkeys(STEPS, 0.0)
+
+    def timed_step(name, step):
+        def run(s, t):
+            c = time.process_time()
+            step(s, t)
+            spent[name] += time.process_time() - c
+
+        return run
+
+    seeds = replicate_seeds(2026, reps + 1)
+    micro.run_micro(inputs, seeds[-1])
+    original, micro.AGENTS = micro.AGENTS, tuple(timed_step(n, f) for n, f in zip(STEPS, AGENTS, strict=True))
+    try:
+        c = time.process_time()
+        for ss in seeds[:reps]:
+            micro.run_micro(inputs, ss)
+        total = time.process_time() - c
+    finally:
+        micro.AGENTS = original
+    out = {name: v / reps for name, v in spent.items()}
+    out["start and records"] = total / reps - sum(out.values())
+    return out
+
+
+def mesa_peer(months: int) -> dict | None:
+    try:
+        from benchmarks.peers import mesa_umkm
+    except ImportError:
+        return None
+    from simulation.engines.micro import MicroInputs
+    from simulation.scenario import load_scenario
+
+    inputs = MicroInputs.from_scenario(load_scenario(BASELINE))
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    mesa_umkm.run(inputs, UMKM, months)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+    return {"months": months, "cpu": cpu, "wall": wall, "agent_months": UMKM * months}
+
+
+def big_child(n: int, years: int) -> dict:
+    """One replicate of ``n`` UMKM (runs in its own process so that its peak RSS is its own)."""
     import numpy as np
 
-    from simulation import load_scenario
     from simulation.engines.micro import MicroInputs, run_micro
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(BASELINE, overrides={"population.initial_umkm": n, "policy.rollout": n, "years": years})
     inputs = MicroInputs.from_scenario(scenario)
-    t0 = time.perf_counter()
-    out = run_micro(inputs, np.random.SeedSequence(7), chunk=chunk)
-    wall = time.perf_counter() - t0
-    months = scenario.horizon.n_months
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    out = run_micro(inputs, np.random.SeedSequence(7))
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
     return {
-        "part": "big",
         "umkm": n,
-        "agents_at_end": out["agents"],
-        "months": months,
-        "chunk": chunk,
-        "seconds_including_population": wall,
-        "agent_months_per_s": n * months / wall,
-        "peak_rss_mb": peak_mb(),
+        "agents_at_end": int(out["agents"]),
+        "months": scenario.horizon.n_months,
+        "wall": wall,
+        "cpu": cpu,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
-def big(n: int, years: int, chunk: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", str(n), str(years), str(chunk)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def rate(am: float, seconds: float) -> str:
+    return f"{am / seconds / 1e6:,.0f} M"
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--part", choices=["single", "monte-carlo", "big", "all"], default="all")
-    p.add_argument("--reps", type=int, default=200)
-    p.add_argument("--jobs", type=int, default=None)
-    p.add_argument("--big-umkm", type=int, default=10_000_000)
-    p.add_argument("--big-years", type=int, default=10)
-    p.add_argument("--chunk", type=int, default=1 << 20)
-    p.add_argument("--child", nargs=3, type=int, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--jobs", type=int, default=None, help="worker processes of the whole-process runs (default all cores)"
+    )
+    p.add_argument("--engine-reps", type=int, default=20, help="replicates of the engine-only run (10 years)")
+    p.add_argument("--mesa-months", type=int, default=12, help="months of the Mesa peer (73,000 UMKM)")
+    p.add_argument("--big", action="store_true", help="also one replicate of 10 million UMKM x 120 months")
+    p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    p.add_argument("--big-child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        print(json.dumps(big_child(*args.child)))
+        reps, years, jobs, out = args.child
+        print(json.dumps(run_child(int(reps), int(years), int(jobs) or None, out)))
         return
-    parts = ["single", "monte-carlo", "big"] if args.part == "all" else [args.part]
-    print(f"cores: {os.cpu_count()}")
-    for part in parts:
-        if part == "single":
-            r = single()
-            print(
-                f"single process: 73,000 UMKM x 120 months x {r['reps']} replicates in {r['seconds']:.2f} s: "
-                f"{r['agent_months_per_s'] / 1e6:.0f} million agent-months/s"
-            )
-        elif part == "monte-carlo":
-            r = monte_carlo(args.reps, args.jobs)
-            print(
-                f"Monte Carlo: 73,000 UMKM x 120 months x {r['reps']} replicates, {r['jobs']} workers: "
-                f"{r['seconds']:.1f} s, {r['agent_months_per_s'] / 1e6:.0f} million agent-months/s; "
-                f"peak RSS parent {r['peak_rss_parent_mb']:.0f} MB, "
-                f"largest worker {r['peak_rss_largest_worker_mb']:.0f} MB"
-            )
-        else:
-            r = big(args.big_umkm, args.big_years, args.chunk)
-            print(
-                f"big: {r['umkm']:,} UMKM x {r['months']} months (chunks of {r['chunk']:,} agents, "
-                f"{r['agents_at_end']:,} agents at the end): {r['seconds_including_population']:.1f} s "
-                f"including the synthetic population, {r['agent_months_per_s'] / 1e6:.0f} million agent-months/s; "
-                f"peak RSS {r['peak_rss_mb']:.0f} MB"
-            )
+    if args.big_child:
+        print(json.dumps(big_child(*args.big_child)))
+        return
+
+    import numba
+    import numpy
+
+    load = os.getloadavg()
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; Python {platform.python_version()}, "
+        f"numpy {numpy.__version__}, numba {numba.__version__}"
+    )
+    print("\nwhole process (umkm-sim run --engine micro, baseline, 73,000 UMKM):")
+    for reps, years in ((40, 2), (200, 10)):
+        r = whole_process(reps, years, args.jobs)
+        am = r["agent_months"]
+        print(
+            f"  {reps} replicates x {years} years ({am / 1e6:,.0f} M agent-months): wall {r['wall']:.2f} s "
+            f"({rate(am, r['wall'])} agent-months/s), CPU {r['cpu']:.2f} s ({rate(am, r['cpu'])} per CPU-s); "
+            f"split of wall: start-up and imports {r['startup_and_imports']:.2f} s, engine {r['engine']:.2f} s, "
+            f"tables {r['tables']:.2f} s, writing {r['writing']:.2f} s; peak RSS parent "
+            f"{r['peak_rss_parent_mb']:.0f} MB, largest worker {r['peak_rss_largest_worker_mb']:.0f} MB"
+        )
+    s = lean_start()
+    print(
+        f"\nlean start: umkm-sim --help wall {s['help'][0]:.2f} s (CPU {s['help'][1]:.2f} s); "
+        f"cohort umkm-sim run wall {s['cohort_run'][0]:.2f} s (CPU {s['cohort_run'][1]:.2f} s)"
+    )
+    e = engine_only(args.engine_reps, 10)
+    print(
+        f"\nengine only (run_micro in one process, {e['reps']} replicates x {e['months']} months): "
+        f"CPU {e['cpu']:.2f} s, {rate(e['agent_months'], e['cpu'])} agent-months per CPU-s "
+        f"(wall {e['wall']:.2f} s)"
+    )
+    split = engine_steps(5)
+    print(
+        "  CPU per replicate by step: "
+        + ", ".join(f"{name} {seconds * 1e3:.1f} ms" for name, seconds in split.items())
+        + f" (total {sum(split.values()) * 1e3:.1f} ms)"
+    )
+    m = mesa_peer(args.mesa_months)
+    if m is None:
+        print("\nMesa peer: not run (install the bench extra: pip install -e '.[bench]')")
+    else:
+        mesa_rate = m["agent_months"] / m["cpu"]
+        print(
+            f"Mesa peer (benchmarks/peers/mesa_umkm.py, 73,000 UMKM x {m['months']} months): CPU {m['cpu']:.2f} s, "
+            f"{mesa_rate / 1e6:.2f} M agent-months per CPU-s; engine / Mesa per CPU-s: "
+            f"{e['agent_months'] / e['cpu'] / mesa_rate:.0f}x"
+        )
+    if args.big:
+        n = 10_000_000
+        _, _, stdout = timed([sys.executable, __file__, "--big-child", str(n), "10"])
+        b = json.loads(stdout.strip().splitlines()[-1])
+        am = b["umkm"] * b["months"]
+        print(
+            f"\nbig: {b['umkm']:,} UMKM x {b['months']} months, one replicate ({b['agents_at_end']:,} agents at the "
+            f"end): wall {b['wall']:.1f} s, CPU {b['cpu']:.1f} s ({rate(am, b['cpu'])} agent-months per CPU-s), "
+            f"including the synthetic population; peak RSS {b['peak_rss_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()

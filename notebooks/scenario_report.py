@@ -11,7 +11,7 @@ overrides: dict = {}  # dotted keys to values, e.g. {"policy.graduation.rate": 0
 output_dir: str = "reports/baseline"  # folder for CSVs, charts, tables.xlsx and manifest.json
 language: str = "id"  # report language
 engine: str = "cohort"  # simulation engine: cohort (deterministic) or micro (replicates, P5-P95 bands)
-reps: int = 1  # replicates of the micro engine
+reps: int = 100  # replicates of the micro engine, 20 or more for a P5-P95 band
 seed: int = 2026  # master seed of the micro engine
 
 # %%

@@ -13,7 +13,19 @@ from __future__ import annotations
 
 from simulation.core.errors import ScenarioError
 from simulation.core.version import __version__
-from simulation.scenario import Scenario, load_scenario
+
+_LAZY = {"Scenario", "load_scenario"}
+"""Names imported on first use (PEP 562), so that importing any part of the package (``umkm-sim
+--help`` imports ``simulation.cli``, hence this module) does not load pydantic and scipy."""
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        # deferred: the scenario schema pulls in pydantic and scipy; `umkm-sim --help` needs neither
+        import simulation.scenario
+
+        return getattr(simulation.scenario, name)
+    raise AttributeError(f"module 'simulation' has no attribute {name!r}")
 
 
 def run(scenario, overrides=None, engine: str = "cohort", **kwargs):

@@ -83,8 +83,16 @@ def test_the_defaults_are_valid(name):
             "^scenario_report.ipynb: language = 'fr': report language; allowed: id, en$",
         ),
         ("scenario_report", {"engine": "agent"}, "engine = 'agent': .*; allowed: cohort, micro$"),
-        ("scenario_report", {"reps": 0}, "reps = 0: replicates of the micro engine; must be at least 1$"),
-        ("scenario_report", {"reps": "8"}, "reps = '8': must be int: replicates of the micro engine$"),
+        (
+            "scenario_report",
+            {"reps": 0},
+            "reps = 0: replicates of the micro engine, 20 or more for a P5-P95 band; must be at least 1$",
+        ),
+        (
+            "scenario_report",
+            {"reps": "8"},
+            "reps = '8': must be int: replicates of the micro engine, 20 or more for a P5-P95 band$",
+        ),
         ("scenario_report", {"seed": True}, "seed = True: must be int: master seed of the micro engine$"),
         ("scenario_report", {"overrides": "x"}, r"overrides = 'x': must be dict: dotted keys"),
         (
@@ -109,7 +117,10 @@ def test_report_and_batch_refuse_bad_parameters_before_anything_runs(tmp_path, c
     assert main(["report", str(BASELINE), "--out", str(out), "--language", "fr", "-p", "reps=0", "-p", "x=1"]) == 2
     err = capsys.readouterr().err
     assert "scenario_report.ipynb: language = 'fr': report language; allowed: id, en" in err
-    assert "scenario_report.ipynb: reps = 0: replicates of the micro engine; must be at least 1" in err
+    assert (
+        "scenario_report.ipynb: reps = 0: replicates of the micro engine, 20 or more for a P5-P95 band; "
+        "must be at least 1"
+    ) in err
     assert "scenario_report.ipynb: x = 1: unknown notebook parameter; allowed: scenario, overrides," in err
     assert main(["batch", "baseline", "--out", str(out), "-p", "engine=agent"]) == 2
     assert "engine = 'agent': simulation engine: " in capsys.readouterr().err

@@ -9,6 +9,7 @@ from matplotlib.collections import PolyCollection
 from openpyxl import load_workbook
 
 import simulation
+from simulation.outputs.variables import variable
 from simulation.reporting import charts, formats, guards
 from simulation.reporting.excel import sheet_name, write_workbook
 from simulation.reporting.labels import LABELS, text
@@ -27,9 +28,14 @@ def result():
 def test_rupiah_as_a_budget_office_writes_it():
     assert formats.rupiah(14_716_800_000, "id") == "Rp14,72 miliar"
     assert formats.rupiah(14_716_800_000, "en") == "IDR 14.72 billion"
-    assert formats.rupiah(1_300_000_000_000, "id") == "Rp1,3 triliun"
+    # one precision rule: every compact amount has two decimals (issue 11)
+    assert formats.rupiah(1_300_000_000_000, "id") == "Rp1,30 triliun"
+    assert (
+        formats.rupiah(4_800_000_000, "id") == "Rp4,80 miliar"
+        and formats.rupiah(4_110_000_000, "id") == "Rp4,11 miliar"
+    )
     assert formats.rupiah(16_800, "id") == "Rp16.800" and formats.rupiah(16_800, "en") == "IDR 16,800"
-    assert formats.rupiah(-2_500_000_000, "en") == "-IDR 2.5 billion"
+    assert formats.rupiah(-2_500_000_000, "en") == "-IDR 2.50 billion"
     assert formats.rupiah_full(14_716_800_000, "id") == "Rp14.716.800.000"
     assert formats.count(73000, "id") == "73.000" and formats.count(73000, "en") == "73,000"
     assert formats.percent(0.3131, "id") == "31,3%" and formats.percent(0.3131, "en") == "31.3%"
@@ -124,8 +130,22 @@ def test_a_zero_coverage_target_trips_the_guard():
 # ---------------------------------------------------------------- P5-P95 bands
 @pytest.fixture(scope="module")
 def replicated():
-    """The real micro engine, three replicates of three years (a second or two)."""
-    return simulation.run(BASELINE, overrides=SMALL, engine="micro", reps=3, seed=7, jobs=1)
+    """The real micro engine, the fewest replicates a band is drawn from, of three years."""
+    return simulation.run(BASELINE, overrides=SMALL, engine="micro", reps=charts.MIN_BAND_REPS, seed=7, jobs=1)
+
+
+@pytest.fixture(scope="module")
+def few():
+    """The real micro engine with too few replicates for a band."""
+    return simulation.run(BASELINE, overrides=SMALL, engine="micro", reps=5, seed=7, jobs=1)
+
+
+def test_no_band_is_drawn_from_fewer_than_twenty_replicates(replicated, few):
+    assert charts.MIN_BAND_REPS == 20 and few.reps == 5
+    assert charts.quantiles(few) is None and charts.band(few, "covered_end") is None
+    assert "P5-P95 range" not in headline(few, "en").frame.columns
+    assert "90% of runs" not in reading(few, "en", reps=few.reps)
+    assert charts.quantiles(replicated) is not None
 
 
 def test_charts_draw_bands_only_when_the_result_has_quantiles(result, replicated):
@@ -149,29 +169,31 @@ def test_headline_and_reading_give_the_p5_p95_range(replicated):
     row = table[table["Figure"] == "Public cost 2026"].iloc[0]
     first_year_cost = row["P5-P95 range"]
     assert first_year_cost == f"{formats.rupiah(low.iloc[0], 'en')} – {formats.rupiah(high.iloc[0], 'en')}"
-    assert "90% of runs" in reading(replicated, "en", reps=3)
+    assert "90% of runs" in reading(replicated, "en", reps=replicated.reps)
 
 
 def test_prepare_writes_a_banded_report_for_a_replicated_result(tmp_path):
     from simulation.reporting.notebook import prepare
 
-    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="micro", reps=3, seed=7)
-    assert ctx.result.reps == 3 and ctx.result.engine == "micro"
-    assert "P5-P95 range over 3 microsimulation replicates" in ctx.notes().data
+    reps = charts.MIN_BAND_REPS
+    ctx = prepare(str(BASELINE), SMALL, str(tmp_path), language="en", engine="micro", reps=reps, seed=7)
+    assert ctx.result.reps == reps and ctx.result.engine == "micro"
+    assert f"P5-P95 range over {reps} microsimulation replicates" in ctx.notes().data
     assert {p.name for p in tmp_path.glob("*.png")} == {f"{n}.png" for n in charts.REPORT_CHARTS}
 
 
 # ---------------------------------------------------------------- workbook
 def test_workbook_has_rupiah_formats_frozen_headers_and_the_numbers(tmp_path, result):
-    for language, rupiah_format in (("id", '"Rp"#,##0'), ("en", '"IDR "#,##0')):
+    # rupiah columns show millions (issue 11: one unit per column) and hold the full rupiah
+    for language, million in (("id", "Rp juta"), ("en", "IDR million")):
         table = annual_table(result, language)
         path = write_workbook(tmp_path / f"{language}.xlsx", {"annual": table}, language)
         ws = load_workbook(path)[sheet_name("annual", language)]
         headers = [c.value for c in ws[1]]
-        assert headers == list(table.frame.columns)
+        assert len(headers) == len(table.frame.columns)
         assert ws.freeze_panes == "B2"
-        cost = headers.index(text("subsidy_cost", language)) + 1
-        assert ws.cell(row=2, column=cost).number_format == rupiah_format
+        cost = headers.index(f"{variable('subsidy_cost').label[language]} ({million})") + 1
+        assert ws.cell(row=2, column=cost).number_format == "#,##0.0,,"
         assert ws.cell(row=2, column=cost).value == pytest.approx(result.annual()["subsidy_cost"].iloc[0])
         assert ws.cell(row=2, column=headers.index(text("coverage_end", language)) + 1).number_format == "0.0%"
         assert ws.column_dimensions["B"].width >= 10
@@ -209,3 +231,21 @@ def test_valid_runs_pass_the_guards(overrides):
     if "policy.budget_ceiling" in overrides:
         a = result.annual().set_index("year")
         assert a.loc[2027, "suspended"] > 0 and a.loc[2028, "enrolled"] > 0
+
+
+def test_a_micro_report_from_too_few_replicates_says_why_it_has_no_band(few):
+    from types import SimpleNamespace
+
+    from simulation.reporting.notebook import ReportContext
+
+    assert few.engine == "micro"
+    ctx = ReportContext(scenario=SimpleNamespace(), result=few, output_dir=None, language="en", reps=5)
+    note = ctx.notes().data
+    assert "No P5-P95 range is shown: 5 replicates are too few (at least 20)" in note
+    assert "Grey bands" not in note
+
+
+def test_the_report_notebook_runs_100_replicates_by_default_as_run_does():
+    from simulation.reporting.parameters import declared
+
+    assert declared("scenario_report")["reps"].default == 100

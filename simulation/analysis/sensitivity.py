@@ -30,7 +30,8 @@ from simulation.analysis import charts
 from simulation.analysis.evaluate import MEMORY_BYTES, Outcomes, evaluate
 from simulation.analysis.sampling import latin_hypercube, one_at_a_time
 from simulation.analysis.uncertainty import Uncertain, ignored_assumptions, uncertainties
-from simulation.io.provenance import manifest
+from simulation.io.atomic import writes_folder
+from simulation.io.provenance import manifest, seal
 
 OUTPUTS = {
     "subsidy_cost": "public subsidy cost in the year, nominal rupiah",
@@ -247,6 +248,7 @@ class SensitivityReport:
             lines.append(f"Not varied (the cohort engine does not use them): {', '.join(self.ignored)}.")
         return "\n".join(lines)
 
+    @writes_folder("out_dir")  # atomic: a killed run leaves the previous folder whole
     def write(self, out_dir: str | Path) -> list[Path]:
         """Write the tables (CSV), the charts (PNG), ``summary.txt`` and ``manifest.json``."""
         # deferred: matplotlib is slow to import and only charts need it
@@ -295,6 +297,7 @@ class SensitivityReport:
         )
         (out / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
         written.append(out / "manifest.json")
+        seal(out)
         return written
 
 

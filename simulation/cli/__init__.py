@@ -23,6 +23,7 @@ COMMANDS = (
     "optimise",
     "calibrate",
     "app",
+    "evaluate",
 )
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 

@@ -25,6 +25,7 @@ def main(args) -> int:
 
     from simulation.analysis.calibration import WaveError, calibrate, file_hash, write_scenario
     from simulation.cli import CommandError
+    from simulation.io.atomic import atomic_file
     from simulation.scenario import load_scenario
 
     base = load_scenario(args.base)
@@ -38,9 +39,12 @@ def main(args) -> int:
     except WaveError as exc:
         raise CommandError(str(exc)) from None
     data = [(Path(p).name, file_hash(p)) for p in (args.wave1, args.wave2)]
-    out = write_scenario(cal, args.base, args.out, data)
+    with atomic_file(args.out) as temp:  # written, then checked by loading it, then renamed into place
+        write_scenario(cal, args.base, temp, data)
+    out = args.out
     if args.table:
-        cal.estimates.to_csv(args.table, index=False)
+        with atomic_file(args.table) as temp:
+            cal.estimates.to_csv(temp, index=False)
     shown = cal.estimates[["parameter", "sector", "estimate", "ci_low", "ci_high", "n"]]
     print(f"calibrated scenario written to {out} (extends {args.base})")
     print(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))

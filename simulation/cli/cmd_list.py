@@ -29,6 +29,6 @@ def main(args) -> int:
             bad += 1
             print(f"{path.stem:<28} INVALID: {str(exc).splitlines()[0]}")
             continue
-        text = " ".join(s.model.description.split())
+        text = s.model.describe("en")
         print(f"{path.stem:<28} {text[:100]}{'...' if len(text) > 100 else ''}")
     return 1 if bad else 0

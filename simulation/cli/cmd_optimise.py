@@ -59,6 +59,67 @@ def _bounds(scenario, lever: str, low, high) -> tuple[float, float]:
     return (default[0] if low is None else low, default[1] if high is None else high)
 
 
+KIND_OF = {
+    "policy.graduation.rate": "share",
+    "policy.graduation.revenue_threshold": "rupiah",
+    "policy.rollout": "count",
+    "policy.budget_ceiling": "rupiah",
+    "subsidy_cost": "rupiah",
+    "cumulative_cost": "rupiah",
+    "coverage_end": "share",
+    "covered_end": "count",
+}
+"""How a lever or output is printed: rupiah, a share (percent) or a count of UMKM."""
+
+
+def show(value: float | None, name: str, language: str = "en") -> str:
+    """A lever's or output's value the way the reports write it (Babel, locale of ``language``)."""
+    # deferred: the command line imports what a command needs only when it runs
+    from simulation.reporting import formats
+
+    kind = KIND_OF.get(name, "number")
+    if value is None:
+        return "–"
+    if kind == "rupiah":
+        return formats.rupiah(value, language)
+    if kind == "share":
+        return formats.percent(value, language, digits=2)
+    if kind == "count":
+        return formats.count(value, language)
+    return formats.number(value, language, digits=4)
+
+
+def describe(answer, language: str = "en") -> str:
+    """One sentence with the answer, its goal and the step past it, numbers in the reports' formats."""
+    goal_word = "at most" if answer.output == "subsidy_cost" else "at least"
+    if answer.value is None or not answer.feasible:
+        return (
+            f"unreachable: {answer.output} reaches {show(answer.achieved, answer.output, language)} in "
+            f"{answer.year}, not {goal_word} {show(answer.goal, answer.output, language)}"
+        )
+    text = (
+        f"{answer.lever} = {show(answer.value, answer.lever, language)} gives {answer.output} "
+        f"{show(answer.achieved, answer.output, language)} in {answer.year} ({goal_word} "
+        f"{show(answer.goal, answer.output, language)})"
+    )
+    if answer.below is not None:
+        text += (
+            f"; one step past it, {show(answer.below, answer.lever, language)}, gives "
+            f"{show(answer.achieved_below, answer.output, language)}"
+        )
+    return text
+
+
+def shown_curve(curve, lever: str, language: str = "en"):
+    """The trade-off table with every column written as the reports write it."""
+    out = curve.copy()
+    for column in out.columns:
+        name = lever if column == "value" or column == lever else column
+        if name in KIND_OF:
+            out[column] = [show(v, name, language) for v in out[column]]
+    return out
+
+
 def main(args) -> int:
     # deferred: matplotlib is slow to import and only charts need it
     import matplotlib.pyplot as plt
@@ -70,7 +131,8 @@ def main(args) -> int:
     from simulation.cli import CommandError
 
     # deferred: the command line imports what a command needs only when it runs
-    from simulation.io.provenance import manifest
+    from simulation.io.atomic import atomic_folder
+    from simulation.io.provenance import manifest, seal
 
     # deferred: the command line imports what a command needs only when it runs
     from simulation.scenario import load_scenario
@@ -78,40 +140,42 @@ def main(args) -> int:
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     if args.year not in scenario.horizon.fiscal_years:
         raise CommandError(f"--year {args.year}: outside the scenario's years {scenario.horizon.fiscal_years}")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = []
-    if args.question == "curve":
-        low, high = _bounds(scenario, args.lever, args.low, args.high)
-        if not low < high or args.points < 2:
-            raise CommandError(f"--from {low:g} --to {high:g} --points {args.points}: need from < to and 2+ points")
-        curve = optimisation.tradeoff(scenario, args.lever, np.linspace(low, high, args.points), args.year)
-        curve.to_csv(out / "tradeoff.csv", index=False)
-        fig = charts.tradeoff_chart(curve, args.lever, args.year)
-        fig.savefig(out / "tradeoff.png", dpi=120)
-        plt.close(fig)
-        files += ["tradeoff.csv", "tradeoff.png"]
-        record = {"question": "curve", "lever": args.lever, "year": args.year, "points": args.points}
-        print(f"{scenario.name}: trade-off across {args.lever} in {out}")
-        print(curve.to_string(index=False))
-    else:
-        if args.question in ("budget", "rollout"):
-            if args.coverage is None or not 0 < args.coverage:
-                raise CommandError(f"{args.question} needs --coverage, a positive share of the coverage target")
-            solve = optimisation.smallest_budget if args.question == "budget" else optimisation.smallest_rollout
-            answer = solve(scenario, args.coverage, args.year)
+    with atomic_folder(Path(args.out)) as out:  # a killed run leaves the previous folder whole
+        files = []
+        if args.question == "curve":
+            low, high = _bounds(scenario, args.lever, args.low, args.high)
+            if not low < high or args.points < 2:
+                raise CommandError(f"--from {low:g} --to {high:g} --points {args.points}: need from < to and 2+ points")
+            curve = optimisation.tradeoff(scenario, args.lever, np.linspace(low, high, args.points), args.year)
+            curve.to_csv(out / "tradeoff.csv", index=False)
+            fig = charts.tradeoff_chart(curve, args.lever, args.year)
+            fig.savefig(out / "tradeoff.png", dpi=120)
+            plt.close(fig)
+            files += ["tradeoff.csv", "tradeoff.png"]
+            record = {"question": "curve", "lever": args.lever, "year": args.year, "points": args.points}
+            print(f"{scenario.name}: trade-off across {args.lever} in {args.out}")
+            print(shown_curve(curve, args.lever).to_string(index=False))
         else:
-            if args.cost_ceiling is None or args.cost_ceiling < 0:
-                raise CommandError(f"{args.question} needs --cost-ceiling, rupiah in the year (0 or more)")
-            solve = (
-                optimisation.smallest_graduation_rate
-                if args.question == "graduation"
-                else optimisation.largest_threshold
-            )
-            answer = solve(scenario, args.cost_ceiling, args.year)
-        record = answer.to_dict()
-        print(f"{scenario.name}: {answer.message}")
-    files.append("answer.json")
-    meta = manifest(scenario, engine="cohort", files=files, analysis={"kind": "optimise", **record})
-    (out / "answer.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=float), encoding="utf-8")
+            if args.question in ("budget", "rollout"):
+                if args.coverage is None or not 0 < args.coverage:
+                    raise CommandError(f"{args.question} needs --coverage, a positive share of the coverage target")
+                solve = optimisation.smallest_budget if args.question == "budget" else optimisation.smallest_rollout
+                answer = solve(scenario, args.coverage, args.year)
+            else:
+                if args.cost_ceiling is None or args.cost_ceiling < 0:
+                    raise CommandError(f"{args.question} needs --cost-ceiling, rupiah in the year (0 or more)")
+                solve = (
+                    optimisation.smallest_graduation_rate
+                    if args.question == "graduation"
+                    else optimisation.largest_threshold
+                )
+                answer = solve(scenario, args.cost_ceiling, args.year)
+            record = answer.to_dict()
+            print(f"{scenario.name}: {describe(answer)}")
+        files.append("answer.json")
+        meta = manifest(scenario, engine="cohort", files=files, analysis={"kind": "optimise", **record})
+        text = json.dumps(meta, indent=2, ensure_ascii=False, default=float)
+        (out / "answer.json").write_text(text, encoding="utf-8")
+        (out / "manifest.json").write_text(text, encoding="utf-8")
+        seal(out)
     return 0 if record.get("feasible", True) else 1

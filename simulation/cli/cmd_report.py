@@ -37,6 +37,6 @@ def main(args) -> int:
         report = run_report(args.scenario, out, overrides=args.overrides, parameters=extra)
     except ReportError as exc:
         raise CommandError(str(exc)) from None
-    print(f"report written: {report.html}")
+    print(f"report written: {report.html}\n  PDF {report.pdf}")
     print(f"  notebook {report.notebook}; tables and charts in {report.folder}")
     return 0

@@ -25,6 +25,7 @@ def main(args) -> int:
     # deferred: the command line imports what a command needs only when it runs
     from simulation.io.write import write_result
     from simulation.outputs.run import run_scenario
+    from simulation.reporting import formats
     from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
@@ -39,7 +40,7 @@ def main(args) -> int:
     if args.engine == "micro":
         print(f"  micro engine: mean of {result.reps} replicates, seed {result.seed}")
     print(
-        f"  subsidy cost {ind['first_year']}: Rp{ind['subsidy_cost_first_year']:,.0f}; "
-        f"{ind['first_year']}-{ind['last_year']}: Rp{ind['subsidy_cost_total']:,.0f}"
+        f"  subsidy cost {ind['first_year']}: {formats.rupiah(ind['subsidy_cost_first_year'], 'en')}; "
+        f"{ind['first_year']}-{ind['last_year']}: {formats.rupiah(ind['subsidy_cost_total'], 'en')}"
     )
     return 0

@@ -15,7 +15,6 @@ Replicate keys come from ``numpy.random.SeedSequence(seed).spawn(reps)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 PURPOSES = ("population", "closure", "entry", "entrant", "self_pay", "graduation", "retention", "revenue")
 """One independent stream per purpose."""
@@ -65,13 +64,25 @@ class Streams:
         child = np.random.SeedSequence(self.seed_seq.entropy, spawn_key=(*self.seed_seq.spawn_key, i))
         return np.random.default_rng(child)
 
+    def base(self, purpose: str, t: int) -> np.uint64:
+        """The stream's base for month ``t``: agent ``i`` draws ``mix(i * golden + base)``.
+
+        What the compiled kernels (:mod:`simulation.engines.kernels.streams`) receive to draw
+        exactly the bits of :meth:`bits`.
+        """
+        return np.uint64(_mix_scalar(self._keys[purpose] + (t + 1) * _GOLDEN))
+
     def bits(self, purpose: str, t: int, index: np.ndarray) -> np.ndarray:
         """64 random bits for each agent ``index`` in month ``t`` (uint64 array)."""
-        base = _mix_scalar(self._keys[purpose] + (t + 1) * _GOLDEN)
         z = np.asarray(index).astype(np.uint64)
         z *= np.uint64(_GOLDEN)
-        z += np.uint64(base)
+        z += self.base(purpose, t)
         return _mix(z)
+
+    @staticmethod
+    def limit(p) -> np.ndarray:
+        """``p * 2**64`` as uint64 (capped below 2**64): :meth:`bernoulli` is ``bits < limit(p)``."""
+        return np.minimum(np.asarray(p, dtype=np.float64) * 2.0**64, 2.0**64 - 4096.0).astype(np.uint64)
 
     def uniform(self, purpose: str, t: int, index: np.ndarray) -> np.ndarray:
         """Uniforms on (0, 1), float64, one per agent in ``index``, for month ``t``."""
@@ -88,11 +99,13 @@ class Streams:
         Compares the raw bits with ``p * 2**64``: the same event as ``uniform(...) < p``
         up to rounding at 2**-53, without the float conversion.
         """
-        limit = np.minimum(np.asarray(p, dtype=np.float64) * 2.0**64, 2.0**64 - 4096.0).astype(np.uint64)
-        return self.bits(purpose, t, index) < limit
+        return self.bits(purpose, t, index) < self.limit(p)
 
     def normal(self, purpose: str, t: int, index: np.ndarray) -> np.ndarray:
         """Standard normals (inverse CDF of :meth:`uniform`), float64."""
+        # deferred: scipy.special takes about 0.2 s to import; a cohort run draws nothing
+        from scipy.special import ndtri
+
         return ndtri(self.uniform(purpose, t, index))
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy.special import ndtr
 
 from simulation.engines.revenue import GraduationRules, graduation_rules
 
@@ -80,6 +79,9 @@ class SubsidisedTwin:
 
     def _cdf(self, loc, scale) -> np.ndarray:
         """Normal CDF at the edges, padded with 0 and 1, shape (..., B + 1)."""
+        # deferred: scipy.special takes about 0.2 s to import; only revenue rules build the twin
+        from scipy.special import ndtr
+
         z = (self.edges - loc[..., None]) / np.maximum(scale, 1e-12)[..., None]
         shape = z.shape[:-1] + (1,)
         return np.concatenate([np.zeros(shape), ndtr(z), np.ones(shape)], axis=-1)
@@ -107,6 +109,9 @@ class SubsidisedTwin:
         bounds = np.concatenate([[-np.inf], self.edges, [np.inf]])  # (B + 1,)
         gap = np.maximum(bounds[None, :] - self.centres[:, None], at_least)  # (B, B + 1)
         drift, sd = self.rules.drift[t], np.maximum(self.rules.sd[t], 1e-12)
+        # deferred: scipy.special takes about 0.2 s to import; only revenue rules build the twin
+        from scipy.special import ndtr
+
         move = np.diff(ndtr((gap[None] - drift[:, None, None]) / sd[:, None, None]), axis=-1)  # (sectors, B, B)
         return self._through(x.copy(), move)
 

@@ -8,9 +8,10 @@ engine runs each step's agent-level implementation over a
 Randomness is common-random-number safe: every draw is a function of
 ``(replicate, purpose, month, agent index)`` (:mod:`simulation.core.streams`).
 Closure months are drawn once per agent from the cumulative closure hazard
-(exactly the monthly closure probability, see :func:`closure_months`), so the
-monthly work scales with the events and with the self-paying members, not with
-the whole population; state counts are kept up to date from the transitions.
+(exactly the monthly closure probability, see :func:`closure_months`); each month
+the agents whose closure month it is are found by one compiled scan, and the
+self-paying members are drawn for in another (:mod:`simulation.engines.kernels`);
+state counts are kept up to date from the transitions.
 
 The output has the cohort engine's layout with one replicate on the sample
 axis, so :class:`simulation.outputs.results.Result` reads it unchanged. On request
@@ -28,6 +29,7 @@ import numpy as np
 from simulation.core.states import N_STATES, State
 from simulation.core.streams import Streams
 from simulation.engines.cohort import CohortOutput, compile_inputs
+from simulation.engines.kernels import compile_kernels
 from simulation.engines.micro_enrolment import MicroEnrolment
 from simulation.engines.state import (
     ARREARS_MONTHS,
@@ -46,7 +48,7 @@ from simulation.engines.steps import AGENTS
 from simulation.population import load_agents
 
 E, S, M, L, C = (int(s) for s in State)
-__all__ = ["CHUNK", "NOT_COVERED", "STOCKS", "MicroInputs", "Snapshot", "closure_months", "run_micro", "stack"]
+__all__ = ["CHUNK", "NOT_COVERED", "STOCKS", "MicroInputs", "Snapshot", "Stack", "closure_months", "run_micro", "stack"]
 CHUNK = 1 << 20
 """Agents processed at once in the whole-population steps (bounds temporary memory)."""
 
@@ -179,8 +181,10 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
     """The replicate's :class:`MicroState` before the first month, and the snapshot months as a set.
 
     The starting agents are ``population`` or ``load_agents(scenario)`` with the replicate's
-    ``population`` stream; each draws its closure month (stream ``closure``).
+    ``population`` stream; each draws its closure month (stream ``closure``). The steps' compiled
+    kernels are compiled (or loaded from numba's cache) on the first call in a process.
     """
+    compile_kernels()
     scenario, mi, rules = inputs.scenario, inputs.monthly, inputs.rules
     streams = Streams(seed_seq)
     h = scenario.horizon
@@ -229,7 +233,6 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         chunk=chunk,
         counts=counts(ag.segment[:n0], ag.status[:n0], G),
         arrears=np.zeros(G, dtype=np.int64),
-        pending=[[] for _ in range(T + 1)],
         ever_enrolled=ever_enrolled,
         spent=0.0,
         billed=np.empty((T, G, N_STATES), dtype=np.int32),
@@ -238,17 +241,48 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         stocks=stocks,
         waiting=np.zeros((T, G), dtype=np.int32),
     )
-    s.schedule(idx0[status0 != C])
     return s, snap_months
+
+
+class Stack:
+    """Replicate outputs gathered into one :class:`CohortOutput` with the replicate on the sample
+    axis, each copied in as it arrives (in any order) so that no list of replicates is kept.
+
+    Parameters
+    ----------
+    reps : int
+        Replicates to expect.
+    """
+
+    def __init__(self, reps: int):
+        self.reps = reps
+        self.output: CohortOutput | None = None
+
+    def put(self, r: int, out: dict) -> None:
+        """Copy replicate ``r``'s output (:func:`run_micro`) into place."""
+        if self.output is None:
+
+            def empty(a):
+                return np.empty((a.shape[0], self.reps, *a.shape[1:]), dtype=a.dtype)
+
+            self.output = CohortOutput(
+                billed=empty(out["billed"]),
+                end=empty(out["end"]),
+                flows={k: empty(v) for k, v in out["flows"].items()},
+                waiting=empty(out["waiting"]),
+            )
+            self.output.stocks = {k: empty(v) for k, v in out["stocks"].items()}
+        o = self.output
+        o.billed[:, r], o.end[:, r], o.waiting[:, r] = out["billed"], out["end"], out["waiting"]
+        for k, v in out["flows"].items():
+            o.flows[k][:, r] = v
+        for k, v in out["stocks"].items():
+            o.stocks[k][:, r] = v
 
 
 def stack(replicates: list[dict]) -> CohortOutput:
     """Replicate outputs to one :class:`CohortOutput` with the replicate on the sample axis."""
-    out = CohortOutput(
-        billed=np.stack([r["billed"] for r in replicates], axis=1),
-        end=np.stack([r["end"] for r in replicates], axis=1),
-        flows={k: np.stack([r["flows"][k] for r in replicates], axis=1) for k in replicates[0]["flows"]},
-        waiting=np.stack([r["waiting"] for r in replicates], axis=1),
-    )
-    out.stocks = {k: np.stack([r["stocks"][k] for r in replicates], axis=1) for k in replicates[0]["stocks"]}
-    return out
+    gathered = Stack(len(replicates))
+    for r, out in enumerate(replicates):
+        gathered.put(r, out)
+    return gathered.output

@@ -225,8 +225,6 @@ class MicroState:
         Agents per segment and state, kept up to date by :meth:`move`.
     arrears : ndarray of int, shape (G,)
         Lapsed agents in their first three unpaid months (still covered).
-    pending : list of list of ndarray
-        Agents closing at the end of each month.
     ever_enrolled : int
         Agents enrolled so far (counted against the rollout).
     spent : float
@@ -235,6 +233,9 @@ class MicroState:
     flows : dict of str to ndarray of int32, shape (T, G)
     stocks : dict of str to ndarray, shape (T, G)
     waiting : ndarray of int32, shape (T, G)
+    unfunded : ndarray of int, shape (T,), or None
+        Consecutive unfunded months up to each month (:func:`simulation.scenario.prices.unfunded_run`),
+        filled by the billing step on first use.
     """
 
     ag: AgentState
@@ -248,7 +249,6 @@ class MicroState:
     chunk: int
     counts: np.ndarray
     arrears: np.ndarray
-    pending: list
     ever_enrolled: int
     spent: float
     billed: np.ndarray
@@ -256,6 +256,7 @@ class MicroState:
     flows: dict
     stocks: dict
     waiting: np.ndarray
+    unfunded: np.ndarray | None = None
 
     def move(self, idx: np.ndarray, new: int) -> None:
         """Set the status of agents ``idx`` to ``new``, keeping :attr:`counts` up to date."""
@@ -263,16 +264,6 @@ class MicroState:
         self.counts -= counts(ag.segment[idx], ag.status[idx], self.G)
         ag.status[idx] = new
         self.counts += counts(ag.segment[idx], ag.status[idx], self.G)
-
-    def schedule(self, idx: np.ndarray) -> None:
-        """File agents ``idx`` under the month at whose end they close."""
-        T = len(self.pending) - 1
-        months = self.ag.close_month[idx]
-        order = np.argsort(months, kind="stable")
-        bounds = np.searchsorted(months[order], np.arange(T + 2))
-        for t in np.flatnonzero(np.diff(bounds)):
-            if t < T:
-                self.pending[t].append(idx[order[bounds[t] : bounds[t + 1]]])
 
     def per_segment(self, idx: np.ndarray) -> np.ndarray:
         """Agents ``idx`` per segment, shape (G,)."""

@@ -127,6 +127,32 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_file(target: str | Path) -> Iterator[Path]:
+    """Write one file atomically: ``with atomic_file(path) as temp:`` write ``temp``.
+
+    ``temp`` is a hidden sibling with the same suffix (so a writer choosing its format by suffix
+    still does); on leaving the block normally it is flushed and renamed over ``target``; on any
+    exception it is removed and ``target`` is left as it was; an OSError (full or read-only disk)
+    becomes an :class:`OutputError` naming ``target``.
+    """
+    target = Path(target)
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder; name a file")
+    temp = target.with_name(f".{target.stem}.{PARTIAL}-{os.getpid()}-{uuid.uuid4().hex[:8]}{target.suffix}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        yield temp
+        _fsync(temp)
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}; it was left as it was") from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
 def _left(target: Path) -> str:
     return "the previous output there is unchanged" if Path(target).exists() else "nothing was written there"
 

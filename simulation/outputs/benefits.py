@@ -33,7 +33,7 @@ TENURE_BANDS = SCHOLARSHIP_MONTHS
 holds 36 and more."""
 
 
-def covered_tenure(monthly: pd.DataFrame, bands: int = TENURE_BANDS) -> tuple[np.ndarray, np.ndarray]:
+def covered_tenure(monthly, bands: int = TENURE_BANDS) -> tuple[np.ndarray, np.ndarray]:
     """Subsidised and mandiri members of each month by covered tenure.
 
     Exits (closure, graduation, lapse, suspension) do not depend on tenure in the
@@ -43,23 +43,29 @@ def covered_tenure(monthly: pd.DataFrame, bands: int = TENURE_BANDS) -> tuple[np
 
     Parameters
     ----------
-    monthly : DataFrame
-        :meth:`Result.monthly` (members billed, end-of-month stocks, flows).
+    monthly : DataFrame or mapping of str to ndarray
+        :meth:`Result.monthly` (members billed, end-of-month stocks, flows), or its columns as
+        arrays of shape (T,) or, for every replicate at once, (R, T).
     bands : int
         Months tracked one by one; the last band holds ``bands`` months and more.
 
     Returns
     -------
-    subsidised, mandiri : ndarray, shape (T, bands)
+    subsidised, mandiri : ndarray, shape (T, bands), or (R, T, bands) for columns of shape (R, T)
         Column ``k`` holds members with ``k + 1`` covered months (UMKM), the last column
         ``bands`` or more.
     """
-    T = len(monthly)
     columns = ("subsidised", "mandiri", "subsidised_end", "mandiri_end", *_TENURE_FLOWS)
-    mix = _TenureMix({c: monthly[c].to_numpy() for c in columns}, T, bands)
+    cols = {c: np.asarray(monthly[c], dtype=float) for c in columns}
+    one = cols["subsidised"].ndim == 1
+    cols = {c: np.atleast_2d(v) for c, v in cols.items()}
+    R, T = cols["subsidised"].shape
+    mix = _TenureMix(cols, R, T, bands)
     for t in range(T):
         for name in STEPS:
             _TENURE_STEPS[name](mix, t)
+    if one:
+        return mix.sub_out[0], mix.man_out[0]
     return mix.sub_out, mix.man_out
 
 
@@ -68,45 +74,47 @@ _TENURE_FLOWS = ("enrolled", "suspended", "reactivated", "graduated_mandiri")
 
 
 class _TenureMix:
-    """Subsidised and mandiri members by covered months, carried from one month's end to the next."""
+    """Subsidised and mandiri members by covered months, carried from one month's end to the next,
+    for R replicates at once (arrays (R, bands); totals and flows (R, T))."""
 
-    def __init__(self, cols: dict[str, np.ndarray], T: int, bands: int):
+    def __init__(self, cols: dict[str, np.ndarray], R: int, T: int, bands: int):
         self.cols, self.bands = cols, bands
-        self.sub_out, self.man_out = np.zeros((T, bands)), np.zeros((T, bands))
-        self.s_end, self.m_end = np.zeros(bands), np.zeros(bands)
+        self.sub_out, self.man_out = np.zeros((R, T, bands)), np.zeros((R, T, bands))
+        self.s_end, self.m_end = np.zeros((R, bands)), np.zeros((R, bands))
         self.s = self.m = self.s_share = None
-        self.prev_s_end_total = self.prev_reactivated = 0.0
+        self.prev_s_end_total = self.prev_reactivated = np.zeros(R)
 
     def entry(self, t: int) -> None:
         """A new month: everyone covered is a month older; last month's resumers start a spell."""
         self.s = _age(self.s_end)
         self.m = _age(self.m_end)
-        self.m[0] += self.prev_reactivated
+        self.m[:, 0] += self.prev_reactivated
 
     def enrolment(self, t: int) -> None:
         """Suspension takes the same share of every band; the newly enrolled have one month."""
-        if self.prev_s_end_total > 0:
-            self.s *= max(self.prev_s_end_total - self.cols["suspended"][t], 0.0) / self.prev_s_end_total
-        self.s[0] += self.cols["enrolled"][t]
+        prev = self.prev_s_end_total
+        kept = np.maximum(prev - self.cols["suspended"][:, t], 0.0)
+        self.s *= np.divide(kept, prev, out=np.ones_like(prev), where=prev > 0)[:, None]
+        self.s[:, 0] += self.cols["enrolled"][:, t]
 
     def billing(self, t: int) -> None:
         """The members billed this month, by tenure."""
-        self.sub_out[t], self.man_out[t] = self.s, self.m
+        self.sub_out[:, t], self.man_out[:, t] = self.s, self.m
 
     def month_end(self, t: int) -> None:
         """Survivors of each state keep their mix (closure and lapses do not depend on tenure)."""
         c = self.cols
-        s_total, m_total = c["subsidised"][t], c["mandiri"][t]
-        self.s_share = self.s / s_total if s_total > 0 else np.zeros(self.bands)
-        m_survivors = max(c["mandiri_end"][t] - c["reactivated"][t] - c["graduated_mandiri"][t], 0.0)
-        m_share = self.m / m_total if m_total > 0 else np.zeros(self.bands)
-        self.s_end = self.s_share * c["subsidised_end"][t]
-        self.m_end = m_share * m_survivors
+        s_total, m_total = c["subsidised"][:, t, None], c["mandiri"][:, t, None]
+        self.s_share = np.divide(self.s, s_total, out=np.zeros_like(self.s), where=s_total > 0)
+        m_survivors = np.maximum(c["mandiri_end"][:, t] - c["reactivated"][:, t] - c["graduated_mandiri"][:, t], 0.0)
+        m_share = np.divide(self.m, m_total, out=np.zeros_like(self.m), where=m_total > 0)
+        self.s_end = self.s_share * c["subsidised_end"][:, t, None]
+        self.m_end = m_share * m_survivors[:, None]
 
     def evaluation(self, t: int) -> None:
         """Graduates who go on paying carry their covered months into mandiri."""
-        self.m_end = self.m_end + self.s_share * self.cols["graduated_mandiri"][t]
-        self.prev_s_end_total, self.prev_reactivated = self.cols["subsidised_end"][t], self.cols["reactivated"][t]
+        self.m_end = self.m_end + self.s_share * self.cols["graduated_mandiri"][:, t, None]
+        self.prev_s_end_total, self.prev_reactivated = self.cols["subsidised_end"][:, t], self.cols["reactivated"][:, t]
 
 
 _TENURE_STEPS = {name: getattr(_TenureMix, name) for name in STEPS}
@@ -115,45 +123,84 @@ without one fails here, at import)."""
 
 
 def _age(x: np.ndarray) -> np.ndarray:
-    """Everyone one covered month older; the last band keeps its members."""
+    """Everyone one covered month older (bands on the last axis); the last band keeps its members."""
     out = np.zeros_like(x)
-    out[1:] = x[:-1]
-    out[-1] += x[-1]
+    out[..., 1:] = x[..., :-1]
+    out[..., -1] += x[..., -1]
     return out
 
 
-def monthly_benefits(result) -> pd.DataFrame:
-    """Expected claims, families and rupiah paid each month (empty if the scenario has no benefits)."""
-    s = result.scenario
-    if s.model.benefits is None:
-        return pd.DataFrame()
-    m = result.monthly()
-    p = {name: s.monthly_array(f"benefits.{name}") for name in type(s.model.benefits).model_fields}
-    covered = m["covered"].to_numpy()
-    sub, man = covered_tenure(m)
-    minimum = int(s.first("benefits.scholarship_min_months"))
-    tenure_ok = (sub + man)[:, max(minimum, 1) - 1 :].sum(axis=1)
+BENEFIT_COLUMNS = (
+    "accidents",
+    "accident_deaths",
+    "deaths",
+    "scholarship_families",
+    "scholarship_children",
+    "families_reached",
+    "scholarship_eligible_share",
+    "paid_medical",
+    "paid_income",
+    "paid_jkk_death",
+    "paid_jkm",
+    "paid_scholarships",
+    "benefits_paid",
+)
+"""The columns of :func:`monthly_benefits` after ``month`` and ``year``, in order."""
+
+
+def benefit_arrays(scenario, monthly) -> dict[str, np.ndarray] | None:
+    """Every benefits column of :data:`BENEFIT_COLUMNS` per month, for one replicate or many at once.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    monthly : DataFrame or mapping of str to ndarray
+        The monthly table's columns (``covered`` and those :func:`covered_tenure` reads), arrays of
+        shape (T,) or (R, T).
+
+    Returns
+    -------
+    dict of str to ndarray, same shape as the columns, or None if the scenario has no benefits
+        Claims and families (expected UMKM members' families), rupiah paid.
+    """
+    if scenario.model.benefits is None:
+        return None
+    p = {name: scenario.monthly_array(f"benefits.{name}") for name in type(scenario.model.benefits).model_fields}
+    covered = np.asarray(monthly["covered"], dtype=float)
+    sub, man = covered_tenure(monthly)
+    minimum = int(scenario.first("benefits.scholarship_min_months"))
+    tenure_ok = (sub + man)[..., max(minimum, 1) - 1 :].sum(axis=-1)
     share_ok = np.divide(tenure_ok, covered, out=np.zeros_like(covered), where=covered > 0)
     accidents = covered * monthly_probability(p["accident_rate"])
     fatal = accidents * p["accident_fatal_share"]
     deaths = covered * monthly_probability(p["death_rate"])
     scholarship_families = fatal + deaths * share_ok
     children = scholarship_families * np.minimum(p["children_per_family"], 2.0)
-    out = pd.DataFrame({"month": m["month"], "year": m["year"]})
-    out["accidents"] = accidents
-    out["accident_deaths"] = fatal
-    out["deaths"] = deaths
-    out["scholarship_families"] = scholarship_families
-    out["scholarship_children"] = children
-    out["families_reached"] = accidents + deaths
-    out["scholarship_eligible_share"] = share_ok
-    out["paid_medical"] = accidents * p["accident_medical_cost"]
-    out["paid_income"] = (accidents - fatal) * p["accident_income_months"] * p["declared_income"]
-    out["paid_jkk_death"] = fatal * p["jkk_death_benefit"]
-    out["paid_jkm"] = deaths * p["jkm_benefit"]
-    out["paid_scholarships"] = children * p["scholarship_per_child"]
-    out["benefits_paid"] = out[[c for c in out.columns if c.startswith("paid_")]].sum(axis=1)
+    out = {
+        "accidents": accidents,
+        "accident_deaths": fatal,
+        "deaths": deaths,
+        "scholarship_families": scholarship_families,
+        "scholarship_children": children,
+        "families_reached": accidents + deaths,
+        "scholarship_eligible_share": share_ok,
+        "paid_medical": accidents * p["accident_medical_cost"],
+        "paid_income": (accidents - fatal) * p["accident_income_months"] * p["declared_income"],
+        "paid_jkk_death": fatal * p["jkk_death_benefit"],
+        "paid_jkm": deaths * p["jkm_benefit"],
+        "paid_scholarships": children * p["scholarship_per_child"],
+    }
+    out["benefits_paid"] = sum(out[c] for c in BENEFIT_COLUMNS if c.startswith("paid_"))
     return out
+
+
+def monthly_benefits(result) -> pd.DataFrame:
+    """Expected claims, families and rupiah paid each month (empty if the scenario has no benefits)."""
+    m = result.monthly()
+    arrays = benefit_arrays(result.scenario, m)
+    if arrays is None:
+        return pd.DataFrame()
+    return pd.DataFrame({"month": m["month"], "year": m["year"], **arrays})
 
 
 def annual_benefits(result) -> pd.DataFrame:

@@ -17,25 +17,20 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.streams import replicate_seeds
+from simulation.engines import workers
 from simulation.engines.cohort import CohortOutput
-from simulation.engines.micro import CHUNK, MicroInputs, run_micro, stack
+from simulation.engines.micro import CHUNK, MicroInputs, Stack
+from simulation.outputs.benefits import BENEFIT_COLUMNS, benefit_arrays
 from simulation.outputs.results import QUANTILES, Result, start_of
-from simulation.outputs.variables import YEAR
+from simulation.outputs.variables import MONTH, YEAR
 
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
 
-_WORKER: dict = {}
-
-
-def _init_worker(scenario, chunk) -> None:
-    _WORKER["inputs"] = MicroInputs.from_scenario(scenario)
-    _WORKER["chunk"] = chunk
-
-
-def _run_one(r: int, seed_seq) -> tuple[int, dict]:
-    out = run_micro(_WORKER["inputs"], seed_seq, chunk=_WORKER["chunk"])
-    out["initial"] = start_of(_WORKER["inputs"].monthly)
-    return r, out
+SERIAL_BELOW = 1.5e8
+"""Agent-months (UMKM at the start x months x replicates) below which the replicates run in this
+process unless ``jobs`` is given: a worker process costs about half a CPU second to start (numba
+and its cached kernels, the compiled inputs), more than sharing about a second of engine work
+saves. The numbers never depend on where replicates run."""
 
 
 def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progress=None, chunk: int | None = None):
@@ -49,7 +44,8 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
     reps : int
         Number of replicates.
     jobs : int, optional
-        Worker processes; default all cores. ``1`` runs in this process.
+        Worker processes; default all cores, or this process alone for a run of fewer than
+        :data:`SERIAL_BELOW` agent-months. ``1`` runs in this process.
     progress : bool, optional
         Show a progress bar; default only on a terminal.
     chunk : int, optional
@@ -72,8 +68,11 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         seed = int(np.random.SeedSequence().entropy % (1 << 63))
     chunk = chunk or CHUNK
     seeds = replicate_seeds(seed, reps)
+    if jobs is None and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW:
+        jobs = 1
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
-    results: list[dict | None] = [None] * reps
+    inputs = MicroInputs.from_scenario(scenario)
+    gathered = Stack(reps)
     bar = tqdm(
         total=reps,
         desc=f"{scenario.name}: replicates",
@@ -81,20 +80,19 @@ def simulate(scenario, seed=None, reps: int = 1, jobs: int | None = None, progre
         disable=(None if progress is None else not progress),
     )
     if jobs == 1:
-        _init_worker(scenario, chunk)
+        workers.init(scenario, chunk, inputs)
         for r, ss in enumerate(seeds):
-            results[r] = _run_one(r, ss)[1]
+            gathered.put(*workers.run_one(r, ss))
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(scenario, chunk)) as pool:
-            futures = [pool.submit(_run_one, r, ss) for r, ss in enumerate(seeds)]
-            for fut in as_completed(futures):
-                r, out = fut.result()
-                results[r] = out
+        with ProcessPoolExecutor(max_workers=jobs, initializer=workers.init, initargs=(scenario, chunk)) as pool:
+            # no list of futures kept: each replicate's arrays are freed once copied into place
+            for fut in as_completed({pool.submit(workers.run_one, r, ss) for r, ss in enumerate(seeds)}):
+                gathered.put(*fut.result())
                 bar.update()
     bar.close()
-    output = stack(results)
-    output.initial = results[0]["initial"]
+    output = gathered.output
+    output.initial = start_of(inputs.monthly)
     return output, seed
 
 
@@ -126,9 +124,20 @@ class MonteCarloResult(Result):
 
     @cached_property
     def _benefit_replicates(self) -> pd.DataFrame:
-        frames = [self.replicate(r).benefits().assign(replicate=r) for r in range(self.reps)]
-        out = pd.concat(frames, ignore_index=True)
-        return out[["replicate", *[c for c in out.columns if c != "replicate"]]]
+        """Every replicate's benefits per year in one pass over arrays (replicate, month)."""
+        monthly = {name: values[:, :, 0] for name, values in self.arrays(MONTH).items()}
+        arrays = benefit_arrays(self.scenario, monthly)
+        if arrays is None:
+            return pd.DataFrame()
+        year = np.asarray(self.scenario.horizon.year)
+        starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
+        columns = [c for c in BENEFIT_COLUMNS if c != "scholarship_eligible_share"]
+        frame = pd.DataFrame(
+            {"replicate": np.repeat(np.arange(self.reps), len(starts)), "year": np.tile(year[starts], self.reps)}
+        )
+        for name in columns:
+            frame[name] = np.add.reduceat(arrays[name], starts, axis=1).reshape(-1)
+        return frame
 
     def benefits_replicates(self) -> pd.DataFrame:
         """Every replicate's benefits per year (claims expected on that replicate's covered members)."""

@@ -84,10 +84,16 @@ def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: s
         str(path),
         True,
         time.perf_counter() - began,
-        description=" ".join(manifest["scenario"]["resolved"]["description"].split()),
+        description=_description(manifest["scenario"]["resolved"]["description"], parameters.get("language", "id")),
         indicators=indicators,
         html=f"{name}/{report.html.name}",
     )
+
+
+def _description(description: str | dict, language: str) -> str:
+    """A scenario's description as its manifest records it, in ``language`` when it has one per language."""
+    text = description.get(language, "") if isinstance(description, dict) else description
+    return " ".join(text.split())
 
 
 def scenario_files(names: list[str], folder: Path) -> list[Path]:
@@ -258,7 +264,10 @@ def write_index(
         ind = o.indicators
         name = f'<a href="{html.escape(o.html)}">{html.escape(o.name)}</a>' if o.ok else html.escape(o.name)
         if o.ok:
-            xlsx = f' · <a href="{html.escape(o.name)}/tables.xlsx">tables.xlsx</a>'
+            xlsx = (
+                f' · <a href="{html.escape(o.name)}/scenario_report.pdf">PDF</a>'
+                f' · <a href="{html.escape(o.name)}/tables.xlsx">tables.xlsx</a>'
+            )
             cells = [
                 formats.rupiah(ind["subsidy_cost_first_year"], language),
                 formats.rupiah(ind["subsidy_cost_total"], language),
@@ -273,7 +282,8 @@ def write_index(
             cells = [""] * 7
             status = f"<b>{t('failed')}</b><pre>{html.escape(o.error)}</pre>"
         tds = "".join(f'<td class="num">{html.escape(c)}</td>' for c in cells)
-        rows.append(f"<tr><td>{name}</td><td>{html.escape(o.description)}</td><td>{status}</td>{tds}</tr>")
+        desc = html.escape(o.description)
+        rows.append(f'<tr><td>{name}</td><td class="text">{desc}</td><td>{status}</td>{tds}</tr>')
     links = []
     for key, o in (("comparison_link", comparison), *((f"{a.name}_link", a) for a in analyses)):
         if o.ok:
@@ -286,15 +296,18 @@ def write_index(
 <html lang="{language}"><head><meta charset="utf-8"><title>{t("index_title")}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; color: #111; }}
-table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #999; padding: 4px 8px; vertical-align: top; }}
+.scroll {{ max-width: 100%; overflow-x: auto; }}
+td.text {{ min-width: 18em; max-width: 30em; }}
+table {{ border-collapse: collapse; font-size: 90%; }}
+th, td {{ border: 1px solid #999; padding: 4px 8px; vertical-align: top; }}
 th {{ background: #ddd; }} td.num {{ text-align: right; white-space: nowrap; }}
 pre {{ white-space: pre-wrap; max-width: 40em; font-size: 85%; }}
 </style></head><body>
 <h1>{t("index_title")}</h1>
 {compare}
-<table>{head}
+<div class="scroll"><table>{head}
 {chr(10).join(rows)}
-</table>
+</table></div>
 <p>{t("generated")}: {created}</p>
 </body></html>
 """

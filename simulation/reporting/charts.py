@@ -20,11 +20,15 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
 GREYS = ["0.15", "0.45", "0.65", "0.8", "0.3", "0.55"]
 BAND = "0.85"
 QUANTILES = (0.05, 0.5, 0.95)
+MIN_BAND_REPS = 20
+"""Fewest replicates a P5-P95 band is drawn from: with fewer, the 5th and 95th percentiles are
+little more than the smallest and largest run."""
 
 
 def quantiles(result) -> pd.DataFrame | None:
-    """The result's annual quantile table (columns ``year``, ``quantile``, ...) or None (cohort engine)."""
-    if not hasattr(result, "annual_quantiles"):
+    """The result's annual quantile table (columns ``year``, ``quantile``, ...), or None when it has no
+    replicates (cohort engine) or fewer than :data:`MIN_BAND_REPS`."""
+    if not hasattr(result, "annual_quantiles") or getattr(result, "reps", 1) < MIN_BAND_REPS:
         return None
     return result.annual_quantiles(q=QUANTILES)
 
@@ -162,8 +166,15 @@ def coverage_against_target(result, language: str = "id") -> plt.Figure:
     return _finish(fig, ax, text("chart_coverage", language), text("axis_umkm", language))
 
 
+def equal_split(result) -> bool:
+    """Whether the run spreads UMKM equally over the kecamatan (no ``population.kecamatan_shares``)."""
+    model = getattr(getattr(result, "scenario", None), "model", None)
+    return model is not None and getattr(model.population, "kecamatan_shares", None) is None
+
+
 def by_kecamatan(result, language: str = "id") -> plt.Figure:
-    """Two horizontal bar panels for the last fiscal year: UMKM protected and public cost per kecamatan."""
+    """Two horizontal bar panels per kecamatan: UMKM protected at the end of the last fiscal year,
+    and public cost summed over the whole horizon; a note when the split is an equal-split assumption."""
     k = result.by_kecamatan()
     year, first = int(k["year"].max()), int(k["year"].min())
     total = k.groupby("kecamatan")["subsidy_cost"].sum()
@@ -182,8 +193,14 @@ def by_kecamatan(result, language: str = "id") -> plt.Figure:
         ax.grid(axis="x", color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", labelsize=8)
-    fig.suptitle(text("chart_kecamatan", language, year=year, first=first), fontsize=11)
-    fig.tight_layout()
+    left.set_title(text("chart_kecamatan_covered", language, year=year), fontsize=9)
+    right.set_title(text("chart_kecamatan_cost", language, first=first, last=year), fontsize=9)
+    fig.suptitle(text("chart_kecamatan", language), fontsize=11)
+    if equal_split(result):
+        fig.text(0.01, 0.005, text("equal_split_note", language), fontsize=8, style="italic", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 
@@ -204,25 +221,61 @@ def save(fig: plt.Figure, path) -> None:
 
 
 def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, ylabel: str, formatter) -> plt.Figure:
-    """One line per scenario (distinct line style and marker) of an annual column."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    """One line per scenario of an annual column, told apart in black and white: each its own dash
+    style, marker and grey, and its name written at the line's end (spread so names never overlap)."""
+    fig, ax = plt.subplots(figsize=(10, 5))
+    ends = []
     for i, (name, a) in enumerate(annuals.items()):
-        ax.plot(
+        (line,) = ax.plot(
             a["year"],
             a[column],
             linestyle=LINESTYLES[i % len(LINESTYLES)],
             marker=MARKERS[i % len(MARKERS)],
-            color="black" if i == 0 else GREYS[i % len(GREYS)],
-            linewidth=2.2 if i == 0 else 1.4,
-            markersize=4,
+            color="black" if i == 0 else COMPARE_GREYS[i % len(COMPARE_GREYS)],
+            linewidth=2.4 if i == 0 else 1.4,
+            markersize=5,
             label=name,
         )
+        ends.append((float(a[column].iloc[-1]), name, line))
     ax.yaxis.set_major_formatter(formatter)
     first = next(iter(annuals.values()))
-    ax.set_xticks(first["year"])
+    years = first["year"].to_numpy()
+    ax.set_xticks(years)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend(frameon=False, fontsize=7, ncol=2)
-    return _finish(fig, ax, title, ylabel, legend=False)
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+    ax.margins(y=0.08)
+    _label_ends(ax, ends, float(years[-1]))
+    _finish(fig, ax, title, ylabel, legend=False)
+    fig.subplots_adjust(right=0.76)
+    return fig
+
+
+COMPARE_GREYS = ["0.0", "0.35", "0.55", "0.2", "0.45", "0.65", "0.3", "0.5", "0.15", "0.6"]
+"""Greys of the comparison's lines, dark and light in turn."""
+
+
+def _label_ends(ax, ends: list, x: float) -> None:
+    """Write each line's name to the right of its last point, nudged apart by at least a line of text."""
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.045
+    placed = []
+    for value, name, _ in sorted(ends, key=lambda e: e[0]):
+        y = max(value, placed[-1] + gap) if placed else value
+        placed.append(y)
+        ax.annotate(
+            name,
+            xy=(x, value),
+            xytext=(x + 0.45, y),
+            textcoords="data",
+            fontsize=7.5,
+            va="center",
+            color="0.1",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2},
+        )
+    # labels pushed above the top stay inside the figure: shift the whole column down if needed
+    if placed and placed[-1] > high:
+        ax.set_ylim(low, placed[-1] + gap)
 
 
 def compare_difference(differences: pd.DataFrame, language: str) -> plt.Figure:

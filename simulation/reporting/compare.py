@@ -18,7 +18,7 @@ from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.parameters import resolve, validate
-from simulation.reporting.tables import Table, styled
+from simulation.reporting.tables import Table, styled, with_unit
 from simulation.scenario import load_scenario
 
 MEASURES = {
@@ -112,20 +112,28 @@ class Comparison:
         return Table(frame, {self.text("year"): "year", self.text("measure"): "text"})
 
     def styled_by_year(self, difference: bool = False):
-        """The by-year table with each row formatted by its measure (rupiah, count or share)."""
+        """The by-year table with each row formatted by its measure: rupiah in billions (the measure
+        names the unit), counts whole, shares in percent; a difference of shares in percentage points."""
         table = self.by_year_table(difference)
         measure_kind = {self.text(c): kind for c, kind in MEASURES.items()}
+        billion = self.text("unit_billion")
         show = {
-            "rupiah": lambda v: formats.rupiah(v, self.language),
+            "rupiah": lambda v: formats.number(v / 1e9, self.language, digits=2),
             "count": lambda v: formats.count(v, self.language),
-            "share": lambda v: formats.percent(v, self.language),
+            "share": (
+                (lambda v: formats.points(v, self.language))
+                if difference
+                else lambda v: formats.percent(v, self.language)
+            ),
         }
         frame = table.frame.copy()
+        measure = self.text("measure")
         scenario_cols = [c for c in frame.columns if c not in table.kinds]
         for col in scenario_cols:
-            frame[col] = [
-                show[measure_kind[m]](v) for m, v in zip(frame[self.text("measure")], frame[col], strict=True)
-            ]
+            frame[col] = [show[measure_kind[m]](v) for m, v in zip(frame[measure], frame[col], strict=True)]
+        frame[measure] = [
+            with_unit(m, billion, self.language) if measure_kind[m] == "rupiah" else m for m in frame[measure]
+        ]
         return frame.style.hide(axis="index")
 
     def summary(self):
@@ -179,7 +187,7 @@ def prepare_comparison(
         guards.check(result)
         annuals[name] = result.annual()
         indicators[name] = result.indicators()
-        descriptions[name] = " ".join(scenario.model.description.split())
+        descriptions[name] = scenario.model.describe(language)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     cmp = Comparison(names[0], annuals, indicators, descriptions, language, out)

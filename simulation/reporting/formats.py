@@ -8,13 +8,16 @@ come from Babel's compact and decimal formats for the locale.
 from __future__ import annotations
 
 import math
+import re
 
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
+import numpy as np
+from babel.numbers import format_compact_decimal, format_decimal, format_percent, parse_decimal
 
 from simulation.core.languages import LANGUAGES
 from simulation.reporting.labels import currency_symbol, text
 
-"""Report languages and the Babel locale of each."""
+_COMPACT = re.compile(r"^([\d.,\u00a0]+)(.*)$")
+"""A compact number: its figure and the word after it (``4,8`` and `` miliar``)."""
 
 
 def locale(language: str) -> str:
@@ -40,6 +43,8 @@ def _prefix(language: str) -> str:
 def rupiah(amount: float | None, language: str = "id", digits: int = 2) -> str:
     """Rupiah for a reader: compact words from a million up (``Rp14,72 miliar``), grouped digits below.
 
+    Every compact amount has exactly ``digits`` decimals (``Rp4,80 miliar`` beside ``Rp4,11 miliar``).
+
     Parameters
     ----------
     amount : float
@@ -54,10 +59,37 @@ def rupiah(amount: float | None, language: str = "id", digits: int = 2) -> str:
     sign = "-" if amount < 0 else ""
     value = abs(amount)
     if value >= 1e6:
-        number = format_compact_decimal(value, format_type="long", locale=loc, fraction_digits=digits)
+        # Babel picks the word (juta, miliar, triliun) and drops trailing zeros; the digits are
+        # written again with exactly ``digits`` decimals so that every amount has one precision
+        compact = format_compact_decimal(value, format_type="long", locale=loc, fraction_digits=digits)
+        figure, word = _COMPACT.match(compact).groups()
+        scaled = parse_decimal(figure, locale=loc)
+        number = format_decimal(scaled, format="#,##0." + "0" * digits if digits else "#,##0", locale=loc) + word
     else:
         number = format_decimal(round(value), locale=loc)
     return f"{sign}{_prefix(language)}{number}"
+
+
+def whole_parts(parts: list[float]) -> list[int]:
+    """Round ``parts`` to whole numbers that add up to their rounded sum (largest remainders first).
+
+    Parameters
+    ----------
+    parts : list of float
+        Counts (UMKM) that make up a whole.
+
+    Returns
+    -------
+    list of int
+        Whole counts, ``sum(result) == round(sum(parts))``.
+    """
+    values = np.asarray(parts, dtype=float)
+    floors = np.floor(values)
+    short = int(round(values.sum())) - int(floors.sum())
+    order = np.argsort(-(values - floors), kind="stable")
+    out = floors.astype(int)
+    out[order[:short]] += 1
+    return [int(v) for v in out]
 
 
 def rupiah_full(amount: float, language: str = "id") -> str:
@@ -85,6 +117,15 @@ def percent(share: float | None, language: str = "id", digits: int = 1) -> str:
         return "–"
     pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
     return format_percent(share, format=pattern, locale=locale(language))
+
+
+def points(difference: float | None, language: str = "id", digits: int = 1) -> str:
+    """A difference of two shares in percentage points, signed (``-27,3 poin persen`` / ``-27.3 pp``)."""
+    if difference is None or (isinstance(difference, float) and math.isnan(difference)):
+        return "–"
+    pattern = "+#,##0." + "0" * digits + ";-#,##0." + "0" * digits if digits else "+#,##0;-#,##0"
+    shown = format_decimal(difference * 100, format=pattern, locale=locale(language))
+    return f"{shown} {text('percentage_points', language)}"
 
 
 def billions_axis(language: str):

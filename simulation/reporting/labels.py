@@ -28,7 +28,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "replicates": ("replikasi", "replicates"),
     "section_headline": ("Angka utama", "Headline figures"),
     "section_reading": ("Apa arti angka-angka ini", "What the numbers say"),
-    "section_years": ("Tahun demi tahun", "Year by year"),
+    "section_years": ("Rincian per tahun", "Year by year"),
     "years_note": (
         "Jumlah UMKM dihitung pada akhir tiap tahun anggaran, sesudah evaluasi; biaya dijumlah selama "
         "setahun, dalam rupiah nominal.",
@@ -45,6 +45,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "The ceiling caps what the APBD Kabupaten spends on contributions in each fiscal year; UMKM that do "
         "not fit wait. Present values use a discount rate of {rate}.",
     ),
+    "section_apbd": ("Rekening belanja APBD Kabupaten", "The APBD Kabupaten's expenditure accounts"),
+    "apbd_note": (
+        "Kabupaten menganggarkan iuran JKK dan JKM pada rekening terpisah (kode rekening untuk pegawai "
+        "non-ASN, G3.3; rekening khusus untuk pekerja rentan bukan pegawai belum ada). Rupiah nominal "
+        "per tahun anggaran.",
+        "Regencies budget JKK and JKM contributions on separate accounts (the codes used for non-civil-"
+        "servant staff, G3.3; no account for vulnerable workers who are not staff exists yet). Nominal "
+        "rupiah per fiscal year.",
+    ),
+    "month": ("Bulan", "Month"),
+    "cash_total": ("Jumlah kas (Rp)", "Cash total (IDR)"),
+    "account_jkk": ("Belanja iuran JKK", "JKK contributions"),
+    "account_jkm": ("Belanja iuran JKM", "JKM contributions"),
+    "account_jht": ("Belanja iuran JHT", "JHT contributions"),
+    "account_total": ("Jumlah APBD Kabupaten", "APBD Kabupaten total"),
+    "pdf_page": ("Halaman", "Page"),
     "section_benefits": ("Manfaat bagi keluarga dan nilai uang", "Benefits for families and value for money"),
     "benefits_note": (
         "Perkiraan klaim yang dibayar BPJS Ketenagakerjaan kepada peserta yang terlindungi: kecelakaan kerja, "
@@ -67,6 +83,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "bands_note": (
         "Pita abu-abu: rentang P5-P95 dari {reps} replikasi mikrosimulasi; garis: median.",
         "Grey bands: the P5-P95 range over {reps} microsimulation replicates; lines: the median.",
+    ),
+    "no_bands_note": (
+        "Rentang P5-P95 tidak ditampilkan: {reps} replikasi terlalu sedikit (paling sedikit {least}); "
+        "angka adalah median.",
+        "No P5-P95 range is shown: {reps} replicates are too few (at least {least}); figures are medians.",
     ),
     # headline figures
     "covered_first": ("UMKM terlindungi akhir {year}", "UMKM protected at the end of {year}"),
@@ -97,6 +118,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "payer": ("Pembayar", "Payer"),
     "kecamatan": ("Kecamatan", "Kecamatan"),
     # assumptions table
+    "since": ("sejak", "from"),
+    "assumption_group": ("Kelompok", "Group"),
+    "assumption_key": ("Parameter", "Parameter"),
+    "assumption_detail": ("Rincian", "Detail"),
+    "assumption_value": ("Nilai", "Value"),
+    "assumption_unit": ("Satuan", "Unit"),
+    "assumption_low": ("Batas bawah wajar", "Plausible low"),
+    "assumption_high": ("Batas atas wajar", "Plausible high"),
+    "assumption_source": ("Sumber", "Source"),
     "group": ("Kelompok", "Group"),
     "key": ("Parameter", "Parameter"),
     "param_value": ("Nilai", "Value"),
@@ -105,18 +135,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "source": ("Sumber", "Source"),
     # provenance
     "item": ("Butir", "Item"),
+    "prov_scenario": ("Skenario", "Scenario"),
+    "prov_file": ("Berkas skenario", "Scenario file"),
+    "prov_hash": ("Sidik sha256 skenario", "Scenario sha256"),
+    "prov_overrides": ("Nilai yang diubah", "Overrides"),
+    "prov_seed": ("Benih acak", "Random seed"),
+    "prov_reps": ("Replikasi", "Replicates"),
+    "prov_language": ("Bahasa", "Language"),
+    "prov_commit": ("Commit git", "Git commit"),
+    "prov_dirty": (" (ada perubahan belum di-commit)", " (uncommitted changes)"),
+    "prov_created": ("Dibuat (UTC)", "Created (UTC)"),
+    "prov_version": ("Versi {lib}", "Version of {lib}"),
+    "none": ("tidak ada", "none"),
+    "language_id": ("Indonesia", "Indonesian"),
+    "language_en": ("Inggris", "English"),
+    "engine_cohort": ("kohort (jumlah harapan, deterministik)", "cohort (expected counts, deterministic)"),
+    "engine_micro": ("mikrosimulasi (setiap UMKM satu agen)", "microsimulation (every UMKM an agent)"),
     # charts
     "chart_members": ("UMKM menurut status kepesertaan", "UMKM by membership state"),
     "chart_cost_by_payer": ("Biaya tahunan menurut pembayar", "Annual cost by payer"),
     "chart_cumulative": ("Biaya publik kumulatif", "Cumulative public cost"),
     "chart_coverage": ("UMKM terlindungi terhadap target", "UMKM protected against the target"),
-    "chart_kecamatan": (
-        "UMKM terlindungi dan biaya per kecamatan, {year}",
-        "UMKM protected and cost by kecamatan, {year}",
+    "chart_kecamatan": ("Per kecamatan", "By kecamatan"),
+    "chart_kecamatan_covered": ("UMKM terlindungi, akhir {year}", "UMKM protected, end of {year}"),
+    "chart_kecamatan_cost": ("Biaya publik, jumlah {first}-{last}", "Public cost, total {first}-{last}"),
+    "equal_split_note": (
+        "Asumsi: UMKM dibagi rata ke semua kecamatan karena belum ada data per kecamatan (F5.2); "
+        "batang yang sama panjang bukan hasil pengamatan.",
+        "Assumption: UMKM are split equally over the kecamatan as no count by kecamatan exists (F5.2); "
+        "equal bars are not an observation.",
     ),
     "axis_umkm": ("UMKM", "UMKM"),
     "axis_billion": ("Rp miliar", "IDR billion"),
     "axis_million": ("Rp juta", "IDR million"),
+    "percentage_points": ("poin persen", "pp"),
+    "unit_billion": ("Rp miliar", "IDR billion"),
+    "unit_million": ("Rp juta", "IDR million"),
+    "unit_rupiah": ("Rp", "IDR"),
     "axis_month": ("Bulan", "Month"),
     "axis_year": ("Tahun", "Year"),
     "legend_target": ("Target", "Target"),

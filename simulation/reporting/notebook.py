@@ -13,7 +13,7 @@ from pathlib import Path
 from simulation.io.write import write_result
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
-from simulation.reporting.charts import quantiles
+from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.parameters import resolve, validate
@@ -21,8 +21,10 @@ from simulation.reporting.reading import reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
     annual_table,
+    apbd_table,
     assumptions_table,
     benefits_table,
+    cash_table,
     fiscal_table,
     headline,
     kecamatan_table,
@@ -31,6 +33,7 @@ from simulation.reporting.tables import (
     provenance_table,
     styled,
     value_for_money,
+    whole_states,
 )
 from simulation.scenario import load_scenario
 
@@ -64,10 +67,12 @@ class ReportContext:
         from IPython.display import Markdown
 
         s = self.scenario
-        engine = self.result.engine + (f", {self.reps} {self.text('replicates')}" if self.reps > 1 else "")
+        engine = self.text(f"engine_{self.result.engine}")
+        if self.reps > 1:
+            engine += f", {formats.count(self.reps, self.language)} {self.text('replicates')}"
         return Markdown(
             f"# {self.text('report_title')}: {s.name}\n\n{self.text('report_intro')}\n\n"
-            f"**{self.text('scenario')}** `{s.name}` (sha256 `{s.hash[:12]}`): {' '.join(s.model.description.split())}"
+            f"**{self.text('scenario')}** `{s.name}` (sha256 `{s.hash[:12]}`): {s.model.describe(self.language)}"
             f"\n\n**{self.text('engine')}**: {engine}"
         )
 
@@ -83,7 +88,7 @@ class ReportContext:
 
     def years(self):
 
-        return styled(annual_table(self.result, self.language, columns=BRIEF_COLUMNS), self.language)
+        return styled(whole_states(annual_table(self.result, self.language, columns=BRIEF_COLUMNS)), self.language)
 
     def payers(self):
 
@@ -100,6 +105,8 @@ class ReportContext:
         return (
             Markdown(note),
             styled(self.tables["fiscal"], self.language),
+            Markdown(f"### {self.text('section_apbd')}\n\n{self.text('apbd_note')}"),
+            styled(self.tables["apbd"], self.language),
             styled(value_for_money(self.result, self.language), self.language),
         )
 
@@ -131,6 +138,8 @@ class ReportContext:
         parts = [self.text("files_note")]
         if quantiles(self.result) is not None:
             parts.insert(0, self.text("bands_note", reps=self.reps))
+        elif self.result.engine == "micro":
+            parts.insert(0, self.text("no_bands_note", reps=self.reps, least=MIN_BAND_REPS))
         return Markdown("\n\n".join(parts))
 
 
@@ -169,6 +178,7 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     out = Path(params.output_dir)
     write_result(result, out, language=language, reps=reps)
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
+    reps = getattr(result, "reps", 1)  # the cohort engine has one, whatever ``reps`` says
     ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps)
     for name, draw in charts.REPORT_CHARTS.items():
         path = out / f"{name}.png"
@@ -177,6 +187,8 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     ctx.tables = {
         "annual": annual_table(result, language),
+        "apbd": apbd_table(result, language),
+        "cash": cash_table(result, language),
         "payers": payers_table(result, language),
         "kecamatan": kecamatan_table(result, language),
         "fiscal": fiscal_table(result, language),

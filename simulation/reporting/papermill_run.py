@@ -16,11 +16,21 @@ from pathlib import Path
 from simulation.io import atomic
 from simulation.io.provenance import seal
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
+from simulation.reporting.pdf import to_pdf
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
 
 SET_BY_RUN = ("scenario", "overrides", "output_dir")
 """Report parameters :func:`run_report` sets itself; a ``-p`` value for one is checked by the notebook."""
+
+
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+"""The kernel logs errors only: a normal report prints no warning (the kernel talks to papermill over
+local TCP, and ipykernel warns about that on every start)."""
+
+
+PDF_NOTEBOOKS = ("scenario_report", "compare_scenarios")
+"""Notebooks whose HTML also goes on paper (a PDF beside it): the brief and the comparison."""
 
 
 class ReportError(Exception):
@@ -32,6 +42,11 @@ class Report:
     folder: Path
     notebook: Path
     html: Path
+
+    @property
+    def pdf(self) -> Path:
+        """The brief as a print-ready PDF beside the HTML (same content, A4)."""
+        return self.html.with_suffix(".pdf")
 
 
 def notebook_path(name: str) -> Path:
@@ -118,8 +133,11 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
             cwd=str(REPO_ROOT),
             progress_bar=False,
             log_output=False,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
         to_html(executed, executed.with_suffix(".html"))
+        if notebook.stem in PDF_NOTEBOOKS:
+            to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
     except PapermillExecutionError as exc:
         failed = _keep_failed(work, out)
         message = (

@@ -12,9 +12,9 @@ import json
 import pandas as pd
 
 from simulation.outputs.variables import variable
-from simulation.reporting import formats
+from simulation.reporting import formats, parameter_labels
 from simulation.reporting.charts import quantiles
-from simulation.reporting.labels import label_of, payer, text
+from simulation.reporting.labels import LABELS, label_of, payer, text
 from simulation.scenario.schema import iter_params
 
 ANNUAL_COLUMNS = (
@@ -23,8 +23,10 @@ ANNUAL_COLUMNS = (
     "coverage_end",
     "subsidised_end",
     "mandiri_end",
+    "arrears_end",
     "lapsed_end",
     "enrolled",
+    "closures",
     "graduated",
     "dropped_out",
     "subsidy_cost",
@@ -36,7 +38,18 @@ ANNUAL_COLUMNS = (
 )
 """Columns of ``annual.csv`` in the year-by-year table (each payer's cost follows)."""
 
-BRIEF_COLUMNS = ("year", "covered_end", "coverage_end", "mandiri_end", "graduated", "dropped_out", "subsidy_cost")
+BRIEF_COLUMNS = (
+    "year",
+    "covered_end",
+    "coverage_end",
+    "subsidised_end",
+    "mandiri_end",
+    "arrears_end",
+    "graduated",
+    "dropped_out",
+    "closures",
+    "subsidy_cost",
+)
 """The narrower year-by-year table the HTML brief shows (the Excel sheet has them all)."""
 
 KIND_OF_UNIT = {"UMKM": "count", "UMKM-month": "count", "months": "count", "share": "share", "index": "share"}
@@ -54,11 +67,25 @@ def shown_as(name: str) -> str:
 class Table:
     """A table with headers in the report language and a kind per header (for formatting)."""
 
-    def __init__(self, frame: pd.DataFrame, kinds: dict[str, str], sources: dict[str, str] | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        kinds: dict[str, str],
+        sources: dict[str, str] | None = None,
+        cell_kinds: dict[str, list[str]] | None = None,
+    ):
         self.frame = frame
         self.kinds = kinds
         self.sources = sources or {}
         """Header -> the CSV column it came from (to check the Excel against the CSVs)."""
+        self.cell_kinds = cell_kinds or {}
+        """Header -> one kind per row, for a column whose rows hold numbers of different kinds."""
+
+    def kind_at(self, column: str, row: int) -> str:
+        """How the cell at ``column`` and row position ``row`` is shown."""
+        if column in self.cell_kinds:
+            return self.cell_kinds[column][row]
+        return self.kinds.get(column, "text")
 
 
 def variables_table(frame_in: pd.DataFrame, columns, language: str) -> Table:
@@ -83,6 +110,29 @@ def annual_table(result, language: str, columns=None) -> Table:
     """Year by year: counts at year end, flows and public cost; payers' columns follow."""
     keys = [*(columns or ANNUAL_COLUMNS), *(f"cost_{p}" for p in result.payers)]
     return variables_table(result.annual(), keys, language)
+
+
+STATE_PARTS = ("subsidised_end", "mandiri_end", "arrears_end")
+"""The states that make up ``covered_end`` (UMKM protected at year end)."""
+
+
+def whole_states(table: Table) -> Table:
+    """The table with UMKM protected and its parts as whole counts that add up in every row.
+
+    Each row's subsidised, self-paying and in-arrears counts are rounded together
+    (:func:`simulation.reporting.formats.whole_parts`) and UMKM protected is their sum, so a reader
+    adding the printed columns finds the printed total (the reading rounds the same way).
+    """
+    columns = {source: header for header, source in table.sources.items()}
+    if "covered_end" not in columns or not all(part in columns for part in STATE_PARTS):
+        return table
+    frame = table.frame.copy()
+    parts = [columns[part] for part in STATE_PARTS]
+    rounded = [formats.whole_parts(list(row)) for row in frame[parts].itertuples(index=False)]
+    for j, header in enumerate(parts):
+        frame[header] = [row[j] for row in rounded]
+    frame[columns["covered_end"]] = [sum(row) for row in rounded]
+    return Table(frame, table.kinds, table.sources, table.cell_kinds)
 
 
 def payers_table(result, language: str) -> Table:
@@ -114,6 +164,72 @@ def fiscal_table(result, language: str) -> Table:
         "subsidy_cost_real",
     )
     return variables_table(merged, columns, language)
+
+
+APBD_ACCOUNTS = {
+    "jkk": "5.1.02.02.02.0006",
+    "jkm": "5.1.02.02.02.0007",
+}
+"""The regional account codes regencies budget JKK and JKM on, for non-civil-servant staff (facts
+G3.3); an account for vulnerable workers who are not staff does not exist yet (G3.3: not found)."""
+
+
+def apbd_table(result, language: str, payer_name: str = "apbd_kabupaten") -> Table:
+    """The regency's cost by year on the accounts it budgets separately: JKK, JKM (and JHT if any).
+
+    Parameters
+    ----------
+    result : Result
+    language : {"id", "en"}
+    payer_name : str
+        The payer whose bill is split (default the regency budget, APBD Kabupaten).
+
+    Returns
+    -------
+    Table
+        Year, one column per contribution component the payer pays (nominal IDR, from the ledger),
+        and their total, which equals the payer's column of the annual table.
+    """
+    ledger = result.ledger()
+    own = ledger[ledger["payer"] == payer_name]
+    by = own.pivot_table(index="year", columns="component", values="nominal", aggfunc="sum").reindex(
+        result.annual()["year"], fill_value=0.0
+    )
+    components = [c for c in ("jkk", "jkm", "jht") if c in by.columns and (c != "jht" or by[c].abs().sum() > 0)]
+    frame = pd.DataFrame({text("year", language): by.index.to_numpy()})
+    kinds = {text("year", language): "year"}
+    sources = {text("year", language): "year"}
+    for component in components:
+        account = APBD_ACCOUNTS.get(component)
+        header = text(f"account_{component}", language) + (f" ({account})" if account else "")
+        frame[header] = by[component].to_numpy()
+        kinds[header], sources[header] = "rupiah", f"cost_{payer_name}_{component}"
+    total = text("account_total", language)
+    frame[total] = by[components].sum(axis=1).to_numpy()
+    kinds[total], sources[total] = "rupiah", f"cost_{payer_name}"
+    return Table(frame, kinds, sources)
+
+
+def cash_table(result, language: str) -> Table:
+    """The monthly cash plan (anggaran kas): what each public payer pays BPJS-TK in each month under
+    ``policy.payment_schedule`` (``cash_<payer>`` of ``monthly()``), and the month's total.
+
+    Over a fiscal year each payer's cash equals its cost (``cost_<payer>`` of the annual table).
+    """
+    m = result.monthly()
+    columns = [c for c in m.columns if c.startswith("cash_")]
+    frame = pd.DataFrame({text("month", language): m["month"].astype(str).to_numpy()})
+    kinds = {text("month", language): "text"}
+    sources = {text("month", language): "month"}
+    for column in columns:
+        header = f"{payer(column.removeprefix('cash_'), language)} ({formats.currency_symbol(language)})"
+        frame[header] = m[column].to_numpy()
+        kinds[header], sources[header] = "rupiah", column
+    if columns:
+        total = text("cash_total", language)
+        frame[total] = m[columns].sum(axis=1).to_numpy()
+        kinds[total], sources[total] = "rupiah", "cash_total"
+    return Table(frame, kinds, sources)
 
 
 def benefits_table(result, language: str) -> Table:
@@ -199,38 +315,102 @@ def parameter_table(scenario, language: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def assumption_rows(scenario, language: str) -> list[dict]:
+    """Every parameter of a scenario as rows a planner reads: one row per value, numbers as numbers.
+
+    A constant is one row; dated values one row per date (``sejak Jan 2026``); values per sector or
+    per payer one row each. Labels, units and value words come from
+    :mod:`simulation.reporting.parameter_labels`; the source is shortened there for Indonesian.
+    """
+    since = text("since", language)
+    rows = []
+    for key, param in iter_params(scenario.model):
+        entry = parameter_labels.parameter_or_key(key, param.unit)
+        common = {
+            "group": parameter_labels.GROUPS[key.split(".")[0]][language],
+            "key": entry.label[language],
+            "unit": entry.unit[language],
+            "source": parameter_labels.source(param.source, language),
+        }
+        low, high = (None, None) if param.range is None else param.range
+        if not isinstance(low, (int, float)) or isinstance(low, bool):
+            low, high = None, None
+        dated = {"": param.value} if param.values is None else param.values
+        for period, value in dated.items():
+            when = f"{since} {parameter_labels.month(period, language)}" if period else ""
+            for detail, item, kind in _items(value, entry.kind, language):
+                where = ", ".join(part for part in (when, detail) if part)
+                rows.append({**common, "detail": where, "value": item, "kind": kind, "low": low, "high": high})
+    return rows
+
+
+def _items(value, kind: str, language: str):
+    """(detail, value, kind) for one value: a dict spreads into one item per key, a list of groups
+    into one text each; a name is translated."""
+    if isinstance(value, dict):
+        for word, item in value.items():
+            yield parameter_labels.name(word, language), item, kind
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        yield "", ", ".join(parameter_labels.name(item, language) for item in value), "text"
+    elif isinstance(value, list):
+        for group in value:
+            words = [parameter_labels.name(w, language) for w in (*group.sectors, *group.kecamatan)]
+            yield (
+                parameter_labels.name(group.payer, language),
+                f"{formats.percent(group.share, language, 0)}: {', '.join(words)}",
+                "text",
+            )
+    elif hasattr(value, "every") and hasattr(value, "timing"):  # a payment schedule
+        words = (parameter_labels.name(value.every, language), parameter_labels.name(value.timing, language))
+        yield "", ", ".join(words), "text"
+    elif kind == "name":
+        yield "", parameter_labels.name(str(value), language), "text"
+    elif kind == "month":
+        yield "", parameter_labels.MONTHS[language][int(value) - 1], "text"
+    else:
+        yield "", value, kind
+
+
+ASSUMPTION_COLUMNS = ("group", "key", "detail", "value", "unit", "low", "high", "source")
+"""Columns of the assumptions table (labels in :mod:`simulation.reporting.labels`)."""
+
+
 def assumptions_table(scenario, language: str) -> Table:
-    """:func:`parameter_table` with headers in the report language (units and sources as written)."""
-    p = parameter_table(scenario, language)
-    names = {
-        "group": "group",
-        "key": "key",
-        "value": "param_value",
-        "unit": "unit",
-        "range": "range",
-        "source": "source",
-    }
-    frame = p.rename(columns={col: text(label, language) for col, label in names.items()})
-    return Table(frame, dict.fromkeys(frame.columns, "text"))
+    """Every assumption with its label, value, unit, plausible range and source in the report language.
+
+    Values and range bounds stay numbers; ``cell_kinds`` says how each row's number is shown
+    (rupiah, share, count, number) so the HTML formats it and the Excel file stores it as a number.
+    """
+    rows = assumption_rows(scenario, language)
+    headers = {column: text(f"assumption_{column}", language) for column in ASSUMPTION_COLUMNS}
+    frame = pd.DataFrame([[row[c] for c in ASSUMPTION_COLUMNS] for row in rows], columns=list(headers.values()))
+    kinds = [row["kind"] for row in rows]
+    cell_kinds = {headers[c]: kinds for c in ("value", "low", "high")}
+    return Table(frame, dict.fromkeys(frame.columns, "text"), cell_kinds=cell_kinds)
 
 
 def provenance_table(manifest: dict, language: str) -> Table:
-    """The manifest's main facts as item/value rows (the full record is ``manifest.json``)."""
+    """The manifest's main facts as item/value rows in the report language (the full record is
+    ``manifest.json``)."""
     scenario = manifest["scenario"]
+    git = manifest["git"]
+    overrides = scenario["overrides"]
+    engine = manifest["engine"]
     rows = [
-        ("scenario", scenario["name"]),
-        ("scenario file", scenario["path"]),
-        ("scenario sha256", scenario["hash"]),
-        ("overrides", json.dumps(scenario["overrides"], ensure_ascii=False)),
-        ("engine", manifest["engine"]),
-        ("seed", "" if manifest.get("seed") is None else str(manifest["seed"])),
-        ("replicates", str(manifest.get("reps", 1))),
-        ("language", language),
-        ("git commit", f"{manifest['git'].get('commit')}{' (dirty)' if manifest['git'].get('dirty') else ''}"),
-        ("created (UTC)", manifest["created"]),
+        ("prov_scenario", scenario["name"]),
+        ("prov_file", scenario["path"]),
+        ("prov_hash", scenario["hash"]),
+        ("prov_overrides", json.dumps(overrides, ensure_ascii=False) if overrides else text("none", language)),
+        ("engine", text(f"engine_{engine}", language) if f"engine_{engine}" in LABELS else engine),
+        ("prov_seed", "" if manifest.get("seed") is None else str(manifest["seed"])),
+        ("prov_reps", str(manifest.get("reps", 1))),
+        ("prov_language", text(f"language_{language}", language)),
+        ("prov_commit", f"{git.get('commit')}{text('prov_dirty', language) if git.get('dirty') else ''}"),
+        ("prov_created", manifest["created"]),
     ]
-    rows += [(f"version {lib}", str(v)) for lib, v in manifest["versions"].items()]
-    frame = pd.DataFrame(rows, columns=[text("item", language), text("value", language)])
+    shown = [(text(key, language), value) for key, value in rows]
+    shown += [(text("prov_version", language, lib=lib), str(v)) for lib, v in manifest["versions"].items()]
+    frame = pd.DataFrame(shown, columns=[text("item", language), text("value", language)])
     return Table(frame, dict.fromkeys(frame.columns, "text"))
 
 
@@ -305,7 +485,55 @@ def styled(table: Table, language: str):
         "rupiah": lambda v: formats.rupiah(v, language),
         "text": lambda v: "" if v is None else str(v),
     }
-    return table.frame.style.format({col: show[kind] for col, kind in table.kinds.items()}).hide(axis="index")
+    frame = table.frame.copy()
+    for column, kinds in table.cell_kinds.items():
+        frame[column] = [_cell(v, kind, language) for v, kind in zip(frame[column], kinds, strict=True)]
+    plain = {col: show[kind] for col, kind in table.kinds.items() if col not in table.cell_kinds}
+    renamed = {}
+    for column, kind in table.kinds.items():
+        if kind == "rupiah" and column not in table.cell_kinds:
+            scale, unit = rupiah_unit(frame[column], language)
+            digits = 2 if scale > 1 else 0  # millions and billions to two decimals, rupiah whole
+            plain[column] = lambda v, scale=scale, digits=digits: (
+                "–" if v != v else formats.number(v / scale, language, digits=digits)
+            )
+            renamed[column] = with_unit(column, unit, language)
+    styler = frame.style.format(plain).hide(axis="index")
+    return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
+
+
+RUPIAH_UNITS = ((1e9, "unit_billion"), (1e6, "unit_million"))
+"""Scales a column of rupiah is written in, largest first, with the label of the unit."""
+
+
+def rupiah_unit(values, language: str) -> tuple[float, str]:
+    """(scale, unit) for a column of rupiah: billions when its largest amount reaches Rp1 billion,
+    millions from Rp1 million, plain rupiah below; one unit for the whole column."""
+    largest = float(pd.Series(values, dtype=float).abs().max()) if len(values) else 0.0
+    for scale, key in RUPIAH_UNITS:
+        if largest >= scale:
+            return scale, text(key, language)
+    return 1.0, text("unit_rupiah", language)
+
+
+def with_unit(header: str, unit: str, language: str) -> str:
+    """A rupiah column's header with its unit: ``Biaya publik (Rp)`` -> ``Biaya publik (Rp miliar)``."""
+    symbol = f"({formats.currency_symbol(language)})"
+    stem = header[: -len(symbol)].rstrip() if header.endswith(symbol) else header
+    return f"{stem} ({unit})"
+
+
+def _cell(value, kind: str, language: str) -> str:
+    """One number of a mixed column, shown as its row's kind (an empty cell stays empty)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    shows = {
+        "rupiah": formats.rupiah,
+        "share": lambda v, lang: formats.percent(v, lang, digits=1),
+        "count": formats.count,
+        "number": lambda v, lang: formats.number(v, lang, digits=4).rstrip("0").rstrip(".,"),
+    }
+    return shows[kind](value, language) if kind in shows else str(value)
 
 
 REPLICATE_COLUMNS = ("replicate", "rep", "sample")

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simulation.core.horizon import format_period, parse_period
+from simulation.core.languages import check_language
 from simulation.rules.graduation import GRADUATION_RULE_NAMES
 from simulation.rules.payers import PAYERS
 from simulation.rules.priority import PRIORITY_RULE_NAMES
@@ -232,6 +233,12 @@ class Graduation(Section):
     min_subsidised_years: Param[Years]
     evaluation_month: Param[CalendarMonth]
     retention: Param[Probability]
+    class_berkembang: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per year"})
+    """The office's classes (facts G1.4), read by ``umkm-sim evaluate``: annual revenue from which a UMKM
+    is *berkembang* (developing); below it *pemula* (starting)."""
+    class_mandiri: Param[Rupiah] | None = Field(None, json_schema_extra={"unit": "rupiah per year"})
+    """Annual revenue from which a UMKM is in the office's class *mandiri* (independent); at least
+    ``class_berkembang``."""
 
 
 PriorityRule = Literal[PRIORITY_RULE_NAMES]  # the registry in simulation.rules.priority
@@ -356,12 +363,25 @@ class Fiscal(Section):
     discount_rate: Param[Rate]
 
 
-class ScenarioModel(BaseModel):
-    """A whole scenario file after ``extends`` and overrides are applied."""
+class Description(BaseModel):
+    """A scenario's description in each report language (``description: {id: ..., en: ...}``)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1)
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class ScenarioModel(BaseModel):
+    """A whole scenario file after ``extends`` and overrides are applied.
+
+    ``description`` is one text, or one per report language (``{id: ..., en: ...}``) so that a
+    brief in either language reads in that language only (:meth:`describe`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: Annotated[str, Field(min_length=1)] | Description
     start: str = "2026-01"
     years: int = Field(10, ge=1, le=40)
     population: Population
@@ -376,6 +396,12 @@ class ScenarioModel(BaseModel):
     def _start_is_month(cls, start: Any) -> str:
 
         return format_period(parse_period(start))
+
+    def describe(self, language: str) -> str:
+        """The description in ``language`` ("id" or "en") on one line; a single text serves both."""
+        check_language(language)
+        text = self.description if isinstance(self.description, str) else getattr(self.description, language)
+        return " ".join(text.split())
 
 
 def iter_params(node: BaseModel, path: str = ""):

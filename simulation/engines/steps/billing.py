@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engines.state import ARREARS_MONTHS, COUNTED_MONTHS, NOT_COVERED, S
+from simulation.engines.kernels import billing as kernel
+from simulation.engines.state import ARREARS_MONTHS, COUNTED_MONTHS, S
 from simulation.scenario.prices import unfunded_run
 
 WEIGHTS = np.minimum(np.arange(COUNTED_MONTHS + 1), COUNTED_MONTHS) / COUNTED_MONTHS
@@ -64,16 +65,18 @@ def agents(s, t: int) -> None:
     ag, mi = s.ag, s.monthly
     s.billed[t] = s.counts
     s.stocks["arrears"][t] = s.arrears
-    if np.all(_flag(mi.year_start, t, t == 0)):
-        ag.paid_year[: ag.n] = 0
-    sub = np.flatnonzero(ag.status[: ag.n] == S)
-    funded = np.all(_flag(mi.funded, t, True))
-    if funded:
-        ag.paid_year[sub] = np.minimum(ag.paid_year[sub] + 1, COUNTED_MONTHS)
-    s.stocks["counted_bpjs"][t] = np.bincount(ag.segment[sub], weights=WEIGHTS[ag.paid_year[sub]], minlength=s.G)
+    funded = bool(np.all(_flag(mi.funded, t, True)))
+    cover = kernel.KEEP
     if mi.funded is not None:
-        run = unfunded_run(mi.funded[0, : t + 1])
+        if s.unfunded is None:  # consecutive unfunded months, computed once per replicate
+            s.unfunded = unfunded_run(mi.funded[0])
+        run = s.unfunded[: t + 1]
         if run[-1] == ARREARS_MONTHS + 1:  # membership ends (G4.1)
-            ag.covered_since[sub] = NOT_COVERED
+            cover = kernel.END_COVER
         elif funded and t > 0 and run[-2] > ARREARS_MONTHS:
-            ag.covered_since[sub] = t  # a new spell of cover
+            cover = kernel.NEW_SPELL  # a new spell of cover
+    counted = np.zeros(s.G)
+    new_year = bool(np.all(_flag(mi.year_start, t, t == 0)))
+    fields = (ag.status, ag.segment, ag.paid_year, ag.covered_since, ag.n)
+    kernel.subsidised(*fields, new_year, funded, cover, t, WEIGHTS, counted)  # one compiled pass
+    s.stocks["counted_bpjs"][t] = counted

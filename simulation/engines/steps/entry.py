@@ -45,4 +45,3 @@ def agents(s, t: int) -> None:
     )
     s.counts[:, E] += k
     s.flows["entered"][t] = k
-    s.schedule(ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.engines.kernels import evaluation
 from simulation.engines.state import L, M, S
 from simulation.rules.graduation import EvaluationMonth, Members, Rate
 
@@ -38,7 +39,8 @@ def expected(s, t: int) -> None:
 def agents(s, t: int) -> None:
     """At an evaluation month: every agent's revenue increment (stream ``revenue``), then the rule's
     agent-level form on the subsidised agents with enough months of subsidy; each graduate draws
-    whether it goes on paying (stream ``retention``)."""
+    whether it goes on paying (stream ``retention``). The revenue draws and increments are
+    compiled passes (:mod:`simulation.engines.kernels.evaluation`)."""
     rules = s.rules
     if not rules.at_evaluation[t]:
         return
@@ -52,15 +54,15 @@ def agents(s, t: int) -> None:
     def draw(purpose, index, p):
         return streams.bernoulli(purpose, t, index, p)
 
+    base = streams.base("revenue", t)
+    size = min(s.chunk, ag.n)
+    z, inc, offsets = np.empty(size), np.empty(size, np.float32), np.empty(size, np.int64)
     for lo in range(0, ag.n, s.chunk):
         hi = min(lo + s.chunk, ag.n)
-        sector = ag.sector[lo:hi]
-        inc = streams.normal("revenue", t, np.arange(lo, hi)).astype(np.float32)
-        inc *= sd[sector]
-        inc += drift[sector]
-        ag.log_revenue[lo:hi] += inc
-        sub = np.flatnonzero(ag.status[lo:hi] == S)
-        sub = sub[t - ag.enrolled[lo + sub] + 1 >= rules.min_months[t]]
+        evaluation.normals(base, lo, z[: hi - lo])  # streams.normal("revenue", t, lo..hi), in place
+        fields = (ag.sector, ag.status, ag.enrolled, ag.log_revenue)
+        k = evaluation.grow(z[: hi - lo], lo, *fields, drift, sd, t, rules.min_months[t], inc, offsets)
+        sub = offsets[:k]
         members = Members(index=lo + sub, log_revenue=ag.log_revenue[lo + sub], increment=inc[sub], draw=draw)
         grad = sub[rule.agents(members, month)] + lo
         if not len(grad):

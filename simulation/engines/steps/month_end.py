@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.engines.kernels import month_end
 from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, C, L, M
 
 
@@ -33,45 +34,32 @@ def expected(s, t: int) -> None:
 
 def agents(s, t: int) -> None:
     """Agents whose closure month it is close; each self-payer draws whether it stops or resumes
-    paying (stream ``self_pay``); unpaid months age."""
+    paying (stream ``self_pay``); unpaid months age (one compiled pass,
+    :func:`simulation.engines.kernels.month_end.self_pay`)."""
     ag, flows = s.ag, s.flows
-    if s.pending[t]:
-        closing = np.concatenate(s.pending[t])
-        s.pending[t] = []
+    closing = month_end.closing(ag.close_month, ag.status, ag.n, t)
+    if len(closing):
         in_arrears = closing[(ag.status[closing] == L) & (ag.unpaid[closing] <= ARREARS_MONTHS)]
         s.arrears -= s.per_segment(in_arrears)
         s.move(closing, C)
         ag.covered_since[closing] = NOT_COVERED
         flows["closures"][t] = s.per_segment(closing)
-    lapse, react = s.monthly.lapse[0, t], s.monthly.reactivation[0, t]
-    for lo in range(0, ag.n, s.chunk):
-        st = ag.status[lo : lo + s.chunk]
-        sp = np.flatnonzero(st.view(np.uint8) - np.uint8(M) < 2) + lo  # mandiri or lapsed
-        if not len(sp):
-            continue
-        is_m = ag.status[sp] == M
-        event = s.streams.bernoulli("self_pay", t, sp, np.where(is_m, lapse, react))
-        stop = sp[is_m & event]
-        resume = sp[~is_m & event]
-        stay = sp[~is_m & ~event]
-        if len(stop):
-            s.move(stop, L)
-            ag.unpaid[stop] = 1
-            s.arrears += s.per_segment(stop)
-            flows["lapses"][t] += s.per_segment(stop)
-        if len(resume):
-            was_active = ag.unpaid[resume] <= ARREARS_MONTHS
-            s.arrears -= s.per_segment(resume[was_active])
-            back = resume[~was_active]
-            ag.covered_since[back] = t + 1
-            s.move(resume, M)
-            ag.unpaid[resume] = 0
-            flows["reactivated"][t] += s.per_segment(resume)
-        if len(stay):
-            unpaid = ag.unpaid[stay]
-            lost = stay[unpaid == ARREARS_MONTHS]
-            if len(lost):
-                s.arrears -= s.per_segment(lost)
-                ag.covered_since[lost] = NOT_COVERED
-                flows["lost_cover"][t] += s.per_segment(lost)
-            ag.unpaid[stay] = np.minimum(unpaid + 1, ARREARS_MONTHS + 1)
+    streams = s.streams
+    moved = np.zeros((3, s.G), dtype=np.int32)  # lapses, reactivated, lost_cover
+    month_end.self_pay(
+        ag.status,
+        ag.unpaid,
+        ag.covered_since,
+        ag.segment,
+        ag.n,
+        streams.base("self_pay", t),
+        streams.limit(s.monthly.lapse[0, t])[()],
+        streams.limit(s.monthly.reactivation[0, t])[()],
+        t,
+        s.counts,
+        s.arrears,
+        moved,
+    )
+    flows["lapses"][t] += moved[0]
+    flows["reactivated"][t] += moved[1]
+    flows["lost_cover"][t] += moved[2]

@@ -1,0 +1,1 @@
+"""The workbench's micro model written for other agent-based frameworks, run side by side by the benchmarks."""

@@ -1,0 +1,58 @@
+"""Step c's pass over the subsidised agents (:mod:`simulation.engines.steps.billing`): months of
+contributions paid in the fiscal year, the members BPJS-TK counts by them (facts G4.2), and the
+end or restart of cover after a long unfunded run (facts G4.1)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.core.states import State
+from simulation.engines.state import COUNTED_MONTHS, NOT_COVERED
+
+KERNELS = ("subsidised",)
+
+S = np.int8(State.SUBSIDISED)
+KEEP, END_COVER, NEW_SPELL = 0, 1, 2
+"""What happens to the subsidised agents' cover this month (``cover`` of :func:`subsidised`)."""
+
+
+def subsidised(status, segment, paid_year, covered_since, n, new_year, funded, cover, t, weights, counted):
+    """Update the first ``n`` agents' months paid and add the subsidised ones to ``counted``, in place.
+
+    Parameters
+    ----------
+    status, segment : ndarray (int8, int16)
+    paid_year : ndarray of int8
+        Months of subsidised contributions paid this fiscal year; set to 0 for every agent when
+        ``new_year``, then one more (at most ``COUNTED_MONTHS``) for each subsidised agent when ``funded``.
+    covered_since : ndarray of int16
+        Set for the subsidised agents to NOT_COVERED (``cover == END_COVER``) or ``t``
+        (``cover == NEW_SPELL``).
+    n, t : int
+    new_year, funded : bool
+    cover : int
+        KEEP, END_COVER or NEW_SPELL.
+    weights : ndarray of float64, shape (COUNTED_MONTHS + 1,)
+        How much a member counts by its months paid.
+    counted : ndarray of float64, shape (G,)
+        Added to, segment by segment, in the agents' order (as ``np.bincount`` with weights sums).
+    """
+    if new_year:
+        for i in range(n):
+            paid_year[i] = 0
+    members = np.empty(n, np.int32)  # listed without a branch: statuses are mixed over the agents
+    k = 0
+    for i in range(n):
+        members[k] = i
+        k += status[i] == S
+    for j in range(k):
+        i = members[j]
+        p = paid_year[i]
+        if funded:
+            p = min(p + 1, COUNTED_MONTHS)
+            paid_year[i] = p
+        counted[segment[i]] += weights[p]
+        if cover == END_COVER:
+            covered_since[i] = NOT_COVERED
+        elif cover == NEW_SPELL:
+            covered_since[i] = t

@@ -1,0 +1,71 @@
+"""Step e's passes over all agents at an evaluation (:mod:`simulation.engines.steps.evaluation`).
+
+:func:`uniforms` fills a buffer with the ``revenue`` stream's uniforms of a block of agents and
+:func:`normals` (not compiled) turns them into standard normals with ``scipy.special.ndtri`` in
+place, exactly as :meth:`simulation.core.streams.Streams.normal` does; :func:`grow` adds each agent's log-revenue
+increment (float32, as the numpy form computed it) and lists the subsidised agents with enough
+months of subsidy to be evaluated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.core.states import State
+from simulation.engines.kernels import streams
+
+KERNELS = ("uniforms", "grow")
+
+S = np.int8(State.SUBSIDISED)
+
+
+def uniforms(base, lo, out):
+    """``out[j]``: the uniform of agent ``lo + j`` in the stream whose month base is ``base``."""
+    for j in range(len(out)):
+        out[j] = streams.uniform(base, lo + j)
+
+
+def normals(base, lo, out) -> None:
+    """``out[j]``: the standard normal of agent ``lo + j`` in the stream whose month base is ``base``,
+    exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms)."""
+    # deferred: scipy.special takes about 0.2 s to import; a cohort run draws nothing
+    from scipy.special import ndtri
+
+    uniforms(base, lo, out)
+    ndtri(out, out=out)
+
+
+def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months, inc, members):
+    """Grow the log revenue of agents ``lo .. lo + len(z) - 1``; return how many may graduate.
+
+    Parameters
+    ----------
+    z : ndarray of float64
+        Standard normal draw of each agent of the block.
+    lo : int
+        First agent of the block.
+    sector, status, enrolled : ndarray (int8, int8, int16)
+        The agents' fields.
+    log_revenue : ndarray of float32
+        Log annual revenue (log rupiah per year), updated: ``+= float32(z) * sd + drift`` by sector.
+    drift, sd : ndarray of float32, shape (sectors,)
+        Mean and standard deviation of the increment (log rupiah per year).
+    t, min_months : int
+        Month index and the months of subsidy a member needs before it can graduate.
+    inc : ndarray of float32, len(z)
+        Filled with each agent's increment.
+    members : ndarray of int64, len(z)
+        Its first ``k`` entries (``k`` returned) are filled with the offsets in the block of the
+        subsidised agents enrolled at least ``min_months`` months by the end of month ``t``.
+    """
+    k = 0
+    for j in range(len(z)):
+        i = lo + j
+        s = sector[i]
+        x = np.float32(z[j]) * sd[s] + drift[s]
+        inc[j] = x
+        log_revenue[i] += x
+        if status[i] == S and t - np.int64(enrolled[i]) + 1 >= min_months:
+            members[k] = j
+            k += 1
+    return k

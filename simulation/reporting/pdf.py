@@ -1,0 +1,80 @@
+"""The brief on paper: a PDF from the same HTML the reader opens, through WeasyPrint.
+
+The HTML nbconvert writes carries the notebook's screen styles (several hundred kilobytes of
+JupyterLab CSS); the PDF keeps its content and replaces those styles with :data:`PRINT_CSS`: A4
+portrait, page numbers in the footer, the headline on page 1, charts and table rows never split
+across pages, fonts embedded (WeasyPrint embeds the subset of each font it uses). WeasyPrint needs
+Pango (on Debian and Ubuntu ``libpango-1.0-0``, present on a standard installation; on macOS
+``brew install pango``; on Windows the GTK runtime, see WeasyPrint's installation notes).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from simulation.reporting.labels import text
+
+PRINT_CSS = """
+@page {
+  size: A4 portrait;
+  margin: 16mm 14mm 18mm 14mm;
+  @bottom-right { content: "%(page)s " counter(page) " / " counter(pages); font-size: 8pt; color: #444; }
+  @bottom-left { content: "%(title)s"; font-size: 8pt; color: #444; }
+}
+html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9pt; color: #000; }
+h1 { font-size: 15pt; margin: 0 0 6pt 0; }
+h2 { font-size: 12pt; margin: 12pt 0 4pt 0; break-after: avoid; border-bottom: 0.6pt solid #000; }
+h3 { font-size: 10pt; margin: 8pt 0 3pt 0; break-after: avoid; }
+p { margin: 3pt 0; line-height: 1.35; }
+img { max-width: 100%%; max-height: 120mm; break-inside: avoid; display: block; margin: 4pt auto; }
+table { border-collapse: collapse; margin: 4pt 0 8pt 0; font-size: 7.5pt; width: auto; max-width: 100%%; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+th { border-bottom: 0.8pt solid #000; text-align: left; vertical-align: bottom; padding: 2pt 4pt; }
+td { border-bottom: 0.3pt solid #999; padding: 1.5pt 4pt; vertical-align: top; }
+td, th { font-variant-numeric: tabular-nums; }
+th { overflow-wrap: anywhere; }
+th:first-child { overflow-wrap: normal; }
+table { table-layout: auto; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
+.jp-Cell, .jp-OutputArea-output, .cell, .output_area { break-inside: auto; }
+"""
+"""Print styles; ``%(page)s`` and ``%(title)s`` are filled in the report language."""
+
+_STYLE = re.compile(r"<style[^>]*>.*?</style>|<link[^>]*rel=\"stylesheet\"[^>]*>|<script.*?</script>", re.S)
+
+
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+
+
+def print_html(html: str, language: str) -> str:
+    """The brief's HTML with its screen styles and scripts replaced by :data:`PRINT_CSS`."""
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    css = PRINT_CSS % {
+        "page": text("pdf_page", language),
+        "title": (title.group(1).strip() if title else "").replace('"', "'"),
+    }
+    stripped = _ANCHOR.sub("", _STYLE.sub("", html))
+    return stripped.replace("</head>", f"<style>{css}</style></head>", 1)
+
+
+def to_pdf(html_path: str | Path, pdf_path: str | Path, language: str) -> Path:
+    """Write ``pdf_path`` from the brief at ``html_path`` (A4 portrait, page numbers, fonts embedded).
+
+    Parameters
+    ----------
+    html_path : path
+        The brief as nbconvert wrote it (images embedded as data URIs).
+    pdf_path : path
+        Where the PDF goes.
+    language : {"id", "en"}
+        The brief's language (the footer's word for page).
+    """
+    # deferred: WeasyPrint loads Pango and fonts; only the PDF needs it
+    from weasyprint import HTML
+
+    html_path, pdf_path = Path(html_path), Path(pdf_path)
+    source = print_html(html_path.read_text(encoding="utf-8"), language)
+    HTML(string=source, base_url=str(html_path.parent)).write_pdf(pdf_path)
+    return pdf_path

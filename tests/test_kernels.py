@@ -1,0 +1,204 @@
+"""The micro engine's compiled kernels draw exactly what the numpy streams draw and do exactly what the
+step's numpy form did.
+
+References here are written independently of the kernels: the numpy streams of
+:mod:`simulation.core.streams` (whole-array SplitMix64), and the month-end and evaluation updates
+as whole-array numpy operations (the form the steps had before the kernels).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+
+from simulation.core.states import State
+from simulation.core.streams import PURPOSES, Streams
+from simulation.engines import kernels
+from simulation.engines.kernels import evaluation, month_end
+from simulation.engines.kernels import streams as kstreams
+from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, counts
+
+E, S, M, L, C = (int(s) for s in State)
+
+kernels.compile_kernels()
+
+
+@pytest.fixture(scope="module")
+def streams():
+    return Streams(np.random.SeedSequence(2026).spawn(3)[2])
+
+
+def test_mix_of_known_values():
+    """SplitMix64's finaliser of 0 is 0; of 1 a published constant (Vigna's splitmix64.c, state 0 -> first output)."""
+    mix = kstreams.mix
+    assert mix(np.uint64(0)) == np.uint64(0)
+    # splitmix64 with state 0 returns mix(0x9E3779B97F4A7C15) = 0xE220A8397B1DCDAF (its first output)
+    assert mix(np.uint64(0x9E3779B97F4A7C15)) == np.uint64(0xE220A8397B1DCDAF)
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_compiled_bits_and_uniforms_equal_the_numpy_streams(streams, purpose):
+    index = np.r_[np.arange(2000), np.array([10**6, 2**31 - 1, 2**40 + 3])]
+    for t in (0, 1, 59, 119):
+        base = streams.base(purpose, t)
+        got_bits = np.array([kstreams.bits(base, i) for i in index], dtype=np.uint64)
+        assert np.array_equal(got_bits, streams.bits(purpose, t, index))
+        got = np.empty(len(index))
+        for j, i in enumerate(index):
+            got[j] = kstreams.uniform(base, i)
+        assert np.array_equal(got, streams.uniform(purpose, t, index))
+
+
+def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams):
+    lo, n = 12_345, 50_000
+    out = np.empty(n)
+    evaluation.uniforms(streams.base("revenue", 7), lo, out)
+    index = np.arange(lo, lo + n)
+    assert np.array_equal(out, streams.uniform("revenue", 7, index))
+    assert np.array_equal(ndtri(out), streams.normal("revenue", 7, index))
+
+
+def test_uncompiled_kernels_give_the_same_bits(streams):
+    """The plain Python functions behind the kernels (what numba compiles) agree with the compiled ones."""
+    bits = kernels.python(kstreams, "bits")
+    assert bits is not kstreams.bits
+    base = streams.base("closure", 3)
+    with np.errstate(over="ignore"):
+        assert [bits(base, i) for i in range(50)] == list(streams.bits("closure", 3, np.arange(50)))
+
+
+def _agents(n, G, rng):
+    status = rng.choice([E, S, M, L, C], size=n, p=[0.1, 0.3, 0.3, 0.25, 0.05]).astype(np.int8)
+    unpaid = np.where(status == L, rng.integers(1, ARREARS_MONTHS + 2, n), 0).astype(np.int8)
+    covered = np.where(status == M, rng.integers(0, 50, n), NOT_COVERED).astype(np.int16)
+    covered[(status == L) & (unpaid <= ARREARS_MONTHS)] = 5
+    segment = rng.integers(0, G, n).astype(np.int16)
+    return status, unpaid, covered, segment
+
+
+def _self_pay_numpy(status, unpaid, covered, segment, G, streams, t, lapse, react):
+    """The month-end self-pay update written with whole-array numpy (the step's form before the kernel)."""
+    status, unpaid, covered = status.copy(), unpaid.copy(), covered.copy()
+    sp = np.flatnonzero((status == M) | (status == L))
+    is_m = status[sp] == M
+    event = streams.bernoulli("self_pay", t, sp, np.where(is_m, lapse, react))
+    stop, resume, stay = sp[is_m & event], sp[~is_m & event], sp[~is_m & ~event]
+    per = lambda idx: np.bincount(segment[idx], minlength=G)  # noqa: E731
+    arrears_delta = per(stop) - per(resume[unpaid[resume] <= ARREARS_MONTHS])
+    back = resume[unpaid[resume] > ARREARS_MONTHS]
+    lost = stay[unpaid[stay] == ARREARS_MONTHS]
+    arrears_delta -= per(lost)
+    status[stop], unpaid[stop] = L, 1
+    covered[back] = t + 1
+    status[resume], unpaid[resume] = M, 0
+    covered[lost] = NOT_COVERED
+    unpaid[stay] = np.minimum(unpaid[stay] + 1, ARREARS_MONTHS + 1)
+    return status, unpaid, covered, arrears_delta, np.stack([per(stop), per(resume), per(lost)])
+
+
+@pytest.mark.parametrize("lapse, react", [(0.02, 0.01), (0.5, 0.3), (0.0, 1.0), (1.0, 0.0)])
+def test_self_pay_kernel_equals_the_numpy_form(streams, lapse, react):
+    n, G, t = 40_000, 7, 17
+    status, unpaid, covered, segment = _agents(n, G, np.random.default_rng(5))
+    want = _self_pay_numpy(status, unpaid, covered, segment, G, streams, t, lapse, react)
+    c0 = counts(segment, status, G)
+    arrears = np.full(G, 1000, dtype=np.int64)
+    flows = np.zeros((3, G), dtype=np.int32)
+    c = c0.copy()
+    st, up, cov = status.copy(), unpaid.copy(), covered.copy()
+    month_end.self_pay(
+        st, up, cov, segment, n, streams.base("self_pay", t), Streams.limit(lapse)[()], Streams.limit(react)[()],
+        t, c, arrears, flows,
+    )  # fmt: skip
+    assert np.array_equal(st, want[0])
+    assert np.array_equal(up, want[1])
+    assert np.array_equal(cov, want[2])
+    assert np.array_equal(arrears, 1000 + want[3])
+    assert np.array_equal(flows, want[4])
+    assert np.array_equal(c, counts(segment, st, G))  # counts kept in step with the statuses
+    if lapse == 1.0:  # every mandiri member stops paying
+        assert not (st == M).sum() - want[4][1].sum()
+
+
+def test_self_pay_touches_only_the_agents_in_use(streams):
+    n, G = 1000, 3
+    status, unpaid, covered, segment = _agents(n, G, np.random.default_rng(9))
+    st, up = status.copy(), unpaid.copy()
+    month_end.self_pay(
+        st, up, covered.copy(), segment, 600, streams.base("self_pay", 0), Streams.limit(0.9)[()],
+        Streams.limit(0.9)[()], 0, counts(segment, status, G), np.zeros(G, np.int64), np.zeros((3, G), np.int32),
+    )  # fmt: skip
+    assert np.array_equal(st[600:], status[600:]) and np.array_equal(up[600:], unpaid[600:])
+    assert not np.array_equal(st[:600], status[:600])
+
+
+def test_grow_equals_the_numpy_form(streams):
+    """Increments in float32 as the numpy form computed them; members: subsidised with enough months."""
+    rng = np.random.default_rng(3)
+    n, lo, t, min_months = 30_000, 5_000, 23, 12
+    sector = rng.integers(0, 4, lo + n).astype(np.int8)
+    status = rng.choice([E, S, M], size=lo + n).astype(np.int8)
+    enrolled = rng.integers(-1, 24, lo + n).astype(np.int16)
+    logrev = rng.normal(17, 1, lo + n).astype(np.float32)
+    drift = np.array([0.01, 0.05, -0.02, 0.0], np.float32)
+    sd = np.array([0.2, 0.3, 0.1, 0.25], np.float32)
+    z = streams.normal("revenue", t, np.arange(lo, lo + n))
+
+    want_inc = z.astype(np.float32)
+    want_inc *= sd[sector[lo:]]
+    want_inc += drift[sector[lo:]]
+    want_rev = logrev.copy()
+    want_rev[lo:] += want_inc
+    want_members = np.flatnonzero((status[lo:] == S) & (t - enrolled[lo:].astype(int) + 1 >= min_months))
+
+    got_rev, inc, members = logrev.copy(), np.empty(n, np.float32), np.empty(n, np.int64)
+    k = evaluation.grow(z, lo, sector, status, enrolled, got_rev, drift, sd, t, min_months, inc, members)
+    assert np.array_equal(inc, want_inc)
+    assert np.array_equal(got_rev, want_rev)
+    assert np.array_equal(members[:k], want_members)
+
+
+def test_closing_lists_the_open_agents_whose_closure_month_it_is():
+    rng = np.random.default_rng(8)
+    n = 20_000
+    close_month = rng.integers(0, 121, n + 50).astype(np.int16)
+    status = rng.choice([E, S, M, L, C], size=n + 50).astype(np.int8)
+    for t in (0, 7, 119, 120):
+        want = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
+        got = month_end.closing(close_month, status, n, t)
+        assert np.array_equal(got, want) and len(want) > 0
+
+
+@pytest.mark.parametrize(
+    "new_year, funded, cover", [(False, True, 0), (True, True, 0), (False, False, 1), (False, True, 2)]
+)
+def test_billing_pass_equals_the_numpy_form(new_year, funded, cover):
+    """Months paid, the members counted (summed as np.bincount sums) and cover, as the numpy form."""
+    from simulation.engines.kernels import billing
+    from simulation.engines.state import COUNTED_MONTHS
+
+    rng = np.random.default_rng(4)
+    n, G, t = 30_000, 9, 14
+    status = rng.choice([E, S, M, L, C], size=n + 10).astype(np.int8)
+    segment = rng.integers(0, G, n + 10).astype(np.int16)
+    paid = rng.integers(0, COUNTED_MONTHS + 1, n + 10).astype(np.int8)
+    covered = rng.integers(0, 30, n + 10).astype(np.int16)
+    weights = np.minimum(np.arange(COUNTED_MONTHS + 1), COUNTED_MONTHS) / COUNTED_MONTHS
+
+    want_paid, want_cov = paid.copy(), covered.copy()
+    if new_year:
+        want_paid[:n] = 0
+    sub = np.flatnonzero(status[:n] == S)
+    if funded:
+        want_paid[sub] = np.minimum(want_paid[sub] + 1, COUNTED_MONTHS)
+    want_counted = np.bincount(segment[sub], weights=weights[want_paid[sub]], minlength=G)
+    if cover == billing.END_COVER:
+        want_cov[sub] = NOT_COVERED
+    elif cover == billing.NEW_SPELL:
+        want_cov[sub] = t
+
+    counted = np.zeros(G)
+    billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted)
+    assert np.array_equal(paid, want_paid) and np.array_equal(covered, want_cov)
+    assert np.array_equal(counted, want_counted)  # the same sums in the same order: equal, not close
