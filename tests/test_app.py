@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import signal
 import socket
 import subprocess
@@ -16,7 +17,7 @@ import yaml
 from app_helpers import MEMBERS, MONTHLY, scenario_folder
 from conftest import BASELINE, ROOT
 
-from simulation.app import levers, saving
+from simulation.app import cashplan, levers, saving
 from simulation.app.notebook import build
 from simulation.app.planner import Planner, slug
 from simulation.app.uncertainty import run_cancellable
@@ -269,3 +270,146 @@ def test_the_app_command_prints_its_url_and_stops_voila_with_it(tmp_path, stop):
         for child in children:  # a failed run leaves no server behind either
             if child.is_running():
                 child.kill()
+
+
+# -- the funding levers: months funded, payment schedule, start month (docs/model.md) ----------------
+
+
+def test_funding_levers_start_from_the_schema_defaults_and_refuse_what_is_outside():
+    base = load_scenario(BASELINE)  # sets none of them
+    assert levers.initial(base, "policy.months_funded") == 12
+    assert levers.initial(base, "policy.payment_schedule.every") == "monthly"
+    assert levers.initial(base, "policy.payment_schedule.timing") == "advance"
+    assert levers.initial(base, "start") == "2026-01"
+    assert levers.bounds(base, "policy.months_funded") == (0, 12)
+    assert levers.months(base)[0] == "2026-01" and levers.months(base)[-1] == "2027-12"
+    assert len(levers.months(base)) == 24
+    assert cashplan.PUBLIC == ("apbd_kabupaten", "apbd_provinsi", "dbhcht", "dana_desa")
+    with pytest.raises(levers.LeverError, match=r"13 di luar rentang 0 - 12"):
+        levers.check(base, "policy.months_funded", 13)
+    with pytest.raises(levers.LeverError, match=r"monthly, quarterly, half-yearly, yearly"):
+        levers.check(base, "policy.payment_schedule.every", "weekly", "en")
+    with pytest.raises(levers.LeverError, match=r"advance, arrears"):
+        levers.check(base, "policy.payment_schedule.timing", "later")
+    with pytest.raises(levers.LeverError, match=r"'2025-12' outside the range 2026-01 - 2027-12"):
+        levers.check(base, "start", "2025-12", "en")
+    delayed = load_scenario(ROOT / "scenarios" / "delayed_start.yaml")
+    assert levers.initial(delayed, "start") == "2026-07"
+
+
+def test_funding_levers_become_one_schedule_override_with_unit_and_source():
+    base = load_scenario(BASELINE)
+    values = {key: levers.initial(base, key) for key in levers.LEVERS}
+    values.update({"policy.payment_schedule.timing": "arrears", "policy.months_funded": 8, "start": "2026-07"})
+    assert levers.overrides(base, values) == {
+        "policy.payment_schedule": {
+            "value": {"every": "monthly", "timing": "arrears"},
+            "unit": "payment period and timing",
+            "source": levers.APP_SOURCE,
+        },
+        "policy.months_funded": {
+            "value": 8,
+            "unit": "months of each fiscal year, from January, the payers fund",
+            "source": levers.APP_SOURCE,
+        },
+        "start": "2026-07",
+    }
+
+
+def test_months_funded_costs_members_times_price_times_months(planner):
+    planner.controls["policy.months_funded"].value = 8
+    assert planner.values["policy.months_funded"] == 8
+    year = MEMBERS * MONTHLY * 8  # Rp9,811,200,000: nobody enters, closes or lapses
+    assert year == 9_811_200_000
+    assert planner.cells["cost-first"][1].value == f"<b>{formats.rupiah(year, 'id')}</b>"
+    assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(2 * year, 'id')}</b>"
+    plan = cashplan.first_year(planner.result)
+    assert list(plan["month"]) == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert list(plan["accrual"]) == [MEMBERS * MONTHLY] * 8 + [0.0] * 4  # months 9-12 unfunded
+    assert list(plan["cash"]) == list(plan["accrual"])  # monthly in advance: cash is the accrual
+    planner.controls["policy.months_funded"].value = 13
+    assert "13 di luar rentang 0 - 12" in planner.message.value
+    assert planner.values["policy.months_funded"] == 8
+
+
+@pytest.mark.parametrize(
+    ("every", "timing", "paid"),
+    [
+        ("yearly", "advance", {1: 12}),
+        ("yearly", "arrears", {12: 12}),
+        ("quarterly", "advance", {1: 3, 4: 3, 7: 3, 10: 3}),
+        ("quarterly", "arrears", {3: 3, 6: 3, 9: 3, 12: 3}),
+        ("half-yearly", "advance", {1: 6, 7: 6}),
+    ],
+)
+def test_the_payment_schedule_moves_the_cash_not_the_cost(planner, every, timing, paid):
+    planner.controls["policy.payment_schedule.every"].value = every
+    planner.controls["policy.payment_schedule.timing"].value = timing
+    plan = cashplan.first_year(planner.result)
+    month = MEMBERS * MONTHLY  # Rp1,226,400,000 a month for 73,000 members
+    assert list(plan["cash"]) == [paid.get(m, 0) * month for m in range(1, 13)]
+    assert list(plan["cash_apbd_kabupaten"]) == list(plan["cash"])  # the regency pays everything in quiet
+    assert list(plan["accrual"]) == [month] * 12
+    assert planner.cells["cost-first"][1].value == f"<b>{formats.rupiah(YEAR, 'id')}</b>"  # accrual unchanged
+    shown = planner.cash.value
+    assert "umkm-cash-plan" in shown and "Rencana kas 2026" in shown
+    # a yearly payment shows the whole year's cash in one month, in the public and the regency's column
+    assert shown.count(f"<td>{formats.rupiah(YEAR, 'id')}</td>") == (2 if every == "yearly" else 0)
+
+
+def test_the_start_month_lever_moves_the_horizon_and_the_yearly_cash(planner):
+    planner.controls["start"].value = "2026-07"
+    planner.controls["policy.payment_schedule.every"].value = "yearly"
+    plan = cashplan.first_year(planner.result)
+    month = MEMBERS * MONTHLY
+    assert list(plan["month"]) == [f"2026-{m:02d}" for m in range(7, 13)]
+    # the first period of a July start holds July-December, paid in July
+    assert list(plan["cash"]) == [6 * month] + [0.0] * 5
+    assert planner.cells["cost-first"][1].value == f"<b>{formats.rupiah(6 * month, 'id')}</b>"
+    assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(18 * month, 'id')}</b>"  # 2026 H2 + 2027
+    assert planner.set("start", "2025-12") is False  # not offered by the list, and refused if sent
+    assert "'2025-12' di luar rentang 2026-01 - 2027-12" in html.unescape(planner.message.value)
+    assert planner.values["start"] == "2026-07"
+
+
+def test_saved_funding_levers_are_a_valid_scenario_with_the_same_cash(planner, folder, capsys):
+    planner.controls["policy.months_funded"].value = 8
+    planner.controls["policy.payment_schedule.every"].value = "quarterly"
+    planner.controls["policy.payment_schedule.timing"].value = "arrears"
+    planner.controls["start"].value = "2026-07"
+    planner.save_name.value = "kas_triwulan"
+    planner.save_description.value = "Mulai Juli, 8 bulan dibiayai, dibayar per triwulan di akhir."
+    path = planner.save()
+    assert path == folder / "kas_triwulan.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert doc["start"] == "2026-07"
+    source = saving.SOURCE.format(base="quiet.yaml")
+    assert doc["policy"]["payment_schedule"] == {
+        "value": {"every": "quarterly", "timing": "arrears"},
+        "unit": "payment period and timing",
+        "source": source,
+    }
+    assert doc["policy"]["months_funded"]["value"] == 8
+    assert cli(["validate", str(path)]) == 0
+    capsys.readouterr()
+    monthly = run(str(path)).monthly()
+    first = monthly[monthly["year"] == 2026]
+    month = MEMBERS * MONTHLY
+    # July-August funded (months 7 and 8 of 12 funded from January); quarters Jul-Sep and Oct-Dec
+    # paid in their last month: September 2 months, December nothing
+    assert list(first["cash_apbd_kabupaten"]) == [0, 0, 2 * month, 0, 0, 0]
+    assert list(first["cash_apbd_kabupaten"]) == list(cashplan.first_year(planner.result)["cash"])
+
+
+def test_the_schedule_choices_are_shown_in_the_page_language(planner):
+    box = planner.controls["policy.payment_schedule.every"]
+    assert box.options == (
+        ("bulanan", "monthly"),
+        ("triwulanan", "quarterly"),
+        ("semesteran", "half-yearly"),
+        ("tahunan", "yearly"),
+    )
+    assert box.label == "bulanan" and box.value == "monthly"
+    planner.switch_language("en")
+    timing = planner.controls["policy.payment_schedule.timing"]
+    assert timing.label == "in advance (first month of the period)" and timing.value == "advance"

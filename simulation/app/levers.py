@@ -7,7 +7,11 @@ parameter has no ``range`` by nature (a calendar month, a share, a budget). :fun
 the planner's values into the dotted overrides :meth:`Scenario.with_overrides` takes, listing only
 what differs from the base scenario.
 
-Not here yet: months funded, payment schedule and start month (the model does not have them).
+The funding levers (docs/model.md, "Months funded, payment schedule and cash plan") are here too:
+months funded a year, the payment schedule (how often, in advance or in arrears; two controls, one
+scenario parameter ``policy.payment_schedule``) and the start month (the scenario's top-level
+``start``). A scenario that does not set them funds every month, pays monthly in advance and starts
+in its own ``start``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 
 from simulation.core.horizon import format_period, parse_period
 from simulation.rules.payers import PAYERS
-from simulation.scenario.schema import GraduationRule
+from simulation.scenario.schema import GraduationRule, PaymentSchedule, Policy
 
 PAYER_PREFIX = "payers."
 """Key prefix of a payer's share lever; the APBD Kabupaten pays what the others do not."""
@@ -29,6 +33,24 @@ CEILING_STEP = 500_000_000
 
 SHARED_PAYERS = ("apbd_provinsi", "dbhcht", "dana_desa")
 """Payers whose share of the subsidised contribution the app lets a planner set."""
+
+SCHEDULE = "policy.payment_schedule"
+"""The scenario parameter the two payment-schedule levers (``.every``, ``.timing``) write together."""
+
+SCHEDULE_DEFAULT = {"every": "monthly", "timing": "advance"}
+"""The schedule of a scenario that sets none (the schema's defaults)."""
+
+FUNDED = "policy.months_funded"
+"""Months of each fiscal year, from January, the payers fund (0-12); 12 where a scenario sets none."""
+
+START = "start"
+"""The first simulated month, ``YYYY-MM`` (a top-level scenario key, not a parameter)."""
+
+START_BOUNDS = ("2026-01", "2027-12")
+"""Start months a planner may choose: the programme's planned year and one year's delay (G1.1)."""
+
+APP_SOURCE = "planner app"
+"""Source of a parameter the base scenario does not set and the planner adds."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +63,9 @@ class Lever:
         Dotted scenario key (``policy.graduation.rate``) or ``payers.<payer>``.
     label : dict of str to str
         Label by language (``id``, ``en``).
-    kind : {"float", "int", "rupiah", "choice", "steps"}
-        ``steps``: dated values written ``2026-01: 25000; 2026-07: 45000``.
+    kind : {"float", "int", "rupiah", "choice", "steps", "month"}
+        ``steps``: dated values written ``2026-01: 25000; 2026-07: 45000``; ``month``: a
+        calendar month ``YYYY-MM`` within :data:`START_BOUNDS`.
     group : {"lever", "assumption"}
         Policy lever (the regency chooses) or assumption (nobody controls).
     step : float
@@ -51,6 +74,11 @@ class Lever:
         Allowed interval where the scenario gives no ``range`` (inclusive).
     unit : dict of str to str, optional
         Unit shown beside the label where the scenario's unit text is too long.
+    choices : tuple of str, optional
+        Allowed values of a ``choice`` lever (the scenario file's names).
+    shown : dict of str to dict, optional
+        A choice's words by language where its scenario name is not a word a planner reads
+        (``{"yearly": {"id": "tahunan", "en": "yearly"}}``).
     """
 
     key: str
@@ -60,7 +88,20 @@ class Lever:
     step: float = 0.01
     bounds: tuple[float, float] | None = None
     unit: dict[str, str] | None = None
+    choices: tuple[str, ...] | None = None
+    shown: dict[str, dict[str, str]] | None = None
 
+    def options(self, language: str) -> list[tuple[str, str]]:
+        """A choice lever's (words shown, scenario name) pairs in ``language``."""
+        return [((self.shown or {}).get(c, {}).get(language, c), c) for c in self.choices or ()]
+
+
+RULES: tuple[str, ...] = typing.get_args(GraduationRule)
+"""Graduation rules a planner may choose (the scenario schema's allowed names)."""
+
+EVERY: tuple[str, ...] = typing.get_args(PaymentSchedule.model_fields["every"].annotation)
+TIMING: tuple[str, ...] = typing.get_args(PaymentSchedule.model_fields["timing"].annotation)
+"""Payment periods and timings a planner may choose (the scenario schema's allowed names)."""
 
 LEVERS: dict[str, Lever] = {
     lv.key: lv
@@ -76,6 +117,7 @@ LEVERS: dict[str, Lever] = {
             {"id": "Aturan naik kelas", "en": "Graduation rule"},
             "choice",
             "lever",
+            choices=RULES,
         ),
         Lever(
             "policy.graduation.rate",
@@ -131,6 +173,54 @@ LEVERS: dict[str, Lever] = {
             for name in SHARED_PAYERS
         ),
         Lever(
+            FUNDED,
+            {
+                "id": "Bulan dibiayai per tahun anggaran (dari Januari)",
+                "en": "Months funded a fiscal year (from January)",
+            },
+            "int",
+            "lever",
+            step=1,
+            bounds=(0, 12),
+            unit={"id": "bulan 0-12", "en": "months 0-12"},
+        ),
+        Lever(
+            f"{SCHEDULE}.every",
+            {"id": "Jadwal pembayaran iuran", "en": "Contribution payment schedule"},
+            "choice",
+            "lever",
+            unit={"id": "periode", "en": "period"},
+            choices=EVERY,
+            shown={
+                "monthly": {"id": "bulanan", "en": "monthly"},
+                "quarterly": {"id": "triwulanan", "en": "quarterly"},
+                "half-yearly": {"id": "semesteran", "en": "half-yearly"},
+                "yearly": {"id": "tahunan", "en": "yearly"},
+            },
+        ),
+        Lever(
+            f"{SCHEDULE}.timing",
+            {"id": "Dibayar di awal atau akhir periode", "en": "Paid in advance or in arrears"},
+            "choice",
+            "lever",
+            unit={"id": "saat bayar", "en": "timing"},
+            choices=TIMING,
+            shown={
+                "advance": {"id": "di muka (bulan pertama periode)", "en": "in advance (first month of the period)"},
+                "arrears": {
+                    "id": "di belakang (bulan terakhir periode)",
+                    "en": "in arrears (last month of the period)",
+                },
+            },
+        ),
+        Lever(
+            START,
+            {"id": "Bulan mulai program", "en": "Programme start month"},
+            "month",
+            "lever",
+            unit={"id": "tahun-bulan", "en": "year-month"},
+        ),
+        Lever(
             "assumptions.closure_rate",
             {"id": "Peluang usaha tutup per tahun", "en": "Business closure probability per year"},
             "float",
@@ -159,9 +249,6 @@ LEVERS: dict[str, Lever] = {
 }
 """The app's controls in the order it shows them: policy levers, then assumptions."""
 
-RULES: tuple[str, ...] = typing.get_args(GraduationRule)
-"""Graduation rules a planner may choose (the scenario schema's allowed names)."""
-
 
 class LeverError(ValueError):
     """A value a planner typed that a lever refuses; the message names the lever and what is allowed."""
@@ -183,6 +270,14 @@ def initial(scenario, key: str):
     lever = LEVERS[key]
     if key.startswith(PAYER_PREFIX):
         return float(_shares(scenario).get(key.removeprefix(PAYER_PREFIX), 0.0))
+    if key == START:
+        return scenario.model.start
+    if key.startswith(f"{SCHEDULE}."):
+        schedule = scenario.model.policy.payment_schedule
+        field = key.removeprefix(f"{SCHEDULE}.")
+        return SCHEDULE_DEFAULT[field] if schedule is None else getattr(scenario.first(SCHEDULE), field)
+    if key == FUNDED and scenario.model.policy.months_funded is None:
+        return 12
     if key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is None:
         return 0.0
     if lever.kind == "steps":
@@ -194,7 +289,7 @@ def initial(scenario, key: str):
 def bounds(scenario, key: str) -> tuple[float, float] | None:
     """The allowed interval of a numeric lever: the scenario's ``range``, else the lever's own bounds."""
     lever = LEVERS[key]
-    if lever.kind in ("choice", "steps"):
+    if lever.kind in ("choice", "steps", "month"):
         return None
     if not key.startswith(PAYER_PREFIX):
         try:
@@ -209,6 +304,13 @@ def bounds(scenario, key: str) -> tuple[float, float] | None:
     if key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is not None:
         return CEILING_STEP, lever.bounds[1]  # a ceiling the base sets can be moved, not removed, here
     return lever.bounds
+
+
+def months(scenario) -> list[str]:
+    """Start months a planner may choose: :data:`START_BOUNDS`, widened to hold the base's own start."""
+    low, high = (parse_period(p) for p in START_BOUNDS)
+    own = parse_period(scenario.model.start)
+    return [format_period(m) for m in range(min(low, own), max(high, own) + 1)]
 
 
 def format_steps(dated: dict[int, float], scenario) -> str:
@@ -247,8 +349,14 @@ def check(scenario, key: str, value, language: str = "id") -> None:
     lever = LEVERS[key]
     name = lever.label[language]
     if lever.kind == "choice":
-        if value not in RULES:
-            raise LeverError(f"{name}: {value!r} - {', '.join(RULES)}")
+        if value not in lever.choices:
+            raise LeverError(f"{name}: {value!r} - {', '.join(lever.choices)}")
+        return
+    if lever.kind == "month":
+        allowed = months(scenario)
+        if value not in allowed:
+            outside = {"id": "di luar rentang", "en": "outside the range"}[language]
+            raise LeverError(f"{name}: {value!r} {outside} {allowed[0]} - {allowed[-1]}")
         return
     if lever.kind == "steps":
         parse_steps(value)
@@ -257,6 +365,14 @@ def check(scenario, key: str, value, language: str = "id") -> None:
     if not low <= value <= high:
         allowed = {"id": "di luar rentang", "en": "outside the range"}[language]
         raise LeverError(f"{name}: {value:g} {allowed} {low:g} - {high:g}")
+
+
+def _added(scenario, key: str, value):
+    """``value`` as an override; with a unit and a source where the base does not set ``key``."""
+    if getattr(scenario.model.policy, key.removeprefix("policy.")) is not None:
+        return value
+    unit = Policy.model_fields[key.removeprefix("policy.")].json_schema_extra["unit"]
+    return {"value": value, "unit": unit, "source": APP_SOURCE}
 
 
 def overrides(scenario, values: dict) -> dict:
@@ -273,7 +389,9 @@ def overrides(scenario, values: dict) -> dict:
     -------
     dict
         Dotted key to value, e.g. ``{"policy.graduation.rate": 0.2}``; payers' shares become
-        ``policy.payers`` from the first month with the APBD Kabupaten paying the rest.
+        ``policy.payers`` from the first month with the APBD Kabupaten paying the rest; the two
+        schedule levers become one ``policy.payment_schedule`` (both fields); a parameter the base
+        does not set comes with its unit and source.
     """
     out: dict = {}
     shares = _shares(scenario)
@@ -281,12 +399,17 @@ def overrides(scenario, values: dict) -> dict:
     for key, value in values.items():
         if value == initial(scenario, key):
             continue  # untouched: keep the scenario's own (possibly dated) values
-        if key.startswith(PAYER_PREFIX):
+        if key.startswith(f"{SCHEDULE}."):
+            fields = {f: values.get(f"{SCHEDULE}.{f}", initial(scenario, f"{SCHEDULE}.{f}")) for f in SCHEDULE_DEFAULT}
+            out[SCHEDULE] = _added(scenario, SCHEDULE, fields)
+        elif key == FUNDED:
+            out[key] = _added(scenario, key, int(value))
+        elif key.startswith(PAYER_PREFIX):
             new_shares[key.removeprefix(PAYER_PREFIX)] = round(float(value), 6)
         elif LEVERS[key].kind == "steps":
             out[key] = parse_steps(value)
         elif key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is None:
-            out[key] = {"value": float(value), "unit": CEILING_UNIT, "source": "planner app"}
+            out[key] = {"value": float(value), "unit": CEILING_UNIT, "source": APP_SOURCE}
         else:
             out[key] = value
     if new_shares != shares:

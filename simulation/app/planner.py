@@ -2,8 +2,9 @@
 
 Every control carries a stable CSS class (``umkm-...``) for browser tests and styling. A change of a
 lever re-validates the scenario with the planner's values as overrides, reruns the cohort engine and
-redraws the headline figures and the three charts; :attr:`Planner.last_seconds` keeps how long that
-took. Everything works without a browser: set a control's ``value`` or call a button's handler.
+redraws the headline figures, the three charts and the first year's cash plan beside its accrual
+cost; :attr:`Planner.last_seconds` keeps how long that took. Everything works without a browser:
+set a control's ``value`` or call a button's handler.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from simulation.app import figures, headline, levers, saving
+from simulation.app import cashplan, figures, headline, levers, saving
 from simulation.app.uncertainty import MIN_REPS, run_cancellable
 from simulation.app.words import word
 from simulation.core.errors import ScenarioError
@@ -34,8 +35,10 @@ STYLE = """<style>
 .umkm-refused { color: #b00020; white-space: pre-wrap; }
 .umkm-saved { color: #1b5e20; }
 .umkm-download-links a { color: #0645ad; text-decoration: underline; font-weight: bold; }
+.umkm-cash-plan td, .umkm-cash-plan th { padding: 1px 8px; text-align: right; }
+.umkm-cash-plan td:first-child, .umkm-cash-plan th:first-child { text-align: left; }
 </style>"""
-"""The few colours the app adds: refusals red, a saved file green, download links as links."""
+"""The few styles the app adds: refusals red, a saved file green, download links as links, the cash plan's columns."""
 
 MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -145,6 +148,7 @@ class Planner:
         self.result = run_scenario(scenario)
         self._show_figures(headline.values(self.result))
         self._show_charts(self.band or self.result)
+        self.cash.value = cashplan.table(self.result, self.language)
         self.last_seconds = time.perf_counter() - began
         self.timing.value = word("seconds", self.language, seconds=formats.number(self.last_seconds, self.language, 2))
         return self.last_seconds
@@ -155,6 +159,7 @@ class Planner:
         lang = self.language
         self.message = w.HTML().add_class("umkm-message")
         self.timing = w.HTML().add_class("umkm-timing")
+        self.cash = w.HTML().add_class("umkm-cash")
         language = w.ToggleButtons(options=list(LANGUAGES.items()), value=lang).add_class("umkm-language")
         language.observe(lambda c: self.switch_language(c["new"]), names="value")
         chooser = w.Dropdown(
@@ -193,7 +198,6 @@ class Planner:
                         [
                             w.HTML(f"<h3>{word('levers', lang)}</h3>"),
                             *rows["lever"],
-                            w.HTML(f"<i>{word('not_yet', lang)}</i>"),
                             w.HTML(f"<h3>{word('assumptions', lang)}</h3>"),
                             *rows["assumption"],
                             self.message,
@@ -201,7 +205,12 @@ class Planner:
                         layout=w.Layout(width="42%"),
                     ),
                     w.VBox(
-                        [table, self.timing, w.HBox(list(self.images.values()), layout=w.Layout(flex_flow="row wrap"))],
+                        [
+                            table,
+                            self.timing,
+                            w.HBox(list(self.images.values()), layout=w.Layout(flex_flow="row wrap")),
+                            self.cash,
+                        ],
                         layout=w.Layout(width="58%"),
                     ),
                 ]
@@ -230,8 +239,9 @@ class Planner:
         label = w.HTML(f"{lever.label[lang]}{unit}<small>{shown}</small>", layout=w.Layout(width="55%"))
         label.add_class("umkm-label")
         value = self.values[key]
-        if lever.kind == "choice":
-            box = w.Dropdown(options=list(levers.RULES), value=value, layout=w.Layout(width="40%"))
+        if lever.kind in ("choice", "month"):
+            options = lever.options(lang) if lever.kind == "choice" else levers.months(self.base)
+            box = w.Dropdown(options=options, value=value, layout=w.Layout(width="40%"))
             box.observe(lambda c: self._typed(key, c["new"], box), names="value")
             control = box
         elif lever.kind == "steps":

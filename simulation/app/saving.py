@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from simulation.core.errors import ScenarioError
+from simulation.core.horizon import parse_period
 from simulation.scenario import load_scenario
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
@@ -55,11 +56,23 @@ def _merge(into: dict, new: dict) -> dict:
     return into
 
 
+def _dated(value) -> bool:
+    """Whether ``value`` is a mapping keyed by months or years (a parameter's dated ``values``)."""
+    try:
+        return isinstance(value, dict) and bool(value) and all(parse_period(k) is not None for k in value)
+    except (TypeError, ValueError):
+        return False
+
+
 def _param(value, source: str) -> dict:
-    """A changed parameter as a scenario file writes it: ``value`` or dated ``values``, and a source."""
+    """A changed parameter as a scenario file writes it: ``value`` or dated ``values``, and a source.
+
+    A mapping that is neither a parameter (``value``, ``unit``...) nor dated, such as a payment
+    schedule's ``{every, timing}``, is the parameter's constant value.
+    """
     if isinstance(value, dict) and "value" in value:
         return {**value, "source": source}
-    if isinstance(value, dict):
+    if _dated(value):
         return {"values": value, "source": source}
     return {"value": value, "source": source}
 
@@ -87,7 +100,8 @@ def document(base, overrides: dict, folder: Path, description: str, description_
     }
     source = SOURCE.format(base=Path(base.path).name)
     for dotted, value in overrides.items():
-        _merge(doc, _nested(dotted, _param(value, source)))
+        # a top-level key (``start``) is not a parameter: written bare, as in scenarios/delayed_start.yaml
+        _merge(doc, _nested(dotted, _param(value, source)) if "." in dotted else {dotted: value})
     return doc
 
 
