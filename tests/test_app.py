@@ -410,6 +410,8 @@ def test_the_schedule_choices_are_shown_in_the_page_language(planner):
         ("tahunan", "yearly"),
     )
     assert box.label == "bulanan" and box.value == "monthly"
+    rule = planner.controls["policy.graduation.rule"]
+    assert ("peluang tetap", "rate") in rule.options and ("batas omzet", "revenue_threshold") in rule.options
     planner.switch_language("en")
     timing = planner.controls["policy.payment_schedule.timing"]
     assert timing.label == "in advance (first month of the period)" and timing.value == "advance"

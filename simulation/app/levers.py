@@ -21,6 +21,7 @@ import typing
 from dataclasses import dataclass
 
 from simulation.core.horizon import format_period, parse_period
+from simulation.reporting.parameter_labels import NAMES
 from simulation.rules.payers import PAYERS
 from simulation.scenario.schema import GraduationRule, PaymentSchedule, Policy
 
@@ -118,6 +119,7 @@ LEVERS: dict[str, Lever] = {
             "choice",
             "lever",
             choices=RULES,
+            shown={rule: NAMES[rule] for rule in RULES},
         ),
         Lever(
             "policy.graduation.rate",
@@ -191,12 +193,7 @@ LEVERS: dict[str, Lever] = {
             "lever",
             unit={"id": "periode", "en": "period"},
             choices=EVERY,
-            shown={
-                "monthly": {"id": "bulanan", "en": "monthly"},
-                "quarterly": {"id": "triwulanan", "en": "quarterly"},
-                "half-yearly": {"id": "semesteran", "en": "half-yearly"},
-                "yearly": {"id": "tahunan", "en": "yearly"},
-            },
+            shown={every: NAMES[every] for every in EVERY},
         ),
         Lever(
             f"{SCHEDULE}.timing",
