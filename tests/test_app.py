@@ -229,6 +229,8 @@ def test_downloads_write_into_the_output_folder_only(planner, tmp_path):
     assert brief == tmp_path / "out" / "brief" / "scenario_report.html"
     assert "Ringkasan anggaran perlindungan sosial UMKM" in brief.read_text(encoding="utf-8")
     assert 'download="scenario_report.html"' in planner.links.value
+    assert 'download="scenario_report.pdf"' in planner.links.value and "application/pdf" in planner.links.value
+    assert (brief.with_suffix(".pdf")).read_bytes().startswith(b"%PDF")
 
 
 def test_the_served_notebook_is_one_cell_and_the_server_guards_its_address(tmp_path):

@@ -43,6 +43,7 @@ STYLE = """<style>
 MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".html": "text/html",
+    ".pdf": "application/pdf",
 }
 
 
@@ -413,7 +414,7 @@ class Planner:
         self.links = w.HTML().add_class("umkm-download-links")
         return w.VBox(
             [
-                w.HTML(f"<h3>{word('download_title', lang)}</h3><small>{word('pdf_later', lang)}</small>"),
+                w.HTML(f"<h3>{word('download_title', lang)}</h3>"),
                 xlsx,
                 brief,
                 self.links,
@@ -440,7 +441,8 @@ class Planner:
         return path
 
     def prepare_brief(self) -> Path | None:
-        """Run the report notebook for the current settings into ``out/brief``; the HTML brief."""
+        """Run the report notebook for the current settings into ``out/brief``; the HTML brief (links to
+        it and to the print-ready PDF beside it are shown)."""
         # deferred: papermill starts a kernel; needed only when a planner asks for the brief
         from simulation.reporting.papermill_run import run_report
 
@@ -452,5 +454,8 @@ class Planner:
         except Exception as exc:  # shown to the planner, not swallowed
             self._failed(exc)
             return None
-        self.links.value = _link(Path(report.html), "umkm-link-brief", self.language)
+        links = [_link(Path(report.html), "umkm-link-brief", self.language)]
+        if Path(report.pdf).is_file():
+            links.append(_link(Path(report.pdf), "umkm-link-brief-pdf", self.language))
+        self.links.value = "<br>".join(links)
         return Path(report.html)

@@ -68,11 +68,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "invalid": ("Skenario tidak sah, tidak ada yang ditulis:", "The scenario is not valid; nothing was written:"),
     "download_title": ("Unduh untuk pengaturan ini", "Download for these settings"),
     "download_xlsx": ("Siapkan tables.xlsx", "Prepare tables.xlsx"),
-    "download_brief": ("Siapkan ringkasan (HTML)", "Prepare the brief (HTML)"),
+    "download_brief": ("Siapkan ringkasan (HTML dan PDF)", "Prepare the brief (HTML and PDF)"),
     "preparing": ("Menyiapkan...", "Preparing..."),
     "ready": ("Unduh {name}", "Download {name}"),
     "failed": ("Gagal:", "Failed:"),
-    "pdf_later": ("PDF menyusul bersama laporan PDF.", "PDF follows with the PDF report."),
 }
 
 
