@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import nbformat
-import papermill
+import notebook_runner
 import pytest
 from conftest import BASELINE, ROOT
 
@@ -25,13 +25,10 @@ def test_importing_the_chart_module_keeps_the_callers_backend():
 def test_explore_notebook_shows_a_png_after_a_slider_change(tmp_path):
     nb = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('app.controls["policy.graduation.rate"].value = 0.2'))
-    out = papermill.execute_notebook(
-        nb,
-        str(tmp_path / "explore.ipynb"),
-        parameters={"scenario": str(BASELINE), "overrides": {"years": 3}},
-        cwd=str(ROOT),
-        progress_bar=False,
-        execution_timeout=300,
+    source = tmp_path / "explore_moved.ipynb"
+    nbformat.write(nb, source)
+    out = notebook_runner.execute(
+        source, tmp_path / "explore.ipynb", {"scenario": str(BASELINE), "overrides": {"years": 3}}
     )
     state = out.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     shown = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"].get("outputs", [])]

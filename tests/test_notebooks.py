@@ -8,6 +8,7 @@ import os
 
 import jupytext
 import nbformat
+import notebook_runner
 import papermill
 import pytest
 from conftest import BASELINE, ROOT
@@ -184,14 +185,8 @@ def test_a_saved_parameters_cell_is_read_again(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_explore_runs_headless_and_a_bad_parameter_fails_in_the_check_cell(tmp_path):
     out = tmp_path / "explore.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOKS / "explore.ipynb"),
-        str(out),
-        parameters={"scenario": str(BASELINE), "overrides": {"years": 3}, "language": "en"},
-        cwd=str(ROOT),
-        progress_bar=False,
-    )
-    nb = nbformat.read(out, as_version=4)
+    parameters = {"scenario": str(BASELINE), "overrides": {"years": 3}, "language": "en"}
+    nb = notebook_runner.execute(NOTEBOOKS / "explore.ipynb", out, parameters)
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
     with pytest.raises(PapermillExecutionError, match="language = 'fr'.*allowed: id, en"):
         papermill.execute_notebook(
