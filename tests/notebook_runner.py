@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def execute(source: Path, out: Path, parameters: dict, deadline: float = 240.0, attempts: int = 2):
+def execute(source: Path, out: Path, parameters: dict, deadline: float = 180.0, attempts: int = 2):
     """Execute ``source`` into ``out`` with ``parameters``; return the executed notebook."""
     command = [
         sys.executable, "-m", "papermill", str(source), str(out), "-y", json.dumps(parameters),
