@@ -52,12 +52,12 @@ TEXT = {
         "en": "Threshold of the class mandiri (revenue per year)",
     },
     "revenue_threshold": {
-        "id": "Ambang omzet aturan revenue (per tahun)",
+        "id": "Ambang omzet aturan berbasis omzet (per tahun)",
         "en": "Revenue threshold of the revenue rules (per year)",
     },
     "revenue_growth": {"id": "Pertumbuhan omzet minimum", "en": "Least revenue growth"},
     "rate": {
-        "id": "Peluang lulus per evaluasi (aturan rate)",
+        "id": "Peluang lulus per evaluasi (aturan peluang tetap)",
         "en": "Probability of graduating per evaluation (rule rate)",
     },
     "min_subsidised_years": {"id": "Minimal tahun disubsidi", "en": "Least years subsidised"},
