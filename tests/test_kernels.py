@@ -8,6 +8,7 @@ as whole-array numpy operations (the form the steps had before the kernels).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 from scipy.special import ndtri
@@ -15,7 +16,7 @@ from scipy.special import ndtri
 from simulation.core.states import State
 from simulation.core.streams import PURPOSES, Streams
 from simulation.engines import kernels
-from simulation.engines.kernels import evaluation, month_end
+from simulation.engines.kernels import evaluation, month_end, normal
 from simulation.engines.kernels import streams as kstreams
 from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, counts
 
@@ -57,6 +58,41 @@ def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams
     index = np.arange(lo, lo + n)
     assert np.array_equal(out, streams.uniform("revenue", 7, index))
     assert np.array_equal(ndtri(out), streams.normal("revenue", 7, index))
+    z = np.empty(n)
+    evaluation.normals(streams.base("revenue", 7), lo, z)
+    assert np.array_equal(z.view(np.uint64), streams.normal("revenue", 7, index).view(np.uint64))
+
+
+@numba.njit
+def _ndtri_all(u, out):
+    for i in range(len(u)):
+        out[i] = normal.ndtri(u[i])
+
+
+def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draws(streams):
+    """Every draw of the stream, and the uniforms at the ends of (0, 1) and at the seams of the
+    approximations (exp(-2), 1 - exp(-2), exp(-32)), give the same double as scipy's ``ndtri``."""
+    u = streams.uniform("entrant", 0, np.arange(10**6))
+    seams = np.array([normal.EXP_M2, 1.0 - normal.EXP_M2, np.exp(-32.0), 0.5])
+    ends = np.r_[0.5 * 2.0**-53, 1.5 * 2.0**-53, 1.0 - 0.5 * 2.0**-53, 1.0 - 1.5 * 2.0**-53]
+    u = np.r_[
+        u, seams, np.nextafter(seams, 0.0), np.nextafter(seams, 1.0), ends, np.logspace(-300, -0.01, 20_000),
+        1.0 - np.logspace(-16, -0.01, 20_000),
+    ]  # fmt: skip
+    got = np.empty_like(u)
+    _ndtri_all(u, got)
+    assert np.array_equal(got.view(np.uint64), ndtri(u).view(np.uint64))
+    assert got[-40_000] < -37.0  # the far tail (y = 1e-300) was reached
+    edges = np.empty(4)
+    _ndtri_all(np.array([0.0, 1.0, -0.1, 1.5]), edges)
+    assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
+
+
+def test_uncompiled_normal_quantile_agrees(streams):
+    u = streams.uniform("revenue", 2, np.arange(3000))
+    python_ndtri = kernels.python(normal, "ndtri")
+    assert python_ndtri is not normal.ndtri
+    assert [python_ndtri(x) for x in u] == list(ndtri(u))
 
 
 def test_uncompiled_kernels_give_the_same_bits(streams):
