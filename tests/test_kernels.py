@@ -133,25 +133,31 @@ def _self_pay_numpy(status, unpaid, covered, segment, G, streams, t, lapse, reac
     return status, unpaid, covered, arrears_delta, np.stack([per(stop), per(resume), per(lost)])
 
 
+def _month_end(status, unpaid, covered, segment, n, streams, t, lapse, react, close_month=None):
+    """The fused kernel on copies; returns the fields, counts, arrears (from 1000 a segment) and flows."""
+    G = int(segment.max()) + 1
+    close_month = np.full(len(status), 10_000, np.int16) if close_month is None else close_month
+    st, up, cov = status.copy(), unpaid.copy(), covered.copy()
+    c, arrears, flows = counts(segment, status, G), np.full(G, 1000, dtype=np.int64), np.zeros((4, G), np.int32)
+    month_end.month_end(
+        close_month, st, up, cov, segment, n, t, streams.base("self_pay", t), Streams.limit(lapse)[()],
+        Streams.limit(react)[()], c, arrears, flows,
+    )  # fmt: skip
+    return st, up, cov, c, arrears, flows
+
+
 @pytest.mark.parametrize("lapse, react", [(0.02, 0.01), (0.5, 0.3), (0.0, 1.0), (1.0, 0.0)])
-def test_self_pay_kernel_equals_the_numpy_form(streams, lapse, react):
+def test_self_pay_pass_equals_the_numpy_form(streams, lapse, react):
     n, G, t = 40_000, 7, 17
     status, unpaid, covered, segment = _agents(n, G, np.random.default_rng(5))
     want = _self_pay_numpy(status, unpaid, covered, segment, G, streams, t, lapse, react)
-    c0 = counts(segment, status, G)
-    arrears = np.full(G, 1000, dtype=np.int64)
-    flows = np.zeros((3, G), dtype=np.int32)
-    c = c0.copy()
-    st, up, cov = status.copy(), unpaid.copy(), covered.copy()
-    month_end.self_pay(
-        st, up, cov, segment, n, streams.base("self_pay", t), Streams.limit(lapse)[()], Streams.limit(react)[()],
-        t, c, arrears, flows,
-    )  # fmt: skip
+    st, up, cov, c, arrears, flows = _month_end(status, unpaid, covered, segment, n, streams, t, lapse, react)
     assert np.array_equal(st, want[0])
     assert np.array_equal(up, want[1])
     assert np.array_equal(cov, want[2])
     assert np.array_equal(arrears, 1000 + want[3])
-    assert np.array_equal(flows, want[4])
+    assert not flows[month_end.CLOSURES].any()
+    assert np.array_equal(flows[1:], want[4])
     assert np.array_equal(c, counts(segment, st, G))  # counts kept in step with the statuses
     if lapse == 1.0:  # every mandiri member stops paying
         assert not (st == M).sum() - want[4][1].sum()
@@ -160,13 +166,35 @@ def test_self_pay_kernel_equals_the_numpy_form(streams, lapse, react):
 def test_self_pay_touches_only_the_agents_in_use(streams):
     n, G = 1000, 3
     status, unpaid, covered, segment = _agents(n, G, np.random.default_rng(9))
-    st, up = status.copy(), unpaid.copy()
-    month_end.self_pay(
-        st, up, covered.copy(), segment, 600, streams.base("self_pay", 0), Streams.limit(0.9)[()],
-        Streams.limit(0.9)[()], 0, counts(segment, status, G), np.zeros(G, np.int64), np.zeros((3, G), np.int32),
-    )  # fmt: skip
+    st, up, *_ = _month_end(status, unpaid, covered, segment, 600, streams, 0, 0.9, 0.9)
     assert np.array_equal(st[600:], status[600:]) and np.array_equal(up[600:], unpaid[600:])
     assert not np.array_equal(st[:600], status[:600])
+
+
+@pytest.mark.parametrize("t", [0, 7, 119])
+def test_month_end_closes_then_draws_the_self_payers_left_as_the_numpy_form(streams, t):
+    """The open agents whose closure month it is close (leaving arrears and cover), then the
+    self-payers still open draw: as closing everyone with numpy first, then the self-pay pass."""
+    rng = np.random.default_rng(8)
+    n, G = 20_000, 5
+    status, unpaid, covered, segment = _agents(n + 50, G, rng)
+    close_month = rng.integers(0, 121, n + 50).astype(np.int16)
+
+    closing = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
+    assert len(closing) > 0 and (status[closing] == L).any()
+    in_arrears = closing[(status[closing] == L) & (unpaid[closing] <= ARREARS_MONTHS)]
+    closed, cov_closed = status.copy(), covered.copy()
+    closed[closing], cov_closed[closing] = C, NOT_COVERED
+    want = _self_pay_numpy(closed[:n], unpaid[:n], cov_closed[:n], segment[:n], G, streams, t, 0.3, 0.2)
+
+    st, up, cov, c, arrears, flows = _month_end(status, unpaid, covered, segment, n, streams, t, 0.3, 0.2, close_month)
+    assert np.array_equal(st[:n], want[0]) and np.array_equal(st[n:], status[n:])
+    assert np.array_equal(up[:n], want[1])
+    assert np.array_equal(cov[:n], want[2])
+    assert np.array_equal(flows[month_end.CLOSURES], np.bincount(segment[closing], minlength=G))
+    assert np.array_equal(flows[1:], want[4])
+    assert np.array_equal(arrears, 1000 - np.bincount(segment[in_arrears], minlength=G) + want[3])
+    assert np.array_equal(c, counts(segment, st, G))
 
 
 def test_grow_equals_the_numpy_form(streams):
@@ -193,17 +221,6 @@ def test_grow_equals_the_numpy_form(streams):
     assert np.array_equal(inc, want_inc)
     assert np.array_equal(got_rev, want_rev)
     assert np.array_equal(members[:k], want_members)
-
-
-def test_closing_lists_the_open_agents_whose_closure_month_it_is():
-    rng = np.random.default_rng(8)
-    n = 20_000
-    close_month = rng.integers(0, 121, n + 50).astype(np.int16)
-    status = rng.choice([E, S, M, L, C], size=n + 50).astype(np.int8)
-    for t in (0, 7, 119, 120):
-        want = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
-        got = month_end.closing(close_month, status, n, t)
-        assert np.array_equal(got, want) and len(want) > 0
 
 
 @pytest.mark.parametrize(
