@@ -16,9 +16,9 @@ from scipy.special import ndtri
 from simulation.core.states import State
 from simulation.core.streams import PURPOSES, Streams
 from simulation.engines import kernels
-from simulation.engines.kernels import evaluation, month_end, normal
+from simulation.engines.kernels import entry, evaluation, month_end, normal
 from simulation.engines.kernels import streams as kstreams
-from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, counts
+from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, AgentState, counts
 
 E, S, M, L, C = (int(s) for s in State)
 
@@ -54,7 +54,7 @@ def test_compiled_bits_and_uniforms_equal_the_numpy_streams(streams, purpose):
 def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams):
     lo, n = 12_345, 50_000
     out = np.empty(n)
-    evaluation.uniforms(streams.base("revenue", 7), lo, out)
+    kstreams.uniforms(streams.base("revenue", 7), lo, out)
     index = np.arange(lo, lo + n)
     assert np.array_equal(out, streams.uniform("revenue", 7, index))
     assert np.array_equal(ndtri(out), streams.normal("revenue", 7, index))
@@ -255,3 +255,48 @@ def test_billing_pass_equals_the_numpy_form(new_year, funded, cover):
     billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted)
     assert np.array_equal(paid, want_paid) and np.array_equal(covered, want_cov)
     assert np.array_equal(counted, want_counted)  # the same sums in the same order: equal, not close
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.0007, 0.013, 0.5])
+def test_entrants_per_segment_equal_the_numpy_form(streams, rate):
+    """floor(lam) + (u_g < frac(lam)), lam = open agents x rate, u_g the ``entry`` stream's uniform of segment g."""
+    rng = np.random.default_rng(11)
+    G, t = 126, 40
+    c = rng.integers(0, 3000, (G, 5)).astype(np.int64)
+    lam = c[:, :C].sum(axis=1) * rate
+    want = (np.floor(lam) + (streams.uniform("entry", t, np.arange(G)) < lam - np.floor(lam))).astype(np.int64)
+    got = np.empty(G, np.int64)
+    assert entry.entrants(c, rate, streams.base("entry", t), got) == want.sum()
+    assert np.array_equal(got, want)
+    if rate == 0.0007:  # some segments rounded up, some down: the draw decides
+        assert set(got - np.floor(lam).astype(np.int64)) == {0, 1}
+
+
+def test_entrants_fields_equal_the_numpy_form(streams):
+    """Entrants after the agents in use, in segment order, with the revenue normals (``entrant`` at 0)
+    and priorities (``entrant`` at 1) of their indices, as the step's numpy form drew them."""
+    G, n_sectors, n, cap = 12, 4, 1_000, 3_000
+    k = np.array([0, 3, 1, 0, 7, 2, 0, 0, 5, 1, 0, 4], np.int64)
+    total = int(k.sum())
+    log_mean0, sigma0 = np.array([16.1, 17.3, 15.9, 16.7]), 0.93
+    close = np.arange(total, dtype=np.int16) + 3
+    fields = tuple(np.zeros(cap, dtype) for dtype in AgentState.FIELDS.values())[:9]
+    names = tuple(AgentState.FIELDS)[:9]
+    assert names[-1] == "priority"
+    for f in fields:
+        f[:n] = 1
+    entry.fill(k, n, streams.base("entrant", 0), streams.base("entrant", 1), close, log_mean0, sigma0, n_sectors, fields)
+
+    got = dict(zip(names, fields, strict=True))
+    seg = np.repeat(np.arange(G), k)
+    ids = np.arange(n, n + total)
+    sector = seg % n_sectors
+    want = {
+        "segment": seg, "sector": sector, "status": np.full(total, E), "unpaid": np.zeros(total),
+        "close_month": close, "enrolled": np.full(total, -1), "covered_since": np.full(total, NOT_COVERED),
+        "log_revenue": (log_mean0[sector] + sigma0 * streams.normal("entrant", 0, ids)).astype(np.float32),
+        "priority": streams.uniform("entrant", 1, ids).astype(np.float32),
+    }  # fmt: skip
+    for name in names:
+        assert np.array_equal(got[name][n : n + total], want[name]), name
+        assert (got[name][:n] == 1).all() and (got[name][n + total :] == 0).all(), name

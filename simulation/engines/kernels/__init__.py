@@ -15,9 +15,9 @@ Uncompiled, the same functions run as plain Python (same results, slowly): the t
 
 from __future__ import annotations
 
-from simulation.engines.kernels import billing, evaluation, month_end, normal, streams
+from simulation.engines.kernels import billing, entry, evaluation, month_end, normal, streams
 
-MODULES = (streams, normal, billing, month_end, evaluation)
+MODULES = (streams, normal, entry, billing, month_end, evaluation)
 """Kernel modules in the order they are compiled (a module's kernels may call those before it)."""
 
 _PYTHON: dict[tuple[str, str], object] = {}

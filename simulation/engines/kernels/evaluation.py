@@ -1,9 +1,8 @@
 """Step e's passes over all agents at an evaluation (:mod:`simulation.engines.steps.evaluation`).
 
-:func:`uniforms` fills a buffer with the ``revenue`` stream's uniforms of a block of agents and
-:func:`normals` with its standard normals, exactly those of :meth:`simulation.core.streams.Streams.normal`
-(the inverse normal CDF computed in the kernel, :mod:`simulation.engines.kernels.normal`);
-:func:`grow` adds each agent's log-revenue increment (float32, as the numpy form computed it) and
+:func:`normals` fills a buffer with the ``revenue`` stream's standard normals of a block of
+agents, exactly those of :meth:`simulation.core.streams.Streams.normal` (the inverse normal CDF
+computed in the kernel, :mod:`simulation.engines.kernels.normal`); :func:`grow` adds each agent's log-revenue increment (float32, as the numpy form computed it) and
 lists the subsidised agents with enough months of subsidy to be evaluated.
 """
 
@@ -12,17 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.core.states import State
-from simulation.engines.kernels import normal, streams
+from simulation.engines.kernels import normal
 
-KERNELS = ("uniforms", "normals", "grow")
+KERNELS = ("normals", "grow")
 
 S = np.int8(State.SUBSIDISED)
-
-
-def uniforms(base, lo, out):
-    """``out[j]``: the uniform of agent ``lo + j`` in the stream whose month base is ``base``."""
-    for j in range(len(out)):
-        out[j] = streams.uniform(base, lo + j)
 
 
 def normals(base, lo, out):
