@@ -285,7 +285,8 @@ def test_entrants_fields_equal_the_numpy_form(streams):
     assert names[-1] == "priority"
     for f in fields:
         f[:n] = 1
-    entry.fill(k, n, streams.base("entrant", 0), streams.base("entrant", 1), close, log_mean0, sigma0, n_sectors, fields)
+    bases = streams.base("entrant", 0), streams.base("entrant", 1)
+    entry.fill(k, n, *bases, close, log_mean0, sigma0, n_sectors, fields)
 
     got = dict(zip(names, fields, strict=True))
     seg = np.repeat(np.arange(G), k)

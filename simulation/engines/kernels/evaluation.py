@@ -2,8 +2,9 @@
 
 :func:`normals` fills a buffer with the ``revenue`` stream's standard normals of a block of
 agents, exactly those of :meth:`simulation.core.streams.Streams.normal` (the inverse normal CDF
-computed in the kernel, :mod:`simulation.engines.kernels.normal`); :func:`grow` adds each agent's log-revenue increment (float32, as the numpy form computed it) and
-lists the subsidised agents with enough months of subsidy to be evaluated.
+computed in the kernel, :mod:`simulation.engines.kernels.normal`); :func:`grow` adds each agent's
+log-revenue increment (float32, as the numpy form computed it) and lists the subsidised agents
+with enough months of subsidy to be evaluated.
 """
 
 from __future__ import annotations
