@@ -301,3 +301,27 @@ def test_entrants_fields_equal_the_numpy_form(streams):
     for name in names:
         assert np.array_equal(got[name][n : n + total], want[name]), name
         assert (got[name][:n] == 1).all() and (got[name][n + total :] == 0).all(), name
+
+
+def test_billing_sums_runs_of_one_segment_as_bincount_does():
+    """Members in runs of one segment (as agents arrive) and scattered: the totals are np.bincount's, to the bit."""
+    from simulation.engines.kernels import billing
+    from simulation.engines.state import COUNTED_MONTHS
+
+    rng = np.random.default_rng(12)
+    n, G = 50_000, 126
+    segment = np.r_[np.sort(rng.integers(0, G, n - 5_000)), rng.integers(0, G, 5_000)].astype(np.int16)
+    status = rng.choice([E, S, M], size=n).astype(np.int8)
+    paid = rng.integers(0, COUNTED_MONTHS + 1, n).astype(np.int8)
+    weights = np.minimum(np.arange(COUNTED_MONTHS + 1), COUNTED_MONTHS) / COUNTED_MONTHS
+    start = rng.random(G) * 1e3  # a running total from earlier agents
+    sub = np.flatnonzero(status == S)
+    want = start + np.bincount(segment[sub], weights=weights[np.minimum(paid[sub] + 1, COUNTED_MONTHS)], minlength=G)
+    want_seq = start.copy()
+    for i in sub:  # the sequential sum, addition by addition
+        want_seq[segment[i]] += weights[min(paid[i] + 1, COUNTED_MONTHS)]
+    counted = start.copy()
+    covered = np.zeros(n, np.int16)
+    billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted)
+    assert np.array_equal(counted, want_seq)
+    assert np.allclose(counted, want, rtol=1e-12)
