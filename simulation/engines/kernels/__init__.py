@@ -34,7 +34,8 @@ def compile_kernels() -> None:
         for name in module.KERNELS:
             fn = getattr(module, name)
             _PYTHON[module.__name__, name] = fn
-            setattr(module, name, numba.njit(cache=True)(fn))
+            inline = "always" if name in getattr(module, "INLINE", ()) else "never"
+            setattr(module, name, numba.njit(cache=True, inline=inline)(fn))
 
 
 def python(module, name: str):
