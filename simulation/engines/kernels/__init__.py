@@ -1,7 +1,8 @@
 """Compiled passes over agents for the micro engine's steps (numba), one module per step.
 
 Each kernel module holds plain Python functions over numpy arrays and scalars and lists the
-names to compile in ``KERNELS``; :func:`compile_kernels` compiles them with ``numba.njit(cache=True)``
+names to compile in ``KERNELS`` (and in ``INLINE`` those to compile into their callers);
+:func:`compile_kernels` compiles them with ``numba.njit(cache=True)``
 (the machine code is cached on disk, so a later process loads it in milliseconds) and puts the
 compiled functions in place of the Python ones, bottom-up, so a kernel calling another (e.g. the
 random streams of :mod:`simulation.engines.kernels.streams`) calls the compiled one. numba is

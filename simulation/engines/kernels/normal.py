@@ -22,7 +22,7 @@ from simulation.engines.kernels import streams
 KERNELS = ("_polevl", "_p1evl", "ndtri", "normal")
 INLINE = ("_polevl", "_p1evl")
 """Kernels compiled into their callers (``inline="always"``): the coefficients, global tuples, are
-then constants of the caller's loop (about 20% faster than arrays, measured on 85,000 draws)."""
+then constants of the caller's loop (85,000 draws: 1.13 ms against 1.35 ms with array coefficients)."""
 
 S2PI = 2.50662827463100050242e0
 """sqrt(2 pi)."""
