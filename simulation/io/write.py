@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from simulation.io.atomic import writes_folder
-from simulation.io.csv_text import csv_text
 from simulation.io.provenance import manifest, seal
 from simulation.outputs.montecarlo import QUANTILES, MonteCarloResult
 
@@ -49,8 +48,7 @@ def write_result(result, out_dir: str | Path, **manifest_extra) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in result_tables(result).items():
-        with open(out / name, "w", encoding="utf-8", newline="") as f:
-            f.write(csv_text(frame))  # what frame.to_csv(index=False) writes, faster
+        frame.to_csv(out / name, index=False)
         written.append(out / name)
     if isinstance(result, MonteCarloResult):
         ranges = [p.name for p in written if "_replicates" in p.name or "_quantiles" in p.name]
