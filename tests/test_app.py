@@ -17,7 +17,7 @@ import yaml
 from app_helpers import MEMBERS, MONTHLY, scenario_folder
 from conftest import BASELINE, ROOT
 
-from simulation.app import cashplan, levers, saving
+from simulation.app import cashplan, figures, levers, saving
 from simulation.app.notebook import build
 from simulation.app.planner import Planner, slug
 from simulation.app.uncertainty import run_cancellable
@@ -137,6 +137,35 @@ def test_every_lever_has_its_css_hook_and_the_charts_are_images(planner):
     for image in planner.images.values():
         assert "umkm-chart" in image._dom_classes
         assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_kept_charts_draw_what_new_figures_draw_and_skip_charts_whose_numbers_did_not_change(folder, monkeypatch):
+    base = load_scenario(folder / "quiet.yaml")
+    shared = {"2026-01": {"apbd_kabupaten": 0.6, "dbhcht": 0.4}}
+    steps = [
+        base,
+        base.with_overrides({"policy.graduation.rate": 0.2}),  # new numbers, same series: updated in place
+        base.with_overrides({"policy.graduation.rate": 0.2, "policy.payers": shared}),  # a second payer: new figure
+        base.with_overrides({"policy.graduation.rate": 0.1, "policy.payers": shared}),
+    ]
+    charts = figures.Charts()
+    for scenario in steps:
+        result = run(scenario)
+        assert charts.draw(result, "id") == figures.draw(result, "id")  # the same PNG, byte for byte
+    assert charts.draw(result, "en") == figures.draw(result, "en")
+    rendered = []
+    real = figures.png
+    monkeypatch.setattr(figures, "png", lambda fig: rendered.append(fig) or real(fig))
+    yearly = run(steps[-1].with_overrides({"policy.payment_schedule": {"every": "yearly", "timing": "advance"}}))
+    assert charts.draw(yearly, "en") == figures.draw(run(steps[-1]), "en")
+    assert len(rendered) == 3  # the three fresh ones: the schedule moves the cash only, no kept chart is rendered
+    rendered.clear()
+    funded = run(steps[-1].with_overrides({"policy.months_funded": {"value": 8, "unit": "months", "source": "test"}}))
+    charts.draw(funded, "en")
+    # months 9-12 unfunded: members keep their state (that chart is not rendered); the cost falls, and
+    # December is the fourth unpaid month, when cover ends, so the protected count changes too
+    titles = [fig.axes[0].get_title() for fig in rendered]
+    assert titles == ["Annual cost by payer", "UMKM protected against the target"]
 
 
 def test_a_saved_scenario_extends_the_base_lists_only_changes_and_validates(planner, folder, capsys):

@@ -94,7 +94,9 @@ def test_null_removes_an_optional_parameter_the_base_sets(tmp_path):
     capped = ROOT / "scenarios" / "budget_ceiling.yaml"
     assert load_scenario(capped).model.policy.budget_ceiling is not None
     reform = tmp_path / "no_ceiling.yaml"
-    reform.write_text(f"extends: {capped}\ndescription: no ceiling\npolicy:\n  budget_ceiling: null\n", encoding="utf-8")
+    reform.write_text(
+        f"extends: {capped}\ndescription: no ceiling\npolicy:\n  budget_ceiling: null\n", encoding="utf-8"
+    )
     removed = load_scenario(reform)
     assert removed.model.policy.budget_ceiling is None
     assert removed.first("policy.priority") == "kecamatan_quota"  # the rest of the base stays

@@ -92,6 +92,7 @@ class Planner:
         self.band = None  # the micro engine's result for the current settings, once run
         self.cancel = threading.Event()
         self.thread: threading.Thread | None = None
+        self.charts = figures.Charts()  # the figures kept between changes
         self.widget = w.VBox(layout=w.Layout(width="100%"))
         self.widget.add_class("umkm-app")
         self._quiet = False
@@ -301,8 +302,8 @@ class Planner:
             cells[3].value = headline.difference(fig.kind, current[fig.key], self.base_figures[fig.key], lang)
 
     def _show_charts(self, result) -> None:
-        for name, data in figures.draw(result, self.language).items():
-            self.images[name].value = data
+        for name, data in self.charts.draw(result, self.language).items():
+            self.images[name].value = data  # an unchanged PNG is not sent again (an equal value is no change)
 
     # -- uncertainty -------------------------------------------------------------------------------
     def _uncertainty_box(self) -> w.Widget:
