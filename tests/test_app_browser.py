@@ -120,8 +120,12 @@ def page(browser, app):
     page = browser.new_page(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
     page.set_default_timeout(TIMEOUT)
     page.goto(app["url"], timeout=TIMEOUT)
-    page.wait_for_selector("img.umkm-chart")
+    page.wait_for_function(CHARTS_SHOWN)  # the baseline's charts
+    page.evaluate(SNAPSHOT)
     page.locator(".umkm-scenario select").select_option("quiet")
+    # every chart replaced (a test's own change is then the only one still to come) and the figures shown
+    page.wait_for_function(REDRAWN)
+    page.wait_for_function(CHARTS_SHOWN)  # the new page's images hold their pictures, not the empty start
     quiet = formats.rupiah(2 * YEAR, "id")  # Rp29,43 miliar: two years, every UMKM subsidised
     page.wait_for_function(f"() => document.querySelector('.umkm-headline-cost').innerText === {json.dumps(quiet)}")
     yield page
@@ -129,13 +133,31 @@ def page(browser, app):
     page.close()
 
 
-def _type(page, css: str, value: str) -> None:
-    """Type ``value`` into the number box ``css`` and press Enter; wait until the charts are redrawn."""
+TOTAL_ACCRUAL = ".umkm-cash-plan tr:last-child td:nth-child(2)"
+"""The cash plan's total accrual cost of the first fiscal year."""
+
+
+def rupiah(value: float) -> str:
+    """Rupiah as the Indonesian page shows them."""
+    return formats.rupiah(value, "id")
+
+
+def _type(page, css: str, value: str, until: str = REDRAWN) -> None:
+    """Type ``value`` into the number box ``css`` and press Enter; wait until ``until`` (JavaScript) holds.
+
+    By default until all three charts are redrawn; a change that leaves a chart's numbers as they were
+    leaves its picture too, so such a test waits for a figure instead.
+    """
     page.evaluate(SNAPSHOT)
     box = page.locator(f"{css} input")
     box.fill(value)
     box.press("Enter")
-    page.wait_for_function(REDRAWN)
+    page.wait_for_function(until)
+
+
+def _shows(css: str, text: str) -> str:
+    """JavaScript: the element ``css`` shows exactly ``text``."""
+    return f"() => document.querySelector({json.dumps(css)}).innerText === {json.dumps(text)}"
 
 
 def _pages(pdf: Path) -> int:
@@ -240,31 +262,36 @@ def test_the_pdf_download_is_a_pdf_with_pages(page, app):
 
 def test_the_funding_levers_move_the_first_years_cost_and_cash(page):
     month = MEMBERS * MONTHLY  # Rp1,226,400,000: a month of 73,000 members at Rp16,800
+    nothing = rupiah(0)
     first = page.locator(".umkm-headline-cost-first")
-    assert first.inner_text() == formats.rupiah(12 * month, "id")
-    _type(page, ".umkm-lever-months-funded", "8")
-    assert first.inner_text() == formats.rupiah(8 * month, "id")  # exactly 8/12 of the full year
-    plan = page.locator(".umkm-cash-plan").inner_text()
+    assert first.inner_text() == rupiah(12 * month)
+    # months funded change the members' states in no month (they keep their place), so their chart may
+    # stay as it was: each step waits for the cash plan, which the app writes after the figures and charts
+    _type(page, ".umkm-lever-months-funded", "8", until=_shows(TOTAL_ACCRUAL, rupiah(8 * month)))
+    assert first.inner_text() == rupiah(8 * month)  # exactly 8/12 of the full year
     page.locator(".umkm-lever-payment-schedule-every select").select_option(label="tahunan")
-    # the schedule moves the cash, not the cost: the charts stay, the cash plan is rewritten
-    page.wait_for_function(f"() => document.querySelector('.umkm-cash-plan').innerText !== {json.dumps(plan)}")
+    page.wait_for_function(_shows(".umkm-cash-plan tr:nth-child(2) td:nth-child(3)", rupiah(8 * month)))
     rows = page.eval_on_selector_all(
         ".umkm-cash-plan tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText))"
     )
     body = rows[1:13]  # January to December of 2026, then the total row
     assert [r[0] for r in body] == [f"2026-{m:02d}" for m in range(1, 13)]
     # yearly in advance: the year's whole cash (8 funded months) in January, nothing after
-    assert [r[2] for r in body] == [formats.rupiah(8 * month, "id")] + [formats.rupiah(0, "id")] * 11
-    assert [r[1] for r in body] == [formats.rupiah(month, "id")] * 8 + [formats.rupiah(0, "id")] * 4
-    assert rows[13][1] == rows[13][2] == formats.rupiah(8 * month, "id")  # cash equals accrual over the year
-    page.evaluate(SNAPSHOT)
+    assert [r[2] for r in body] == [rupiah(8 * month)] + [nothing] * 11
+    assert [r[1] for r in body] == [rupiah(month)] * 8 + [nothing] * 4  # the accrual stays monthly
+    assert rows[13][1] == rows[13][2] == rupiah(8 * month)  # cash equals accrual over the year
+    assert first.inner_text() == rupiah(8 * month)  # the schedule moves the cash, not the cost
     page.locator(".umkm-lever-start select").select_option("2026-07")
-    page.wait_for_function(REDRAWN)
+    page.wait_for_function(_shows(TOTAL_ACCRUAL, rupiah(2 * month)))
     # a July start with January-August funded: July and August, paid together in July
-    assert first.inner_text() == formats.rupiah(2 * month, "id")
-    july = page.eval_on_selector(".umkm-cash-plan tr:nth-child(2)", "r => Array.from(r.cells).map(c => c.innerText)")
-    paid = formats.rupiah(2 * month, "id")
-    assert july == ["2026-07", formats.rupiah(month, "id"), paid, paid]  # month, accrual, cash, of it the regency
+    assert first.inner_text() == rupiah(2 * month)
+    rows = page.eval_on_selector_all(
+        ".umkm-cash-plan tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText))"
+    )
+    assert [r[0] for r in rows[1:-1]] == [f"2026-{m:02d}" for m in range(7, 13)]
+    # month, accrual, cash, of it the regency's
+    assert rows[1] == ["2026-07", rupiah(month), rupiah(2 * month), rupiah(2 * month)]
+    assert [r[2] for r in rows[2:-1]] == [nothing] * 5
 
 
 def test_uncertainty_runs_in_the_background_and_draws_bands(page, app):
