@@ -311,6 +311,9 @@ def test_english_and_screenshots(page, app):
     shots.mkdir(parents=True, exist_ok=True)
     _type(page, ".umkm-lever-graduation-rate", "0.15")
     assert page.locator(".umkm-headline-cost").inner_text() == formats.rupiah(1.85 * YEAR, "id")
+    # Voila scrolls inside the page, so a full-page picture is only as tall as the window: make it the app's height
+    tall = page.eval_on_selector(".umkm-app", "app => Math.ceil(app.getBoundingClientRect().bottom) + 40")
+    page.set_viewport_size({"width": 1400, "height": max(1500, tall)})
     page.wait_for_function(CHARTS_SHOWN)
     page.screenshot(path=str(shots / "app_id.png"), full_page=True)
     page.locator(".umkm-language button", has_text="English").click()
@@ -319,5 +322,8 @@ def test_english_and_screenshots(page, app):
     assert page.locator(".umkm-headline-cost").inner_text() == formats.rupiah(1.85 * YEAR, "en")
     assert "Total public cost 2026-2027" in page.inner_text(".umkm-app")
     page.wait_for_function(CHARTS_SHOWN)
+    # the cash plan and the time taken are written last: the picture waits for them in English
+    page.wait_for_function(_shows(TOTAL_ACCRUAL, formats.rupiah(YEAR, "en")))
+    page.wait_for_function("() => document.querySelector('.umkm-timing').innerText.startsWith('computed in')")
     page.screenshot(path=str(shots / "app_en.png"), full_page=True)
     assert (shots / "app_id.png").stat().st_size > 10_000 and (shots / "app_en.png").stat().st_size > 10_000
