@@ -105,6 +105,8 @@ def test_null_removes_an_optional_parameter_the_base_sets(tmp_path):
     assert load_scenario(capped, overrides=["policy.budget_ceiling=null"]).model.policy.budget_ceiling is None
     with pytest.raises(ScenarioError, match=r"policy.rollout = None: a required parameter"):
         load_scenario(capped, overrides={"policy.rollout": None})
+    with pytest.raises(ScenarioError, match=r"override policy.budget_ceiling: the value is empty"):
+        load_scenario(capped, overrides=["policy.budget_ceiling="])  # nothing written is not a removal
 
 
 def test_extends_chain_and_cycle(tmp_path):

@@ -190,6 +190,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise ScenarioError([("--set", "", text, "an override is KEY=VALUE, e.g. assumptions.closure_rate=0.08")])
     key, _, value = text.partition("=")
+    if not value.strip():
+        # YAML reads nothing as null, which removes an optional parameter: only on purpose, written out
+        problem = "the value is empty; give one after '=' (null removes an optional parameter)"
+        raise ScenarioError([(f"override {key.strip()}", "", NO_VALUE, problem)])
     try:
         parsed = load(value)
     except YamlLimitError as exc:
