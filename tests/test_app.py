@@ -92,7 +92,6 @@ def test_headline_figures_follow_the_closed_form(planner):
     planner.controls["payers.apbd_provinsi"].value = 0.3
     assert planner.cells["kabupaten"][1].value == f"<b>{formats.rupiah(0.7 * 1.8 * YEAR, lang)}</b>"
     assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(1.8 * YEAR, lang)}</b>"  # still public money
-    assert planner.last_seconds < 1.0, f"a change took {planner.last_seconds:.2f} s"
 
 
 def test_the_slider_and_the_number_box_move_together(planner):
