@@ -26,6 +26,8 @@ ENGINE_PARAMETERS = {
     "assumptions.inflation": "CPI inflation per year (real cost only)",
     "policy.graduation.rate": "probability per evaluation that a subsidised UMKM graduates",
     "policy.graduation.retention": "probability that a graduate goes on paying",
+    "policy.graduation.revenue_threshold": "annual revenue from which a UMKM graduates (rules that read revenue)",
+    "policy.graduation.revenue_growth": "revenue growth since the last evaluation that graduates (rule revenue_growth)",
     "policy.rollout": "UMKM ever enrolled (a constant target)",
     "policy.budget_ceiling": "rupiah per fiscal year for the APBD Kabupaten",
     "policy.months_funded": "months of each fiscal year, from January, the payers fund (whole months)",
