@@ -26,13 +26,15 @@ described in :mod:`simulation.engines.bands`). ``revenue_drift`` and
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulation.core.states import N_STATES, State
+from simulation.core.states import State
 from simulation.engines.bands import SubsidisedTwin
-from simulation.engines.cohort import FLOWS, MONTHLY_INPUTS, CohortInputs, compile_inputs, run_cohort
+from simulation.engines.cohort import MONTHLY_INPUTS, CohortInputs, compile_inputs, run_cohort
 from simulation.engines.enrolment import Enrolment
 from simulation.outputs import budget
 
@@ -40,7 +42,7 @@ NOT_ARRAYS = ("enrolment", "twin", "initial_states", "rules")
 """CohortInputs fields that are not (P, ...) arrays."""
 
 MEMORY_BYTES = 256 * 2**20
-"""Default memory for the engine's stored arrays per chunk (bytes)."""
+"""Default bound on the memory of one chunk's arrays (bytes)."""
 
 
 @dataclass
@@ -242,12 +244,24 @@ TWIN_COPIES = 6
 """Arrays of the twin's size that an evaluation month holds at once (its stocks, the pool before
 the increment, the moved copies)."""
 
+PLANES = 40
+"""Arrays of one value per sample and segment that a month of the lean cohort run touches (the
+states, the billed and end stocks, arrears, flows and temporaries)."""
+
+WORKING_SET_BYTES = 4 * 2**20
+"""Samples per chunk are chosen so that a month's arrays stay about this size: small enough to stay
+in a core's cache, large enough that numpy's per-call overhead is spread over many samples
+(``benchmarks/bench_sensitivity.py``)."""
+
 
 def chunk_size(T: int, G: int, memory_bytes: int = MEMORY_BYTES, twin: SubsidisedTwin | None = None) -> int:
-    """Samples per chunk so that the engine's stored arrays (and the twin's bands) stay within ``memory_bytes``."""
-    per_sample = T * G * 8 * (2 * N_STATES + len(FLOWS) + 1)
-    if twin is not None:
-        per_sample += G * (twin.K + 1) * twin.B * 8 * TWIN_COPIES
+    """Samples per chunk: a month's arrays (and the twin's bands) within ``WORKING_SET_BYTES`` and
+    ``memory_bytes``. The lean run keeps no (T, ...) arrays, so ``T`` does not enter."""
+    per_sample = G * 8 * PLANES
+    if twin is None:
+        return max(1, int(min(memory_bytes, WORKING_SET_BYTES) // per_sample))
+    # the twin's band moves are matrix products, faster the more samples they take at once
+    per_sample += G * (twin.K + 1) * twin.B * 8 * TWIN_COPIES
     return max(1, int(memory_bytes // per_sample))
 
 
@@ -266,6 +280,7 @@ def evaluate(
     values: np.ndarray | None = None,
     memory_bytes: int = MEMORY_BYTES,
     aggregate: bool | None = None,
+    threads: int | None = None,
 ) -> Outcomes:
     """Annual cost and coverage of ``P`` parameter samples.
 
@@ -281,6 +296,8 @@ def evaluate(
     aggregate : bool, optional
         Sum the segments into one (exact only when :func:`uniform_segments`);
         ``None`` does so whenever it is exact.
+    threads : int, optional
+        Chunks run at once (threads); ``None``: one per core. The result does not depend on it.
 
     Returns
     -------
@@ -306,17 +323,32 @@ def evaluate(
     year_end = np.r_[year_start[1:] - 1, T - 1]
     cost = np.empty((P, T))
     covered = np.empty((P, len(year_end)))
+    closes_year = {int(t): k for k, t in enumerate(year_end)}
     step = chunk_size(T, G, memory_bytes, inputs.twin)
-    for lo in range(0, P, step):
+
+    def one(lo: int) -> None:  # a chunk of samples, reduced to cost and coverage month by month
         rows = slice(lo, min(lo + step, P))
         chunk = _take(inputs, rows)
-        out = run_cohort(chunk, count_bpjs=False)
-        cost[rows] = np.einsum("tpg,tg->pt", out.billed[:, :, :, State.SUBSIDISED], rate) * chunk.funded
-        protected = budget.covering(chunk.funded)[:, year_end].T  # (Y, p): none past 3 unfunded months
-        ends = out.end[year_end]  # (Y, p, G, 5)
-        arrears = out.stocks["arrears_end"][year_end]  # lapsed but still covered (F1.7, docs/model.md)
-        subsidised = ends[:, :, :, State.SUBSIDISED] * protected[:, :, None]
-        covered[rows] = (subsidised + ends[:, :, :, State.MANDIRI] + arrears).sum(axis=2).T
+        protected = budget.covering(chunk.funded)  # (p, T): none past 3 unfunded months
+
+        def observe(state, t):
+            billed, end = state.billed[t], state.end[t]
+            cost[rows, t] = (billed[:, :, State.SUBSIDISED] @ rate[t]) * chunk.funded[:, t]
+            if t in closes_year:  # lapsed but still covered are in arrears (F1.7, docs/model.md)
+                subsidised = end[:, :, State.SUBSIDISED].sum(axis=1) * protected[:, t]
+                others = end[:, :, State.MANDIRI].sum(axis=1) + state.stocks["arrears_end"][t].sum(axis=1)
+                covered[rows, closes_year[t]] = subsidised + others
+
+        run_cohort(chunk, count_bpjs=False, observe=observe)
+
+    starts = range(0, P, step)
+    threads = min(len(starts), threads or os.cpu_count() or 1)
+    if threads > 1:  # numpy releases the GIL inside its loops: chunks run side by side
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(one, starts))
+    else:
+        for lo in starts:
+            one(lo)
     annual = np.add.reduceat(cost, year_start, axis=1)
     annual_real = np.add.reduceat(cost / index, year_start, axis=1)
     return Outcomes(

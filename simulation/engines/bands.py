@@ -33,6 +33,7 @@ rule's probability ``P(increment >= log(1 + g_p))``, computed per sample.
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import replace
 
 import numpy as np
@@ -70,6 +71,7 @@ class SubsidisedTwin:
         log_growth: np.ndarray | None = None,
     ):
         self.rules = rules
+        self._moves = {}  # transition matrices by month and grid
         self.n_segments, self.band_width = n_segments, band_width
         self.shift = None if shift is None else np.asarray(shift, dtype=float)
         self.log_growth = None if log_growth is None else np.asarray(log_growth, dtype=float)
@@ -128,7 +130,7 @@ class SubsidisedTwin:
     def take(self, rows: slice) -> SubsidisedTwin:
         """The same twin for the samples ``rows`` only (chunked evaluation); a new object."""
         if self.shift is None and self.log_growth is None:
-            return self
+            return copy(self)  # its own stocks: chunks may run at once
         return SubsidisedTwin(
             self.rules,
             self.n_segments,
@@ -147,6 +149,7 @@ class SubsidisedTwin:
         if self.uses_bands and not np.array_equal(self.edges, other.edges):
             self.edges, self.centres, self.B = other.edges, other.centres, other.B
             self.start_share = self._start_share()
+        self._moves = other._moves
         return self
 
     def _through(self, x: np.ndarray, move: np.ndarray) -> np.ndarray:
@@ -154,7 +157,9 @@ class SubsidisedTwin:
         P, n_sectors = x.shape[0], len(move)
         by_sector = x.reshape(P, -1, n_sectors, *x.shape[2:])
         for k in range(n_sectors):  # segments are kecamatan-major, sector-minor
-            by_sector[:, :, k] = by_sector[:, :, k] @ move[k]
+            rows = by_sector[:, :, k]
+            # one matrix product over every sample, segment and class (not one per sample)
+            by_sector[:, :, k] = (rows.reshape(-1, self.B) @ move[k]).reshape(rows.shape)
         return x
 
     def moved(self, x: np.ndarray, t: int, at_least: float) -> np.ndarray:
@@ -174,10 +179,15 @@ class SubsidisedTwin:
         return self._through(x.copy(), move)
 
     def transition(self, t: int) -> np.ndarray:
-        """Band-to-band probabilities for the increment at the end of month ``t``, (sectors, B, B)."""
-        loc = self.centres[None, :] + self.rules.drift[t][:, None]
-        scale = np.broadcast_to(self.rules.sd[t][:, None], loc.shape)
-        return np.diff(self._cdf(loc, scale), axis=-1)
+        """Band-to-band probabilities for the increment at the end of month ``t``, (sectors, B, B).
+
+        Computed once per month and grid, and shared by the twins of one evaluation's chunks."""
+        key = (t, self.B, float(self.edges[0]) if len(self.edges) else 0.0)
+        if key not in self._moves:
+            loc = self.centres[None, :] + self.rules.drift[t][:, None]
+            scale = np.broadcast_to(self.rules.sd[t][:, None], loc.shape)
+            self._moves[key] = np.diff(self._cdf(loc, scale), axis=-1)
+        return self._moves[key]
 
     # ------------------------------------------------------------ events
     def start(self, initial: np.ndarray, subsidised: np.ndarray | None = None) -> SubsidisedTwin:
