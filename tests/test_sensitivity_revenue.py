@@ -15,6 +15,7 @@ from conftest import BASELINE, quiet
 
 from simulation import load_scenario, run
 from simulation.analysis.evaluate import evaluate
+from simulation.analysis.sampling import latin_hypercube
 from simulation.analysis.sensitivity import tornado
 from simulation.analysis.uncertainty import uncertainties
 from simulation.cli import main
@@ -128,3 +129,18 @@ def test_sensitivity_command_varies_the_revenue_threshold(tmp_path, capsys):
     assert "policy.graduation.revenue_threshold (total index" in text
     assert "under a revenue rule they shape the revenue bands" in text
     assert THRESHOLD in (out / "sobol.csv").read_text()
+
+
+def test_months_funded_is_sampled_as_whole_months_and_its_tornado_is_the_closed_form():
+    """A range [6, 12] for policy.months_funded: samples are the whole months 6..12, equally often;
+    with everyone enrolled in January and nothing else happening a year costs N x 16,800 x m, so the
+    tornado's ends are Rp7,358,400,000 (6 months) and Rp14,716,800,000 (12 months)."""
+    lever = {"value": 12, "range": [6, 12], "unit": "months", "source": "test"}
+    scenario = load_scenario(BASELINE, overrides={**quiet(), "years": 2, "policy.months_funded": lever})
+    u = uncertainties(scenario, only=["policy.months_funded"])
+    x = latin_hypercube(u, 70, seed=4)[:, 0]
+    assert sorted(set(x)) == [6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0]
+    assert all((x == m).sum() == 10 for m in range(6, 13))
+    row = tornado(scenario, u, 2027).iloc[0]
+    assert row["at_low"] == pytest.approx(73_000 * 16_800 * 6, rel=1e-12)
+    assert row["at_high"] == pytest.approx(73_000 * 16_800 * 12, rel=1e-12)
