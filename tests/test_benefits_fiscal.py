@@ -67,8 +67,13 @@ def test_benefits_scale_linearly_with_incidence():
 
 
 def test_amounts_follow_the_regulated_benefits():
-    b = monthly_benefits(run(BASELINE)).iloc[0]
-    assert b["paid_jkm"] == pytest.approx(b["deaths"] * 42_000_000)  # F2.1
+    monthly = monthly_benefits(run(BASELINE))
+    b = monthly.iloc[0]
+    # January 2026: every member is in the first month of membership, so JKM pays the early Rp10M (G4.3)
+    assert b["paid_jkm"] == pytest.approx(b["deaths"] * 10_000_000)
+    # with the early amount at the top of its range (no reduction) every death pays the rule's Rp42M (F2.1)
+    full = monthly_benefits(run(BASELINE, overrides={"benefits.jkm_benefit_early": 42_000_000})).iloc[0]
+    assert full["paid_jkm"] == pytest.approx(full["deaths"] * 42_000_000)
     assert b["paid_jkk_death"] == pytest.approx(b["accident_deaths"] * 70_000_000)  # F2.4
     assert b["paid_income"] == pytest.approx((b["accidents"] - b["accident_deaths"]) * 1_000_000)
 

@@ -276,17 +276,15 @@ def test_no_graduation_agrees_between_the_engines_within_monte_carlo_error():
 
 
 def test_the_sensitivity_evaluator_follows_the_rule_none():
-    """Under rule none the graduation rate is not read: two samples that differ only in it give the same
-    cost and coverage; under rate they differ. A rule needing the twin is refused, naming the others."""
+    """Under rules none and revenue_threshold the graduation rate is not read: two samples that differ
+    only in it give the same cost and coverage; under rate they differ. The revenue rules run through
+    the twin, vectorised over samples (tests/test_sensitivity_revenue.py), no longer refused."""
     samples = np.array([[0.05], [0.5]])
-    for rule, same in (("none", True), ("rate", False)):
+    for rule, same in (("none", True), ("rate", False), ("revenue_threshold", True)):
         scenario = load_scenario(BASELINE, overrides={"years": 3, "policy.graduation.rule": rule})
         out = evaluate(scenario, ["policy.graduation.rate"], samples)
         assert np.array_equal(out.subsidy_cost[0], out.subsidy_cost[1]) == same
         assert np.array_equal(out.covered_end[0], out.covered_end[1]) == same
-    threshold = load_scenario(BASELINE, overrides={"years": 3, "policy.graduation.rule": "revenue_threshold"})
-    with pytest.raises(ValueError, match="supports the rules rate, none without a minimum"):
-        evaluate(threshold, ["policy.graduation.rate"], samples)
 
 
 # ------------------------------------------------------------------ recipe: a payer is one registry entry

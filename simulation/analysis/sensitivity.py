@@ -195,7 +195,7 @@ class SensitivityReport:
         Samples the engine ran for the Sobol' indices.
     seed : int or None
     ignored : list of str
-        Assumptions with a range the cohort engine does not use (not varied).
+        Assumptions with a range the sampled evaluation does not vary (revenue drift and volatility).
     """
 
     scenario: object
@@ -245,7 +245,10 @@ class SensitivityReport:
             f"Rp{f['p5'] / 1e9:,.2f} to Rp{f['p95'] / 1e9:,.2f} billion (median Rp{f['p50'] / 1e9:,.2f} billion)."
         )
         if self.ignored:
-            lines.append(f"Not varied (the cohort engine does not use them): {', '.join(self.ignored)}.")
+            lines.append(
+                f"Not varied: {', '.join(self.ignored)} (the rule rate does not read them; under a revenue rule "
+                "they shape the revenue bands, which the sampled evaluation keeps at the scenario's values)."
+            )
         return "\n".join(lines)
 
     @writes_folder("out_dir")  # atomic: a killed run leaves the previous folder whole

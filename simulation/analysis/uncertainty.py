@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 from simulation.core.errors import ScenarioError
@@ -26,11 +27,17 @@ ENGINE_PARAMETERS = {
     "assumptions.inflation": "CPI inflation per year (real cost only)",
     "policy.graduation.rate": "probability per evaluation that a subsidised UMKM graduates",
     "policy.graduation.retention": "probability that a graduate goes on paying",
+    "policy.graduation.revenue_threshold": "annual revenue from which a UMKM graduates (rules that read revenue)",
+    "policy.graduation.revenue_growth": "revenue growth since the last evaluation that graduates (rule revenue_growth)",
     "policy.rollout": "UMKM ever enrolled (a constant target)",
     "policy.budget_ceiling": "rupiah per fiscal year for the APBD Kabupaten",
     "policy.months_funded": "months of each fiscal year, from January, the payers fund (whole months)",
 }
 """Parameters the vectorised cohort evaluation can vary, with what a value means."""
+
+WHOLE = ("policy.months_funded",)
+"""Parameters that take whole values: sampled as the integers of their range, each equally likely
+(a discrete uniform), whatever the distribution given."""
 
 LEVERS = ("policy.rollout", "policy.budget_ceiling", "policy.graduation.rate")
 """Levers an optimiser may move (constant over the horizon)."""
@@ -77,6 +84,13 @@ def frozen(low: float, high: float, distribution=None):
         mean, sd = distribution.mean, distribution.sd
         dist = stats.truncnorm(a=(low - mean) / sd, b=(high - mean) / sd, loc=mean, scale=sd)
     dist.shape_name = shape
+    return dist
+
+
+def whole(low: float, high: float):
+    """The integers ``ceil(low) .. floor(high)``, each equally likely (scipy's ``randint``)."""
+    dist = stats.randint(int(np.ceil(low)), int(np.floor(high)) + 1)
+    dist.shape_name = "whole numbers, uniform"
     return dist
 
 
@@ -134,7 +148,8 @@ def uncertainties(scenario, extra=(), only=None) -> list[Uncertain]:
             continue
         low, high = (float(v) for v in param.range)
         value = param.value if param.value is not None else scenario.first(name)
-        out.append(Uncertain(name, float(value), low, high, frozen(low, high, param.distribution), param.unit))
+        dist = whole(low, high) if name in WHOLE else frozen(low, high, param.distribution)
+        out.append(Uncertain(name, float(value), low, high, dist, param.unit))
     if problems:
         raise ScenarioError(problems)
     return out

@@ -19,10 +19,21 @@ bands, and two open-ended outer bands. An increment moves the mass of a band
 as if it sat at the band's centre (in log revenue); that is the only
 discretisation, and its effect on the outputs is measured in
 ``tests/test_agreement.py`` by halving the width.
+
+Per-sample revenue parameters (the sensitivity evaluator, :mod:`simulation.analysis.evaluate`).
+A revenue threshold varied per sample, ``v_p``, is carried exactly by a shift of the revenue
+axis: ``log R >= log v_p`` holds exactly when ``log R - shift_p >= log v_0`` with
+``shift_p = log v_p - log v_0``. The increments are the same normal laws whatever the level, so
+the band-to-band moves do not depend on the shift, and each sample differs only in its starting
+revenue law, centred at ``log_mean0 - shift_p``: one grid (anchored on ``v_0``, widened to cover
+every shift) serves every sample, and every sample's threshold sits on an edge, as in a
+single-sample run. A growth share varied per sample (rule ``revenue_growth``) enters only the
+rule's probability ``P(increment >= log(1 + g_p))``, computed per sample.
 """
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import replace
 
 import numpy as np
@@ -44,10 +55,27 @@ class SubsidisedTwin:
     n_segments : int
     band_width : float
         Width of a band in log revenue.
+    shift : ndarray, shape (P,), optional
+        Per sample, the log of its revenue threshold over the threshold the grid is anchored on
+        (see the module docstring); None: no per-sample threshold.
+    log_growth : ndarray, shape (P,), optional
+        Per sample, ``log(1 + revenue_growth)``; None: the scenario's value each month.
     """
 
-    def __init__(self, rules: GraduationRules, n_segments: int, band_width: float = BAND_WIDTH):
+    def __init__(
+        self,
+        rules: GraduationRules,
+        n_segments: int,
+        band_width: float = BAND_WIDTH,
+        shift: np.ndarray | None = None,
+        log_growth: np.ndarray | None = None,
+    ):
         self.rules = rules
+        self._moves = {}  # transition matrices by month and grid
+        self.n_segments, self.band_width = n_segments, band_width
+        self.shift = None if shift is None else np.asarray(shift, dtype=float)
+        self.log_growth = None if log_growth is None else np.asarray(log_growth, dtype=float)
+        wide = (0.0, 0.0) if self.shift is None else (float(self.shift.min()), float(self.shift.max()))
         n_sectors = len(rules.log_mean0)
         self.sector = np.arange(n_segments) % n_sectors
         self.K = max(1, int(rules.min_months.max()))
@@ -56,8 +84,8 @@ class SubsidisedTwin:
         if self.uses_bands:
             spread = np.sqrt(rules.sigma0**2 + (rules.sd**2).sum(axis=0).max())
             drift = rules.drift.sum(axis=0)
-            low = (rules.log_mean0 + np.minimum(drift, 0)).min() - SPAN_SD * spread
-            high = (rules.log_mean0 + np.maximum(drift, 0)).max() + SPAN_SD * spread
+            low = (rules.log_mean0 + np.minimum(drift, 0)).min() - max(wide[1], 0.0) - SPAN_SD * spread
+            high = (rules.log_mean0 + np.maximum(drift, 0)).max() - min(wide[0], 0.0) + SPAN_SD * spread
             anchor = rules.log_threshold[reads_level][0]
             first = anchor - np.ceil((anchor - low) / band_width) * band_width
             self.edges = np.arange(first, max(high, anchor) + band_width, band_width)
@@ -67,7 +95,7 @@ class SubsidisedTwin:
             [self.edges[:1] - band_width / 2, (self.edges[1:] + self.edges[:-1]) / 2, self.edges[-1:] + band_width / 2]
         )
         self.B = len(self.edges) + 1
-        self.start_share = self._start_share()  # (G, B)
+        self.start_share = self._start_share()  # (G, B), or (P, G, B) with a per-sample shift
 
     @classmethod
     def for_scenario(cls, scenario, band_width: float = BAND_WIDTH) -> SubsidisedTwin | None:
@@ -88,15 +116,50 @@ class SubsidisedTwin:
 
     def _start_share(self) -> np.ndarray:
         r = self.rules
-        by_sector = np.diff(self._cdf(r.log_mean0, np.full_like(r.log_mean0, r.sigma0)), axis=-1)
-        return by_sector[self.sector]
+        if self.shift is None or not self.uses_bands:
+            by_sector = np.diff(self._cdf(r.log_mean0, np.full_like(r.log_mean0, r.sigma0)), axis=-1)
+            return by_sector[self.sector]
+        loc = r.log_mean0[None, :] - self.shift[:, None]  # (P, sectors)
+        by_sector = np.diff(self._cdf(loc, np.full_like(loc, r.sigma0)), axis=-1)
+        return by_sector[:, self.sector]
+
+    def _share(self) -> np.ndarray:
+        """The starting revenue law, shaped to broadcast over (P, G, B)."""
+        return self.start_share if self.start_share.ndim == 3 else self.start_share[None]
+
+    def take(self, rows: slice) -> SubsidisedTwin:
+        """The same twin for the samples ``rows`` only (chunked evaluation); a new object."""
+        if self.shift is None and self.log_growth is None:
+            return copy(self)  # its own stocks: chunks may run at once
+        return SubsidisedTwin(
+            self.rules,
+            self.n_segments,
+            self.band_width,
+            None if self.shift is None else self.shift[rows],
+            None if self.log_growth is None else self.log_growth[rows],
+        ).with_grid(self)
+
+    def for_segments(self, n_segments: int) -> SubsidisedTwin:
+        """The same twin over ``n_segments`` segments (segments summed within each sector)."""
+        twin = SubsidisedTwin(self.rules, n_segments, self.band_width, self.shift, self.log_growth)
+        return twin.with_grid(self)
+
+    def with_grid(self, other: SubsidisedTwin) -> SubsidisedTwin:
+        """Adopt ``other``'s band edges (chunks of one evaluation share one grid); returns self."""
+        if self.uses_bands and not np.array_equal(self.edges, other.edges):
+            self.edges, self.centres, self.B = other.edges, other.centres, other.B
+            self.start_share = self._start_share()
+        self._moves = other._moves
+        return self
 
     def _through(self, x: np.ndarray, move: np.ndarray) -> np.ndarray:
         """Mass ``x`` (P, G, ..., B) moved band to band by ``move`` (sectors, B, B), sector by sector, in place."""
         P, n_sectors = x.shape[0], len(move)
         by_sector = x.reshape(P, -1, n_sectors, *x.shape[2:])
         for k in range(n_sectors):  # segments are kecamatan-major, sector-minor
-            by_sector[:, :, k] = by_sector[:, :, k] @ move[k]
+            rows = by_sector[:, :, k]
+            # one matrix product over every sample, segment and class (not one per sample)
+            by_sector[:, :, k] = (rows.reshape(-1, self.B) @ move[k]).reshape(rows.shape)
         return x
 
     def moved(self, x: np.ndarray, t: int, at_least: float) -> np.ndarray:
@@ -116,25 +179,31 @@ class SubsidisedTwin:
         return self._through(x.copy(), move)
 
     def transition(self, t: int) -> np.ndarray:
-        """Band-to-band probabilities for the increment at the end of month ``t``, (sectors, B, B)."""
-        loc = self.centres[None, :] + self.rules.drift[t][:, None]
-        scale = np.broadcast_to(self.rules.sd[t][:, None], loc.shape)
-        return np.diff(self._cdf(loc, scale), axis=-1)
+        """Band-to-band probabilities for the increment at the end of month ``t``, (sectors, B, B).
+
+        Computed once per month and grid, and shared by the twins of one evaluation's chunks."""
+        key = (t, self.B, float(self.edges[0]) if len(self.edges) else 0.0)
+        if key not in self._moves:
+            loc = self.centres[None, :] + self.rules.drift[t][:, None]
+            scale = np.broadcast_to(self.rules.sd[t][:, None], loc.shape)
+            self._moves[key] = np.diff(self._cdf(loc, scale), axis=-1)
+        return self._moves[key]
 
     # ------------------------------------------------------------ events
     def start(self, initial: np.ndarray, subsidised: np.ndarray | None = None) -> SubsidisedTwin:
         """Begin a run with ``initial`` eligible (and ``subsidised``, new to the subsidy) UMKM per
         segment, shape (P, G), with the starting revenue distribution; returns self."""
         P, G = initial.shape
-        self.e = initial[:, :, None] * self.start_share[None]
+        share = self._share()
+        self.e = initial[:, :, None] * share
         self.s = np.zeros((P, G, self.K, self.B))
         if subsidised is not None:
-            self.s[:, :, 0] = subsidised[:, :, None] * self.start_share[None]
+            self.s[:, :, 0] = subsidised[:, :, None] * share
         return self
 
     def enter(self, entered: np.ndarray) -> None:
         """Step a: new eligible UMKM (P, G) with the starting revenue distribution."""
-        self.e += entered[:, :, None] * self.start_share[None]
+        self.e += entered[:, :, None] * self._share()
 
     def enrol(self, share: np.ndarray) -> None:
         """Step b: the share of each segment's eligible UMKM enrolled, in every band.
@@ -188,6 +257,8 @@ class SubsidisedTwin:
                 self.s = self._through(self.s, move)
             pool = self.s[:, :, first:]
             month = r.month(t, rate, self.centres, self.sector)
+            if self.log_growth is not None:
+                month = replace(month, log_growth=self.log_growth)
             if before is not None:
                 month = replace(month, before=before, moved=lambda x, at_least: self.moved(x, t, at_least))
             out = r.rule_at(t).expected(pool, month)

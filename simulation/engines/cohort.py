@@ -169,7 +169,7 @@ def registry_states(scenario) -> np.ndarray | None:
     return counts
 
 
-def run_cohort(inputs: CohortInputs, count_bpjs: bool = True) -> CohortOutput:
+def run_cohort(inputs: CohortInputs, count_bpjs: bool = True, observe=None) -> CohortOutput | None:
     """Project expected counts month by month.
 
     Parameters
@@ -179,17 +179,26 @@ def run_cohort(inputs: CohortInputs, count_bpjs: bool = True) -> CohortOutput:
     count_bpjs : bool
         Record ``counted_bpjs`` (members BPJS-TK counts toward its targets); the sampled
         evaluation, which does not read it, leaves it out.
+    observe : callable, optional
+        ``observe(state, t)`` after each month closes, reading the month's records
+        (``state.billed[t]``, ``state.end[t]``, ``state.stocks[name][t]``, ...). With it the run
+        keeps only the current month of every record and returns None (a lean run: the sampled
+        evaluation reduces each month as it goes, in memory that does not grow with the horizon).
 
     Returns
     -------
-    CohortOutput
-        Billed and end-of-month stocks and monthly flows.
+    CohortOutput or None
+        Billed and end-of-month stocks and monthly flows (None with ``observe``).
     """
-    state = CohortState.start(inputs, count_bpjs)
+    state = CohortState.start(inputs, count_bpjs, lean=observe is not None)
     for t in range(inputs.shape[2]):
         for step in EXPECTED:
             step(state, t)
         state.close_month(t)
+        if observe is not None:
+            observe(state, t)
+    if observe is not None:
+        return None
     return CohortOutput(
         billed=state.billed, end=state.end, flows=state.flows, waiting=state.waiting, stocks=state.stocks
     )

@@ -44,6 +44,39 @@ COUNTED_MONTHS = 6
 toward its coverage targets; fewer count pro rata (facts G4.2)."""
 
 
+def state_major(P: int, G: int, n: int, T: int | None = None) -> np.ndarray:
+    """Zeros of shape (P, G, n), or (T, P, G, n), stored state by state.
+
+    The cohort steps read and write one state at a time (``x[:, :, S]``); stored with the state
+    axis outermost, each such slice is one contiguous block, which numpy processes several times
+    faster than a slice with a stride of ``n`` elements (``benchmarks/bench_sensitivity.py``).
+    """
+    if T is None:
+        return np.zeros((n, P, G)).transpose(1, 2, 0)
+    return np.zeros((T, n, P, G)).transpose(0, 2, 3, 1)
+
+
+class Latest:
+    """A record indexed by month that keeps only the month last written (a lean cohort run).
+
+    ``rec[t] = v`` stores ``v``; ``rec[t]`` returns it whatever ``t``: the cohort steps read a
+    record only in the month they write it, so a run that reduces each month as it closes
+    (:func:`simulation.engines.cohort.run_cohort` with ``observe``) needs no (T, ...) arrays.
+    """
+
+    def __init__(self, shape: tuple, major: int | None = None):
+        self.value = np.zeros(shape) if major is None else state_major(*shape[:2], major)
+
+    def __setitem__(self, t, value) -> None:
+        if isinstance(value, np.ndarray) and value.base is None and value.shape == self.value.shape:
+            self.value = value  # a fresh result the step no longer changes: kept, not copied
+        else:  # a view of the state (the billed and end stocks), which later steps change: copied
+            self.value[...] = value
+
+    def __getitem__(self, t) -> np.ndarray:
+        return self.value
+
+
 @dataclass
 class CohortState:
     """The cohort engine between two months (expected UMKM), and what it has recorded so far.
@@ -85,13 +118,14 @@ class CohortState:
     paid: np.ndarray | None = None
 
     @classmethod
-    def start(cls, inputs, count_bpjs: bool = True) -> CohortState:
+    def start(cls, inputs, count_bpjs: bool = True, lean: bool = False) -> CohortState:
         """The state before the first month: the initial UMKM (or the registry's states).
 
         ``count_bpjs=False`` leaves out the months-paid bands behind ``counted_bpjs`` (a sampled
-        evaluation that does not read it runs faster)."""
+        evaluation that does not read it runs faster). ``lean=True`` keeps only the current month
+        of every record (:class:`Latest`), for a run that reduces each month as it closes."""
         P, G, T = inputs.shape
-        x = np.zeros((P, G, N_STATES))
+        x = state_major(P, G, N_STATES)
         x[:, :, E] = inputs.initial
         ever_enrolled = np.zeros(P)
         if inputs.initial_states is not None:
@@ -107,13 +141,16 @@ class CohortState:
             x=x,
             ever_enrolled=ever_enrolled,
             spent=np.zeros(P),
-            arrears=np.zeros((P, G, 3)),
+            arrears=state_major(P, G, 3),
             twin=twin,
-            billed=np.empty((T, P, G, N_STATES)),
-            end=np.empty((T, P, G, N_STATES)),
-            flows={name: np.empty((T, P, G)) for name in FLOWS},
-            waiting=np.zeros((T, P, G)),
-            stocks={name: np.empty((T, P, G)) for name in COHORT_STOCKS[: 3 if count_bpjs else 2]},
+            billed=Latest((P, G), N_STATES) if lean else state_major(P, G, N_STATES, T),
+            end=Latest((P, G), N_STATES) if lean else state_major(P, G, N_STATES, T),
+            flows={name: Latest((P, G)) if lean else np.empty((T, P, G)) for name in FLOWS},
+            waiting=Latest((P, G)) if lean else np.zeros((T, P, G)),
+            stocks={
+                name: Latest((P, G)) if lean else np.empty((T, P, G))
+                for name in COHORT_STOCKS[: 3 if count_bpjs else 2]
+            },
             paid=paid,
         )
 

@@ -7,7 +7,8 @@ From the covered members of each month (a :class:`~simulation.outputs.results.Re
   income replacement (``accident_income_months`` x ``declared_income``, F2.4);
   a share ``accident_fatal_share`` is fatal and pays ``jkk_death_benefit`` (F2.4);
 - deaths not from work: ``covered x death_rate`` (F3.2), paying ``jkm_benefit``
-  (Rp42M, F2.1);
+  (Rp42M, F2.1), or ``jkm_benefit_early`` (~Rp10M, G4.3) for members in their first
+  ``jkm_full_after_months`` (3) months of covered membership;
 - scholarships (F2.2, F2.3): after a work-accident death always, after another
   death only if the member had at least ``scholarship_min_months`` of continuous
   covered membership; ``children_per_family`` children (at most 2) each get
@@ -15,8 +16,11 @@ From the covered members of each month (a :class:`~simulation.outputs.results.Re
 
 Annual probabilities become monthly ones as ``1 - (1 - p) ** (1/12)``. Covered
 tenure is counted in months of continuous cover up to and including the
-current month; leaving cover (lapse, suspension) ends it, graduation to
-self-paying membership does not.
+current month; leaving cover (lapse, suspension, or a fourth unfunded month in a
+row, when membership ends, facts G4.1) ends it, graduation to self-paying
+membership does not. A JKM death of a member in the first
+``jkm_full_after_months`` months of cover pays ``jkm_benefit_early`` instead of
+``jkm_benefit`` (facts G4.3), when the scenario sets both.
 """
 
 from __future__ import annotations
@@ -24,22 +28,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.core.states import monthly_probability
+from simulation.core.states import ARREARS_MONTHS, monthly_probability
 from simulation.engines.state import SCHOLARSHIP_MONTHS
 from simulation.engines.steps import STEPS
+from simulation.scenario.prices import funded, unfunded_run
 
 TENURE_BANDS = SCHOLARSHIP_MONTHS
 """Tenure is tracked month by month up to the scholarship's 36 months (facts F2.2); the last band
 holds 36 and more."""
 
 
-def covered_tenure(monthly, bands: int = TENURE_BANDS) -> tuple[np.ndarray, np.ndarray]:
+def covered_tenure(monthly, bands: int = TENURE_BANDS, paid=None) -> tuple[np.ndarray, np.ndarray]:
     """Subsidised and mandiri members of each month by covered tenure.
 
     Exits (closure, graduation, lapse, suspension) do not depend on tenure in the
     engines, so each state's tenure mix follows from its monthly totals. The month
     runs the engines' steps in their order (:data:`simulation.engines.steps.STEPS`),
     each moving the tenure mix as :data:`_TENURE_STEPS` says.
+
+    An unfunded gap (``policy.months_funded``) leaves the subsidised covered for
+    :data:`~simulation.core.states.ARREARS_MONTHS` unpaid months; from the next one their
+    membership has ended (facts G4.1): they hold no covered tenure while the gap lasts, and
+    in the first funded month after it they start a new spell of one month, as the micro
+    engine's agents do (``covered_since``).
 
     Parameters
     ----------
@@ -48,6 +59,9 @@ def covered_tenure(monthly, bands: int = TENURE_BANDS) -> tuple[np.ndarray, np.n
         arrays of shape (T,) or, for every replicate at once, (R, T).
     bands : int
         Months tracked one by one; the last band holds ``bands`` months and more.
+    paid : ndarray, shape (T,), optional
+        1.0 in the months the payers fund, 0.0 in the others
+        (:func:`simulation.scenario.prices.funded`); None: every month funded.
 
     Returns
     -------
@@ -60,7 +74,8 @@ def covered_tenure(monthly, bands: int = TENURE_BANDS) -> tuple[np.ndarray, np.n
     one = cols["subsidised"].ndim == 1
     cols = {c: np.atleast_2d(v) for c, v in cols.items()}
     R, T = cols["subsidised"].shape
-    mix = _TenureMix(cols, R, T, bands)
+    run = np.zeros(T, dtype=int) if paid is None else unfunded_run(paid)
+    mix = _TenureMix(cols, R, T, bands, run)
     for t in range(T):
         for name in STEPS:
             _TENURE_STEPS[name](mix, t)
@@ -77,16 +92,25 @@ class _TenureMix:
     """Subsidised and mandiri members by covered months, carried from one month's end to the next,
     for R replicates at once (arrays (R, bands); totals and flows (R, T))."""
 
-    def __init__(self, cols: dict[str, np.ndarray], R: int, T: int, bands: int):
+    def __init__(self, cols: dict[str, np.ndarray], R: int, T: int, bands: int, run: np.ndarray):
         self.cols, self.bands = cols, bands
+        self.run = run  # consecutive unfunded months up to each month
         self.sub_out, self.man_out = np.zeros((R, T, bands)), np.zeros((R, T, bands))
         self.s_end, self.m_end = np.zeros((R, bands)), np.zeros((R, bands))
         self.s = self.m = self.s_share = None
         self.prev_s_end_total = self.prev_reactivated = np.zeros(R)
 
     def entry(self, t: int) -> None:
-        """A new month: everyone covered is a month older; last month's resumers start a spell."""
+        """A new month: everyone covered is a month older; last month's resumers start a spell.
+
+        Past the unpaid months that keep cover, and in the first funded month after them, the
+        subsidised hold one month: none is covered until funding resumes (:meth:`billing`), and
+        then every spell starts anew."""
         self.s = _age(self.s_end)
+        if self.run[t] > ARREARS_MONTHS or (t > 0 and self.run[t] == 0 and self.run[t - 1] > ARREARS_MONTHS):
+            total = self.s.sum(axis=1)
+            self.s[:] = 0.0
+            self.s[:, 0] = total
         self.m = _age(self.m_end)
         self.m[:, 0] += self.prev_reactivated
 
@@ -98,8 +122,9 @@ class _TenureMix:
         self.s[:, 0] += self.cols["enrolled"][:, t]
 
     def billing(self, t: int) -> None:
-        """The members billed this month, by tenure."""
-        self.sub_out[:, t], self.man_out[:, t] = self.s, self.m
+        """The members covered this month, by tenure (no subsidised member past the covered unpaid months)."""
+        self.sub_out[:, t] = 0.0 if self.run[t] > ARREARS_MONTHS else self.s
+        self.man_out[:, t] = self.m
 
     def month_end(self, t: int) -> None:
         """Survivors of each state keep their mix (closure and lapses do not depend on tenure)."""
@@ -165,12 +190,22 @@ def benefit_arrays(scenario, monthly) -> dict[str, np.ndarray] | None:
     """
     if scenario.model.benefits is None:
         return None
-    p = {name: scenario.monthly_array(f"benefits.{name}") for name in type(scenario.model.benefits).model_fields}
+    section = scenario.model.benefits
+    p = {
+        name: scenario.monthly_array(f"benefits.{name}")
+        for name in type(section).model_fields
+        if getattr(section, name) is not None
+    }
     covered = np.asarray(monthly["covered"], dtype=float)
-    sub, man = covered_tenure(monthly)
+    sub, man = covered_tenure(monthly, paid=funded(scenario))
     minimum = int(scenario.first("benefits.scholarship_min_months"))
     tenure_ok = (sub + man)[..., max(minimum, 1) - 1 :].sum(axis=-1)
     share_ok = np.divide(tenure_ok, covered, out=np.zeros_like(covered), where=covered > 0)
+    jkm = p["jkm_benefit"]
+    if "jkm_benefit_early" in p and "jkm_full_after_months" in p:  # facts G4.3
+        early = (sub + man)[..., : int(scenario.first("benefits.jkm_full_after_months"))].sum(axis=-1)
+        share_early = np.divide(early, covered, out=np.zeros_like(covered), where=covered > 0)
+        jkm = share_early * p["jkm_benefit_early"] + (1.0 - share_early) * p["jkm_benefit"]
     accidents = covered * monthly_probability(p["accident_rate"])
     fatal = accidents * p["accident_fatal_share"]
     deaths = covered * monthly_probability(p["death_rate"])
@@ -187,7 +222,7 @@ def benefit_arrays(scenario, monthly) -> dict[str, np.ndarray] | None:
         "paid_medical": accidents * p["accident_medical_cost"],
         "paid_income": (accidents - fatal) * p["accident_income_months"] * p["declared_income"],
         "paid_jkk_death": fatal * p["jkk_death_benefit"],
-        "paid_jkm": deaths * p["jkm_benefit"],
+        "paid_jkm": deaths * jkm,
         "paid_scholarships": children * p["scholarship_per_child"],
     }
     out["benefits_paid"] = sum(out[c] for c in BENEFIT_COLUMNS if c.startswith("paid_"))

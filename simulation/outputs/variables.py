@@ -321,7 +321,16 @@ _TABLE_VARIABLES = (
         "death benefit of fatal accidents (F2.4)",
         _BENEFITS,
     ),
-    ("paid_jkm", (YEAR,), "IDR", "money", "Santunan JKM", "JKM death benefit", "JKM benefit (F2.1)", _BENEFITS),
+    (
+        "paid_jkm",
+        (YEAR,),
+        "IDR",
+        "money",
+        "Santunan JKM",
+        "JKM death benefit",
+        "JKM benefit (F2.1); the early amount in the first months of membership (G4.3)",
+        _BENEFITS,
+    ),
     (
         "paid_scholarships",
         (YEAR,),

@@ -225,6 +225,20 @@ PARAMETERS: dict[str, ParameterLabel] = {
         "Kematian bukan karena kerja", "Deaths not from work", "per peserta per tahun", "per member a year", "number"
     ),
     "benefits.jkm_benefit": _p("Santunan JKM", "JKM benefit", "rupiah per kematian", "rupiah per death", "rupiah"),
+    "benefits.jkm_benefit_early": _p(
+        "Santunan JKM pada bulan-bulan pertama kepesertaan",
+        "JKM benefit in the first months of membership",
+        "rupiah per kematian",
+        "rupiah per death",
+        "rupiah",
+    ),
+    "benefits.jkm_full_after_months": _p(
+        "Masa kepesertaan sebelum santunan JKM penuh",
+        "Membership before the full JKM benefit",
+        "bulan",
+        "months",
+        "count",
+    ),
     "benefits.children_per_family": _p(
         "Anak penerima beasiswa per keluarga", "Children with a scholarship per family", "anak", "children", "number"
     ),

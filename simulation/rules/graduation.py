@@ -37,8 +37,9 @@ class EvaluationMonth:
         Probability of graduating at this evaluation (rule ``rate``), one per sample.
     log_threshold : float
         Log of the revenue threshold, log rupiah per year (rule ``revenue_threshold``).
-    log_growth : float
-        ``log(1 + revenue_growth)``, the least log-revenue increment that counts as growth.
+    log_growth : float or ndarray, shape (P,)
+        ``log(1 + revenue_growth)``, the least log-revenue increment that counts as growth (one
+        per sample in the sensitivity evaluator, rule ``revenue_growth`` only).
     drift, sd : ndarray, shape (sectors,)
         Mean and standard deviation of this evaluation's log-revenue increment by sector.
     centres : ndarray, shape (B,)
@@ -159,10 +160,12 @@ class RevenueGrowth(Rule):
         # deferred: scipy is slow to import, and the scenario schema imports this registry for its names
         from scipy.special import ndtr
 
-        # the increment is independent of the level: P(increment >= log(1 + share)) by sector
+        # the increment is independent of the level: P(increment >= log(1 + share)) by sector,
+        # for one share or one per sample
         sd = np.maximum(month.sd, 1e-12)
-        p = 1.0 - ndtr((month.log_growth - month.drift) / sd)  # (sectors,)
-        return pool * p[month.sector].reshape(1, -1, *([1] * (pool.ndim - 2)))
+        growth = np.reshape(month.log_growth, (-1, 1))  # (1 or P, 1)
+        p = 1.0 - ndtr((growth - month.drift[None, :]) / sd[None, :])  # (1 or P, sectors)
+        return pool * p[:, month.sector].reshape(p.shape[0], -1, *([1] * (pool.ndim - 2)))
 
     @staticmethod
     def agents(members, month):

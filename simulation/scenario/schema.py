@@ -326,6 +326,12 @@ class Benefits(Section):
     jkk_death_benefit: Param[Rupiah]
     death_rate: Param[Probability]
     jkm_benefit: Param[Rupiah]
+    jkm_benefit_early: Param[Rupiah] | None = Field(
+        None, json_schema_extra={"unit": "rupiah per death not from work in the first months of membership"}
+    )
+    jkm_full_after_months: Param[Annotated[int, Field(ge=0, le=24)]] | None = Field(
+        None, json_schema_extra={"unit": "months of membership after which the full JKM benefit is paid"}
+    )
     children_per_family: Param[Annotated[float, Field(ge=0, le=2)]]
     scholarship_per_child: Param[Rupiah]
     scholarship_min_months: Param[Annotated[int, Field(ge=0, le=240)]]

@@ -22,8 +22,9 @@ def expected(s, t: int) -> None:
     """Suspension at a year's start, then expected enrolments by segment (pro rata without a rule)."""
     inputs, x, rule = s.inputs, s.x, s.inputs.enrolment
     P = x.shape[0]
+    capped = rule is not None and rule.capped
     suspended = np.zeros(x.shape[:2])
-    if rule is not None and rule.capped and rule.year_start[t]:
+    if capped and rule.year_start[t]:
         s.spent = np.zeros(P)
         kept = fit_budget(x[:, :, S], rule.remaining_cost[t], rule.ceiling[:, t], rule.rank)
         suspended = x[:, :, S] - kept
@@ -35,26 +36,28 @@ def expected(s, t: int) -> None:
     wanted = np.minimum(np.maximum(inputs.rollout[:, t] - s.ever_enrolled, 0.0), x[:, :, E].sum(axis=1))
     if inputs.funded is not None:  # no enrolment in a month the payers do not fund
         wanted = wanted * inputs.funded[:, t]
-    if rule is None:
+    if not wanted.any():  # the rollout is reached (or the month unfunded) in every sample
+        desired = enrolled = np.zeros(x.shape[:2])
+    elif rule is None:
         total = x[:, :, E].sum(axis=1)
         desired = x[:, :, E] * np.divide(wanted, total, out=np.zeros(P), where=total > 0)[:, None]
         enrolled = desired
     else:
         desired = allocate(x[:, :, E], wanted, rule)
         enrolled = desired
-        if rule.capped:
+        if capped:
             committed = (x[:, :, S] * rule.remaining_cost[t]).sum(axis=1)
             money = rule.ceiling[:, t] - s.spent - committed
             enrolled = allocate_within(x[:, :, E], wanted, money, rule.remaining_cost[t], rule)
     s.waiting[t] = desired - enrolled
-    eligible_before = x[:, :, E].copy()
+    if s.twin is not None:
+        eligible = x[:, :, E]
+        s.twin.enrol(np.divide(enrolled, eligible, out=np.zeros_like(enrolled), where=eligible > 0))
     x[:, :, E] -= enrolled
     x[:, :, S] += enrolled
     s.ever_enrolled += enrolled.sum(axis=1)
-    if rule is not None and rule.capped:
+    if capped:
         s.spent += (x[:, :, S] * rule.unit_cost[t]).sum(axis=1)
-    if s.twin is not None:
-        s.twin.enrol(np.divide(enrolled, eligible_before, out=np.zeros_like(enrolled), where=eligible_before > 0))
     s.flows["suspended"][t] = suspended
     s.flows["enrolled"][t] = enrolled
 

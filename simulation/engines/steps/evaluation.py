@@ -19,6 +19,11 @@ def expected(s, t: int) -> None:
     inputs, x = s.inputs, s.x
     if s.twin is None:
         rules, rate = inputs.rules, inputs.graduation[:, t]
+        if not rate.any() and (rules is None or not rules.at_evaluation[t]):  # rate and none: nobody
+            zero = np.zeros(x.shape[:2])
+            for name in ("graduated", "graduated_mandiri", "graduated_lapsed"):
+                s.flows[name][t] = zero
+            return
         if rules is None:  # inputs built by hand: the rate rule
             month = EvaluationMonth(t, rate, np.nan, np.nan, EMPTY, EMPTY, EMPTY, EMPTY)
             graduated = Rate.expected(x[:, :, S], month)

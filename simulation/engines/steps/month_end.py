@@ -12,21 +12,22 @@ from simulation.engines.state import C, L, M
 def expected(s, t: int) -> None:
     """Expected closures, lapses, reactivations and losses of cover, on the stocks after closure."""
     inputs, x, arrears = s.inputs, s.x, s.arrears
-    closing = x[:, :, :C] * inputs.closure[:, t, None, None]
-    x[:, :, :C] -= closing
-    x[:, :, C] += closing.sum(axis=2)
+    closure = inputs.closure[:, t, None]  # (P, 1)
+    closures = x[:, :, :C].sum(axis=2) * closure  # every open state alike
+    x[:, :, :C] *= (1.0 - closure)[..., None]
+    x[:, :, C] += closures
     lapsed = x[:, :, M] * inputs.lapse[:, t, None]
     reactivated = x[:, :, L] * inputs.reactivation[:, t, None]
-    x[:, :, M] += reactivated - lapsed
-    x[:, :, L] += lapsed - reactivated
+    moved = reactivated - lapsed
+    x[:, :, M] += moved
+    x[:, :, L] -= moved
     # arrears: closure and resumption hit them like all lapsed; a third unpaid month ends cover
-    arrears *= (1.0 - inputs.closure[:, t, None, None]) * (1.0 - inputs.reactivation[:, t, None, None])
-    lost = arrears[:, :, 2].copy()
-    arrears[:, :, 1:] = arrears[:, :, :2]
+    lost = arrears[:, :, 2] * ((1.0 - closure) * (1.0 - inputs.reactivation[:, t, None]))
+    arrears[:, :, 1:] = arrears[:, :, :2] * ((1.0 - closure) * (1.0 - inputs.reactivation[:, t, None]))[..., None]
     arrears[:, :, 0] = lapsed
     if s.twin is not None:
         s.twin.close(inputs.closure[:, t])
-    s.flows["closures"][t] = closing.sum(axis=2)
+    s.flows["closures"][t] = closures
     s.flows["lapses"][t] = lapsed
     s.flows["reactivated"][t] = reactivated
     s.flows["lost_cover"][t] = lost
