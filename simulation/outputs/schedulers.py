@@ -84,6 +84,22 @@ def dask_client(name: str, jobs: int | None = None):
             yield client
 
 
+@contextmanager
+def shared_scheduler(name: str, jobs: int | None = None):
+    """The scheduler that several runs of one command share, for as long as the command runs.
+
+    ``local`` starts one Dask LocalCluster of ``jobs`` workers and yields its address
+    (``tcp://127.0.0.1:PORT``), so that every run (a batch's reports, each in its own kernel; a
+    sensitivity study's samples) sends its tasks to the same workers instead of starting a cluster
+    each; ``processes`` and an address are yielded as given.
+    """
+    if name != LOCAL:
+        yield name
+        return
+    with dask_client(LOCAL, jobs) as client:
+        yield client.scheduler.address
+
+
 def run_tasks(
     fn: Callable,
     tasks: Iterable[tuple],

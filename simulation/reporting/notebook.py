@@ -161,7 +161,9 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     **options
         ``language`` ({"id", "en"}: every title, label and table header), ``engine`` ({"cohort",
         "micro"}; ``micro`` gives replicates and P5-P95 bands), ``reps`` (replicates of the micro
-        engine, at least 1), ``seed`` (its master seed).
+        engine, at least 1), ``seed`` (its master seed), ``scheduler`` (where its replicates run:
+        ``processes``, ``local`` or ``tcp://HOST:PORT``, :mod:`simulation.outputs.schedulers`) and
+        ``jobs`` (its worker processes; 0 for all cores).
 
     Raises
     ------
@@ -174,7 +176,10 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     params = validate("scenario_report", given)
     language, reps = params.language, params.reps
     loaded = load_scenario(resolve(params.scenario), overrides=params.overrides)
-    result = run_scenario(loaded, engine=params.engine, seed=params.seed, reps=reps)
+    run_options = {"reps": reps}
+    if params.engine == "micro":
+        run_options |= {"scheduler": params.scheduler, "jobs": params.jobs or None}
+    result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
     guards.check(result)
     out = Path(params.output_dir)
     write_result(result, out, language=language, reps=reps)
