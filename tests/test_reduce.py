@@ -23,7 +23,7 @@ CEILING = ROOT / "scenarios" / "budget_ceiling.yaml"
 
 
 def _written(folder) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".parquet")}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_run_reduced_on_workers_writes_the_tables_of_a_whole_run(tmp_path, whole
     )
     assert code == 0
     written = _written(out)
-    assert {"annual_replicates.csv", "benefits_quantiles.csv", "monthly_segments.csv"} <= written.keys()
+    assert {"annual_replicates.csv", "benefits_quantiles.csv", "monthly_segments.parquet"} <= written.keys()
     assert written.keys() == whole.keys()
     for name in whole:
         assert written[name] == whole[name], name
