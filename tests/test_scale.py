@@ -124,9 +124,10 @@ def test_a_portfolio_gives_the_same_tables_on_every_scheduler(dask_address):
     ntb = read_portfolio(PORTFOLIOS / "ntb.yaml")
     kwargs = {"engine": "micro", "reps": 2, "seed": 5, "scale": 0.02}
     one = run_portfolio(ntb, jobs=1, **kwargs)
+    pool = run_portfolio(ntb, jobs=2, **kwargs)  # a process pool: members named by position, not pickled
     local = run_portfolio(ntb, jobs=2, scheduler="local", **kwargs)
     remote = run_portfolio(ntb, scheduler=dask_address, **kwargs)
-    for other in (local, remote):
+    for other in (pool, local, remote):
         pd.testing.assert_frame_equal(other.regions_annual, one.regions_annual, check_exact=True)
         pd.testing.assert_frame_equal(other.regions_payers, one.regions_payers, check_exact=True)
         pd.testing.assert_frame_equal(other.annual(), one.annual(), check_exact=True)

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulation.io.write import write_result
+from simulation.outputs.fiscal import apbd_is_illustrative
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
+from simulation.reporting.apbd_note import apbd_illustrative_note
 from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
@@ -103,6 +105,8 @@ class ReportContext:
 
         rate = self.scenario.first("fiscal.discount_rate") if self.scenario.model.fiscal is not None else None
         note = self.text("fiscal_note", rate=formats.percent(rate, self.language) if rate is not None else "-")
+        if rate is not None and apbd_is_illustrative(self.scenario):
+            note += "\n\n" + apbd_illustrative_note(self.scenario, self.language)
         return (
             Markdown(note),
             styled(self.tables["fiscal"], self.language),

@@ -12,6 +12,16 @@ from simulation.core.errors import OutputError, ScenarioError
 from simulation.outputs.schedulers import PROCESSES
 from simulation.reporting.batch import Outcome, one_line
 
+DEFAULT_PORTFOLIOS = ("ntb",)
+"""Portfolios a whole batch runs (``umkm-sim batch`` naming no scenario): Nusa Tenggara Barat's ten
+kabupaten and kota with the province's shared share, the province Lombok Timur belongs to."""
+
+
+def default_portfolios(folder: Path) -> list[Path]:
+    """The :data:`DEFAULT_PORTFOLIOS` files in ``folder/portfolios`` (those that exist)."""
+    files = [Path(folder) / "portfolios" / f"{name}.yaml" for name in DEFAULT_PORTFOLIOS]
+    return [f for f in files if f.is_file()]
+
 
 def run_portfolios(
     files: list[str], out_root: Path, language: str, overrides: dict, scheduler: str = PROCESSES
