@@ -25,7 +25,7 @@ pytest.importorskip("distributed")
 import simulation  # noqa: E402
 from simulation.analysis.portfolio import read_portfolio, run_portfolio  # noqa: E402
 from simulation.cli import main  # noqa: E402
-from simulation.io.write import write_result  # noqa: E402
+from simulation.io.write import write_result, write_table  # noqa: E402
 
 TENGAH = ROOT / "scenarios" / "lombok_tengah.yaml"
 PORTFOLIOS = ROOT / "scenarios" / "portfolios"
@@ -140,23 +140,23 @@ def test_an_unknown_scheduler_is_a_usage_error(tmp_path, capsys):
     assert "unknown scheduler 'threads'; allowed: processes, local, tcp://HOST:PORT" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_the_national_portfolio_at_one_percent_runs_on_a_local_cluster(tmp_path):
-    out = tmp_path / "national"
-    code = main(
-        ["portfolio", str(PORTFOLIOS / "national.yaml"), "--out", str(out), "--scale", "0.01"]
-        + ["--scheduler", "local", "--jobs", "2", "--language", "en"]
-    )
-    assert code == 0
-    regions_annual = pd.read_csv(out / "regions_annual.csv", dtype={"region": str})
+    # two fiscal years keep it cheap enough for every CI run (ten years and the brief: benchmarks/bench_scale.py)
+    national = read_portfolio(PORTFOLIOS / "national.yaml")
+    result = run_portfolio(national, scale=0.01, scheduler="local", jobs=2, overrides={"years": 2})
+    regions_annual = result.regions_annual
     assert regions_annual["region"].nunique() == 514
     first = regions_annual[regions_annual["year"] == 2026]
     # 1% of 65.47M UMKM (F4.2) all enrolled in January 2026
     assert first["enrolled"].sum() == pytest.approx(654_700, rel=1e-9)
-    annual = pd.read_csv(out / "annual.csv").set_index("year")
+    annual = result.annual().set_index("year")
+    assert list(annual.index) == [2026, 2027]
     np.testing.assert_allclose(annual["covered_end"], regions_annual.groupby("year")["covered_end"].sum(), rtol=1e-12)
-    kecamatan = pd.read_parquet(out / "regions_by_kecamatan.parquet")
-    assert len(kecamatan) == 7277 * 10
+    np.testing.assert_allclose(annual["subsidy_cost"], regions_annual.groupby("year")["subsidy_cost"].sum(), rtol=1e-12)
+    path = write_table(result.regions_kecamatan, tmp_path / "regions_by_kecamatan.parquet")
+    kecamatan = pd.read_parquet(path)
+    assert len(kecamatan) == 7277 * 2  # every kecamatan of the official codes, two years
+    pd.testing.assert_frame_equal(kecamatan, result.regions_kecamatan.reset_index(drop=True), check_exact=True)
 
 
 # ---------------------------------------------------------------- --scheduler on report, batch, sensitivity
