@@ -93,6 +93,12 @@ def one(scale: float, workers: int, reps: int, years: int, sample: int | None = 
     }
 
 
+def children_cpu_s() -> float:
+    """CPU seconds of this process's ended children (worker processes, once closed), user + system."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_memory(reps: int, reduce: bool, jobs: int, years: int, scheduler: str) -> dict:
     """``run --engine micro`` of the baseline in this process: tables written, the parent's peak."""
     import tempfile
@@ -103,7 +109,7 @@ def run_memory(reps: int, reduce: bool, jobs: int, years: int, scheduler: str) -
 
     scenario = load_scenario(BASELINE, overrides={"years": years})
     before = peak_mb()
-    t0, c0 = time.perf_counter(), cpu_s()
+    t0, c0, w0 = time.perf_counter(), cpu_s(), children_cpu_s()
     result = run_scenario(scenario, engine="micro", seed=1, reps=reps, jobs=jobs, scheduler=scheduler, reduce=reduce)
     with tempfile.TemporaryDirectory() as folder:
         write_result(result, Path(folder) / "run")
@@ -116,6 +122,7 @@ def run_memory(reps: int, reduce: bool, jobs: int, years: int, scheduler: str) -
         "scheduler": scheduler,
         "wall_s": round(time.perf_counter() - t0, 1),
         "parent_cpu_s": round(cpu_s() - c0, 1),
+        "workers_cpu_s": round(children_cpu_s() - w0, 1),
         "parent_peak_mb_before_run": round(before),
         "parent_peak_mb": round(peak_mb()),
         "subsidy_cost_total": float(result.annual()["subsidy_cost"].sum()),

@@ -177,7 +177,9 @@ def run_ordered(
     fn, tasks, scheduler, jobs, initializer, initargs
         As :func:`run_tasks`.
     window : int, optional
-        Tasks in flight; default twice the workers.
+        Tasks in flight; default twice the workers of a process pool (whose results come back to this
+        process as they finish), eight times a Dask cluster's (whose results wait on the workers
+        until taken).
 
     Yields
     ------
@@ -188,7 +190,8 @@ def run_ordered(
     if is_dask(scheduler):
         with dask_client(scheduler, jobs) as client:
             workers = len(client.scheduler_info().get("workers", {})) or 1
-            yield from _in_order(lambda task: client.submit(fn, *task, pure=False), tasks, window or 2 * workers)
+            # a finished task's result waits on its worker, not here: a deeper window keeps workers busy
+            yield from _in_order(lambda task: client.submit(fn, *task, pure=False), tasks, window or 8 * workers)
         return
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1:

@@ -182,7 +182,8 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     loaded = load_scenario(resolve(params.scenario), overrides=params.overrides)
     run_options = {"reps": reps}
     if params.engine == "micro":
-        run_options |= {"scheduler": params.scheduler, "jobs": params.jobs or None}
+        # each replicate reduced on its worker (simulation.outputs.reduce): the same tables, less memory
+        run_options |= {"scheduler": params.scheduler, "jobs": params.jobs or None, "reduce": True}
     result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
     guards.check(result)
     out = Path(params.output_dir)
