@@ -129,6 +129,28 @@ def run_memory(reps: int, reduce: bool, jobs: int, years: int, scheduler: str) -
     }
 
 
+def per_task(reps: int, workers: int, rounds: int = 2) -> None:
+    """On one warm LocalCluster, alternately: the engine alone, and the engine with the reduction
+    ``run`` now does on the worker, each collected as it completes and in order; wall seconds."""
+    from simulation.core.streams import replicate_seeds
+    from simulation.engines import workers as engine_workers
+    from simulation.outputs import reduce
+    from simulation.outputs.schedulers import dask_client, run_ordered, run_tasks
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE)
+    tasks = [(scenario, 1 << 20, r, s) for r, s in enumerate(replicate_seeds(1, reps))]
+    with dask_client("local", workers) as client:
+        address = client.scheduler.address
+        for round_ in range(rounds):
+            for name, fn in (("engine", engine_workers.run_on_dask), ("engine+reduce", reduce._reduced_on_dask)):
+                for how, runner in (("as completed", run_tasks), ("in order", run_ordered)):
+                    t0 = time.perf_counter()
+                    done = sum(1 for _ in runner(fn, tasks, address))
+                    row = {"round": round_, "task": name, "collected": how, "reps": done}
+                    print(json.dumps(row | {"wall_s": round(time.perf_counter() - t0, 1)}), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.01, 0.1])
@@ -140,8 +162,12 @@ def main() -> None:
     parser.add_argument("--run-reps", type=int, nargs="+", default=None, help="parent memory of run: replicates")
     parser.add_argument("--jobs", type=int, default=2, help="--run-reps: worker processes")
     parser.add_argument("--scheduler", default="processes", help="--run-reps: processes, local or tcp://HOST:PORT")
+    parser.add_argument("--per-task", type=int, default=None, help="warm LocalCluster: engine vs engine+reduce")
     parser.add_argument("--run-one", nargs=2, type=int, metavar=("REPS", "REDUCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.per_task:
+        per_task(args.per_task, args.jobs)
+        return
     if args.run_one:
         reps, reduce = args.run_one
         print(json.dumps(run_memory(reps, bool(reduce), args.jobs, args.years, args.scheduler)))
