@@ -15,6 +15,7 @@ from pathlib import Path
 
 from simulation.io import atomic
 from simulation.io.provenance import seal
+from simulation.reporting.kernel import WidgetSafeKernelManager
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.reporting.pdf import to_pdf
 from simulation.scenario import load_scenario
@@ -134,6 +135,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
             progress_bar=False,
             log_output=False,
             extra_arguments=KERNEL_ARGUMENTS,
+            kernel_manager_class=WidgetSafeKernelManager,
         )
         to_html(executed, executed.with_suffix(".html"))
         if notebook.stem in PDF_NOTEBOOKS:
