@@ -61,7 +61,7 @@ def test_the_changelog_keeps_an_unreleased_section_and_the_current_version():
     assert headings[0] == "Unreleased"
     assert PROJECT["version"] in headings
     unreleased = text.split("## [Unreleased]")[1].split("\n## [")[0]
-    assert re.findall(r"^### (\w+)", unreleased, flags=re.M) == ["Added", "Changed", "Removed"]
+    assert re.findall(r"^### (\w+)", unreleased, flags=re.M) == ["Added", "Changed", "Removed", "Fixed"]
     assert "layers" in unreleased
 
 
