@@ -11,11 +11,12 @@ It prints, in one run:
   Python process: start-up, imports, replicates over ``--jobs`` workers, the tables, writing the
   CSV files and the manifest) for (40 replicates, 2 years) and (200 replicates, 10 years): wall
   time, CPU time of the process and its workers, agent-months per wall second and per CPU second,
-  the split of wall time (start-up and imports, engine, tables, writing) and the peak resident
-  memory of the parent and of the largest worker;
+  the split of wall and of CPU time (start-up and imports, engine, tables, writing) and the peak
+  resident memory of the parent and of the largest worker;
 * **lean start**: ``umkm-sim --help`` and a cohort ``umkm-sim run``, whole process;
 * **engine only**: replicates run one after another in this process (``run_micro``), agent-months
-  per CPU second;
+  per CPU second, CPU per replicate by step, and the engine's fixed start in a fresh process
+  (importing numba, its first use and the cached kernels loaded);
 * **Mesa peer** (:mod:`benchmarks.peers.mesa_umkm`): the same monthly model, one Mesa agent per
   UMKM, agent-months per CPU second, and the ratio to the engine;
 * with ``--big``: one replicate of 10 million UMKM x 120 months in a fresh process, its time and
@@ -60,30 +61,42 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
 
 
 def run_child(reps: int, years: int, jobs: int | None, out: str) -> dict:
-    """What ``umkm-sim run --engine micro`` does, each phase timed (runs in a fresh process)."""
-    t0 = time.perf_counter()
+    """What ``umkm-sim run --engine micro`` does, each phase timed in wall and CPU seconds (this
+    process and its workers) (runs in a fresh process)."""
+    marks = [(time.perf_counter(), time.process_time() + children_cpu())]
+
+    def mark():
+        marks.append((time.perf_counter(), time.process_time() + children_cpu()))
+
     from simulation.io.write import result_tables, write_result
     from simulation.outputs.run import run_scenario
     from simulation.scenario import load_scenario
 
-    t1 = time.perf_counter()
+    mark()
     scenario = load_scenario(BASELINE, overrides={"years": years})
     result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs)
-    t2 = time.perf_counter()
+    mark()
     # read before writing: the manifest's git call is a child forked from this (large) process
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result_tables(result)  # every table, computed (and cached where the result caches them)
-    t3 = time.perf_counter()
+    mark()
     result_tables(result)  # again: what writing recomputes
-    t4 = time.perf_counter()
+    mark()
     write_result(result, out)
-    t5 = time.perf_counter()
+    mark()
+    (w0, c0), (w1, c1), (w2, c2), (w3, c3), (w4, c4), (w5, c5) = marks
     return {
-        "imports": t1 - t0,
-        "engine": t2 - t1,
-        "tables": t3 - t2,
-        "writing": max(t5 - t4 - (t4 - t3), 0.0),  # write_result builds the frames again, then writes
-        "bench_only": t4 - t3,  # the second result_tables call: not part of a user's run
+        "imports": w1 - w0,
+        "engine": w2 - w1,
+        "tables": w3 - w2,
+        "writing": max(w5 - w4 - (w4 - w3), 0.0),  # write_result builds the frames again, then writes
+        "bench_only": w4 - w3,  # the second result_tables call: not part of a user's run
+        "cpu_imports": c1 - c0,
+        "cpu_engine": c2 - c1,
+        "cpu_tables": c3 - c2,
+        "cpu_writing": max(c5 - c4 - (c4 - c3), 0.0),
+        "cpu_bench_only": c4 - c3,
+        "cpu_process": c5,  # including the interpreter's start, before the first mark
         "peak_rss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_rss_largest_worker_mb": workers,
         "months": scenario.horizon.n_months,
@@ -97,8 +110,10 @@ def whole_process(reps: int, years: int, jobs: int | None) -> dict:
     r = json.loads(stdout.strip().splitlines()[-1])
     am = UMKM * r["months"] * reps
     wall -= 2 * r["bench_only"]  # the timing pass and its repeat inside write_result
+    cpu -= 2 * r["cpu_bench_only"]
     r |= {"reps": reps, "years": years, "wall": wall, "cpu": cpu, "agent_months": am}
     r["startup_and_imports"] = wall - r["engine"] - r["tables"] - r["writing"]
+    r["cpu_startup_and_imports"] = cpu - r["cpu_engine"] - r["cpu_tables"] - r["cpu_writing"]
     return r
 
 
@@ -197,6 +212,26 @@ def big_child(n: int, years: int) -> dict:
     }
 
 
+def numba_start_child() -> dict:
+    """CPU seconds of the micro engine's fixed start in a fresh process: importing numba, then the
+    first replicate (numba's first use, the cached kernels loaded) against the second (2 years)."""
+    from simulation.core.streams import replicate_seeds
+    from simulation.engines.micro import MicroInputs, run_micro
+    from simulation.scenario import load_scenario
+
+    inputs = MicroInputs.from_scenario(load_scenario(BASELINE, overrides={"years": 2}))
+    seeds = replicate_seeds(2026, 2)
+    c0 = time.process_time()
+    import numba  # noqa: F401
+
+    c1 = time.process_time()
+    run_micro(inputs, seeds[0])
+    c2 = time.process_time()
+    run_micro(inputs, seeds[1])
+    c3 = time.process_time()
+    return {"import": c1 - c0, "first": c2 - c1, "second": c3 - c2}
+
+
 def rate(am: float, seconds: float) -> str:
     return f"{am / seconds / 1e6:,.0f} M"
 
@@ -211,7 +246,11 @@ def main() -> None:
     p.add_argument("--big", action="store_true", help="also one replicate of 10 million UMKM x 120 months")
     p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     p.add_argument("--big-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    p.add_argument("--numba-child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.numba_child:
+        print(json.dumps(numba_start_child()))
+        return
     if args.child:
         reps, years, jobs, out = args.child
         print(json.dumps(run_child(int(reps), int(years), int(jobs) or None, out)))
@@ -237,7 +276,9 @@ def main() -> None:
             f"  {reps} replicates x {years} years ({am / 1e6:,.0f} M agent-months): wall {r['wall']:.2f} s "
             f"({rate(am, r['wall'])} agent-months/s), CPU {r['cpu']:.2f} s ({rate(am, r['cpu'])} per CPU-s); "
             f"split of wall: start-up and imports {r['startup_and_imports']:.2f} s, engine {r['engine']:.2f} s, "
-            f"tables {r['tables']:.2f} s, writing {r['writing']:.2f} s; peak RSS parent "
+            f"tables {r['tables']:.2f} s, writing {r['writing']:.2f} s; split of CPU: start-up and imports "
+            f"{r['cpu_startup_and_imports']:.2f} s, engine {r['cpu_engine']:.2f} s, tables {r['cpu_tables']:.2f} s, "
+            f"writing {r['cpu_writing']:.2f} s; peak RSS parent "
             f"{r['peak_rss_parent_mb']:.0f} MB, largest worker {r['peak_rss_largest_worker_mb']:.0f} MB"
         )
     s = lean_start()
@@ -250,6 +291,12 @@ def main() -> None:
         f"\nengine only (run_micro in one process, {e['reps']} replicates x {e['months']} months): "
         f"CPU {e['cpu']:.2f} s, {rate(e['agent_months'], e['cpu'])} agent-months per CPU-s "
         f"(wall {e['wall']:.2f} s)"
+    )
+    _, _, stdout = timed([sys.executable, __file__, "--numba-child"])
+    n = json.loads(stdout.strip().splitlines()[-1])
+    print(
+        f"  fixed start in a fresh process (CPU): import numba {n['import']:.2f} s; first replicate of 2 years "
+        f"{n['first']:.2f} s (numba's first use, the cached kernels loaded) against {n['second']:.3f} s for the second"
     )
     split = engine_steps(5)
     print(

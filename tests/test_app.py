@@ -17,7 +17,7 @@ import yaml
 from app_helpers import MEMBERS, MONTHLY, scenario_folder
 from conftest import BASELINE, ROOT
 
-from simulation.app import cashplan, levers, saving
+from simulation.app import cashplan, figures, levers, saving
 from simulation.app.notebook import build
 from simulation.app.planner import Planner, slug
 from simulation.app.uncertainty import run_cancellable
@@ -25,6 +25,7 @@ from simulation.cli import main as cli
 from simulation.cli.cmd_app import command, is_loopback
 from simulation.outputs.run import run
 from simulation.reporting import formats
+from simulation.reporting.notebook import ReportContext
 from simulation.scenario import load_scenario
 
 YEAR = MEMBERS * MONTHLY * 12
@@ -91,7 +92,6 @@ def test_headline_figures_follow_the_closed_form(planner):
     planner.controls["payers.apbd_provinsi"].value = 0.3
     assert planner.cells["kabupaten"][1].value == f"<b>{formats.rupiah(0.7 * 1.8 * YEAR, lang)}</b>"
     assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(1.8 * YEAR, lang)}</b>"  # still public money
-    assert planner.last_seconds < 1.0, f"a change took {planner.last_seconds:.2f} s"
 
 
 def test_the_slider_and_the_number_box_move_together(planner):
@@ -138,6 +138,35 @@ def test_every_lever_has_its_css_hook_and_the_charts_are_images(planner):
         assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_kept_charts_draw_what_new_figures_draw_and_skip_charts_whose_numbers_did_not_change(folder, monkeypatch):
+    base = load_scenario(folder / "quiet.yaml")
+    shared = {"2026-01": {"apbd_kabupaten": 0.6, "dbhcht": 0.4}}
+    steps = [
+        base,
+        base.with_overrides({"policy.graduation.rate": 0.2}),  # new numbers, same series: updated in place
+        base.with_overrides({"policy.graduation.rate": 0.2, "policy.payers": shared}),  # a second payer: new figure
+        base.with_overrides({"policy.graduation.rate": 0.1, "policy.payers": shared}),
+    ]
+    charts = figures.Charts()
+    for scenario in steps:
+        result = run(scenario)
+        assert charts.draw(result, "id") == figures.draw(result, "id")  # the same PNG, byte for byte
+    assert charts.draw(result, "en") == figures.draw(result, "en")
+    rendered = []
+    real = figures.png
+    monkeypatch.setattr(figures, "png", lambda fig: rendered.append(fig) or real(fig))
+    yearly = run(steps[-1].with_overrides({"policy.payment_schedule": {"every": "yearly", "timing": "advance"}}))
+    assert charts.draw(yearly, "en") == figures.draw(run(steps[-1]), "en")
+    assert len(rendered) == 3  # the three fresh ones: the schedule moves the cash only, no kept chart is rendered
+    rendered.clear()
+    funded = run(steps[-1].with_overrides({"policy.months_funded": {"value": 8, "unit": "months", "source": "test"}}))
+    charts.draw(funded, "en")
+    # months 9-12 unfunded: members keep their state (that chart is not rendered); the cost falls, and
+    # December is the fourth unpaid month, when cover ends, so the protected count changes too
+    titles = [fig.axes[0].get_title() for fig in rendered]
+    assert titles == ["Annual cost by payer", "UMKM protected against the target"]
+
+
 def test_a_saved_scenario_extends_the_base_lists_only_changes_and_validates(planner, folder, capsys):
     planner.controls["policy.graduation.rate"].value = 0.2
     planner.save_name.value = "lulus_cepat"
@@ -153,6 +182,57 @@ def test_a_saved_scenario_extends_the_base_lists_only_changes_and_validates(plan
     assert cli(["validate", str(path)]) == 0
     assert cli(["list", str(folder)]) == 0
     assert "Naik kelas 20% per evaluasi." in capsys.readouterr().out
+
+
+def test_a_description_in_both_languages_is_saved_as_the_schemas_pair_and_each_brief_reads_its_own(
+    planner, folder, tmp_path
+):
+    planner.save_name.value = "dua_bahasa"
+    planner.save_description.value = "Dua tahun tenang,\n  tanpa   perubahan."
+    planner.save_description_en.value = "Two quiet years, nothing changed."
+    path = planner.save()
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert doc["description"] == {"id": "Dua tahun tenang, tanpa perubahan.", "en": "Two quiet years, nothing changed."}
+    saved = load_scenario(path)
+    result = run(saved)
+    for language, own, other in (("id", "Dua tahun tenang", "Two quiet"), ("en", "Two quiet years", "Dua tahun")):
+        title = ReportContext(saved, result, tmp_path, language).title().data
+        assert own in title and other not in title, (language, title)
+    planner.save_name.value = "satu_bahasa"
+    planner.save_description_en.value = "  "
+    only = yaml.safe_load(planner.save().read_text(encoding="utf-8"))
+    assert only["description"] == "Dua tahun tenang, tanpa perubahan."  # one text serves both languages
+
+
+def test_a_ceiling_the_base_sets_can_be_removed(folder, tmp_path):
+    ceiling = 10_000_000_000  # below the Rp14.7 billion a quiet year costs: it binds
+    capped = {
+        "extends": "quiet.yaml",
+        "description": "Pagu Rp10 miliar.",
+        "policy": {"budget_ceiling": {"value": ceiling, "unit": levers.CEILING_UNIT, "source": "test"}},
+    }
+    (folder / "capped.yaml").write_text(yaml.safe_dump(capped), encoding="utf-8")
+    planner = Planner(folder, tmp_path / "out", scenario="capped")
+    assert levers.bounds(planner.base, levers.CEILING) == (0, 50_000_000_000)  # 0 = no ceiling is offered
+    assert planner.values[levers.CEILING] == ceiling
+    # the cohort engine enrols (fractionally) up to the ceiling: each year costs exactly the ceiling
+    assert list(planner.result.annual()["subsidy_cost"]) == pytest.approx([ceiling, ceiling], rel=1e-9)
+    planner.controls[levers.CEILING].value = 0
+    assert planner.message.value == "" and planner.overrides() == {levers.CEILING: None}
+    assert planner.result.scenario.model.policy.budget_ceiling is None
+    assert planner.cells["cost"][1].value == f"<b>{formats.rupiah(2 * YEAR, 'id')}</b>"  # every member, both years
+    planner.save_name.value = "tanpa_pagu"
+    planner.save_description.value = "Pagu dihapus."
+    path = planner.save()
+    text = path.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["policy"] == {"budget_ceiling": None}
+    assert cli(["validate", str(path)]) == 0
+    saved = run(str(path))
+    assert saved.scenario.model.policy.budget_ceiling is None
+    assert saved.annual()["subsidy_cost"].sum() == pytest.approx(2 * YEAR, rel=1e-12)
+    planner.controls[levers.CEILING].value = 12_000_000_000  # moved, not removed: a constant ceiling
+    assert planner.overrides() == {levers.CEILING: 12_000_000_000}
+    assert planner.result.scenario.first(levers.CEILING) == 12_000_000_000
 
 
 def test_saving_asks_before_overwriting_and_refuses_bad_names(planner, folder, tmp_path):
@@ -228,9 +308,16 @@ def test_downloads_write_into_the_output_folder_only(planner, tmp_path):
     brief = planner.prepare_brief()
     assert brief == tmp_path / "out" / "brief" / "scenario_report.html"
     assert "Ringkasan anggaran perlindungan sosial UMKM" in brief.read_text(encoding="utf-8")
-    assert 'download="scenario_report.html"' in planner.links.value
+    assert 'download="scenario_report.html"' in planner.links.value and "umkm-link-brief" in planner.links.value
+    assert "umkm-link-xlsx" in planner.links.value  # both prepared downloads stay offered
+    made = brief.stat().st_mtime_ns
+    pdf = planner.prepare_pdf()
+    assert pdf == brief.with_suffix(".pdf") and pdf.read_bytes().startswith(b"%PDF")
+    assert brief.stat().st_mtime_ns == made  # the same report run serves the PDF: not run again
     assert 'download="scenario_report.pdf"' in planner.links.value and "application/pdf" in planner.links.value
-    assert (brief.with_suffix(".pdf")).read_bytes().startswith(b"%PDF")
+    assert "umkm-link-pdf" in planner.links.value
+    planner.controls["policy.graduation.rate"].value = 0.1
+    assert planner.links.value == ""  # prepared for other settings: no longer offered
 
 
 def test_the_served_notebook_is_one_cell_and_the_server_guards_its_address(tmp_path):

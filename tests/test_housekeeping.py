@@ -61,7 +61,10 @@ def test_the_changelog_keeps_an_unreleased_section_and_the_current_version():
     assert headings[0] == "Unreleased"
     assert PROJECT["version"] in headings
     unreleased = text.split("## [Unreleased]")[1].split("\n## [")[0]
-    assert re.findall(r"^### (\w+)", unreleased, flags=re.M) == ["Added", "Changed", "Removed", "Fixed"]
+    sections = re.findall(r"^### (\w+)", unreleased, flags=re.M)
+    assert sections, "the unreleased section lists no change"
+    keep_a_changelog = ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"]
+    assert sections == [s for s in keep_a_changelog if s in sections], f"{sections}: not Keep a Changelog's order"
     assert "layers" in unreleased
 
 

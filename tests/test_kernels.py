@@ -8,6 +8,7 @@ as whole-array numpy operations (the form the steps had before the kernels).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 from scipy.special import ndtri
@@ -15,9 +16,9 @@ from scipy.special import ndtri
 from simulation.core.states import State
 from simulation.core.streams import PURPOSES, Streams
 from simulation.engines import kernels
-from simulation.engines.kernels import evaluation, month_end
+from simulation.engines.kernels import entry, evaluation, month_end, normal
 from simulation.engines.kernels import streams as kstreams
-from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, counts
+from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, AgentState, counts
 
 E, S, M, L, C = (int(s) for s in State)
 
@@ -53,10 +54,45 @@ def test_compiled_bits_and_uniforms_equal_the_numpy_streams(streams, purpose):
 def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams):
     lo, n = 12_345, 50_000
     out = np.empty(n)
-    evaluation.uniforms(streams.base("revenue", 7), lo, out)
+    kstreams.uniforms(streams.base("revenue", 7), lo, out)
     index = np.arange(lo, lo + n)
     assert np.array_equal(out, streams.uniform("revenue", 7, index))
     assert np.array_equal(ndtri(out), streams.normal("revenue", 7, index))
+    z = np.empty(n)
+    evaluation.normals(streams.base("revenue", 7), lo, z)
+    assert np.array_equal(z.view(np.uint64), streams.normal("revenue", 7, index).view(np.uint64))
+
+
+@numba.njit
+def _ndtri_all(u, out):
+    for i in range(len(u)):
+        out[i] = normal.ndtri(u[i])
+
+
+def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draws(streams):
+    """Every draw of the stream, and the uniforms at the ends of (0, 1) and at the seams of the
+    approximations (exp(-2), 1 - exp(-2), exp(-32)), give the same double as scipy's ``ndtri``."""
+    u = streams.uniform("entrant", 0, np.arange(10**6))
+    seams = np.array([normal.EXP_M2, 1.0 - normal.EXP_M2, np.exp(-32.0), 0.5])
+    ends = np.r_[0.5 * 2.0**-53, 1.5 * 2.0**-53, 1.0 - 0.5 * 2.0**-53, 1.0 - 1.5 * 2.0**-53]
+    u = np.r_[
+        u, seams, np.nextafter(seams, 0.0), np.nextafter(seams, 1.0), ends, np.logspace(-300, -0.01, 20_000),
+        1.0 - np.logspace(-16, -0.01, 20_000),
+    ]  # fmt: skip
+    got = np.empty_like(u)
+    _ndtri_all(u, got)
+    assert np.array_equal(got.view(np.uint64), ndtri(u).view(np.uint64))
+    assert got[-40_000] < -37.0  # the far tail (y = 1e-300) was reached
+    edges = np.empty(4)
+    _ndtri_all(np.array([0.0, 1.0, -0.1, 1.5]), edges)
+    assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
+
+
+def test_uncompiled_normal_quantile_agrees(streams):
+    u = streams.uniform("revenue", 2, np.arange(3000))
+    python_ndtri = kernels.python(normal, "ndtri")
+    assert python_ndtri is not normal.ndtri
+    assert [python_ndtri(x) for x in u] == list(ndtri(u))
 
 
 def test_uncompiled_kernels_give_the_same_bits(streams):
@@ -97,25 +133,31 @@ def _self_pay_numpy(status, unpaid, covered, segment, G, streams, t, lapse, reac
     return status, unpaid, covered, arrears_delta, np.stack([per(stop), per(resume), per(lost)])
 
 
+def _month_end(status, unpaid, covered, segment, n, streams, t, lapse, react, close_month=None):
+    """The fused kernel on copies; returns the fields, counts, arrears (from 1000 a segment) and flows."""
+    G = int(segment.max()) + 1
+    close_month = np.full(len(status), 10_000, np.int16) if close_month is None else close_month
+    st, up, cov = status.copy(), unpaid.copy(), covered.copy()
+    c, arrears, flows = counts(segment, status, G), np.full(G, 1000, dtype=np.int64), np.zeros((4, G), np.int32)
+    month_end.month_end(
+        close_month, st, up, cov, segment, n, t, streams.base("self_pay", t), Streams.limit(lapse)[()],
+        Streams.limit(react)[()], c, arrears, flows,
+    )  # fmt: skip
+    return st, up, cov, c, arrears, flows
+
+
 @pytest.mark.parametrize("lapse, react", [(0.02, 0.01), (0.5, 0.3), (0.0, 1.0), (1.0, 0.0)])
-def test_self_pay_kernel_equals_the_numpy_form(streams, lapse, react):
+def test_self_pay_pass_equals_the_numpy_form(streams, lapse, react):
     n, G, t = 40_000, 7, 17
     status, unpaid, covered, segment = _agents(n, G, np.random.default_rng(5))
     want = _self_pay_numpy(status, unpaid, covered, segment, G, streams, t, lapse, react)
-    c0 = counts(segment, status, G)
-    arrears = np.full(G, 1000, dtype=np.int64)
-    flows = np.zeros((3, G), dtype=np.int32)
-    c = c0.copy()
-    st, up, cov = status.copy(), unpaid.copy(), covered.copy()
-    month_end.self_pay(
-        st, up, cov, segment, n, streams.base("self_pay", t), Streams.limit(lapse)[()], Streams.limit(react)[()],
-        t, c, arrears, flows,
-    )  # fmt: skip
+    st, up, cov, c, arrears, flows = _month_end(status, unpaid, covered, segment, n, streams, t, lapse, react)
     assert np.array_equal(st, want[0])
     assert np.array_equal(up, want[1])
     assert np.array_equal(cov, want[2])
     assert np.array_equal(arrears, 1000 + want[3])
-    assert np.array_equal(flows, want[4])
+    assert not flows[month_end.CLOSURES].any()
+    assert np.array_equal(flows[1:], want[4])
     assert np.array_equal(c, counts(segment, st, G))  # counts kept in step with the statuses
     if lapse == 1.0:  # every mandiri member stops paying
         assert not (st == M).sum() - want[4][1].sum()
@@ -124,13 +166,35 @@ def test_self_pay_kernel_equals_the_numpy_form(streams, lapse, react):
 def test_self_pay_touches_only_the_agents_in_use(streams):
     n, G = 1000, 3
     status, unpaid, covered, segment = _agents(n, G, np.random.default_rng(9))
-    st, up = status.copy(), unpaid.copy()
-    month_end.self_pay(
-        st, up, covered.copy(), segment, 600, streams.base("self_pay", 0), Streams.limit(0.9)[()],
-        Streams.limit(0.9)[()], 0, counts(segment, status, G), np.zeros(G, np.int64), np.zeros((3, G), np.int32),
-    )  # fmt: skip
+    st, up, *_ = _month_end(status, unpaid, covered, segment, 600, streams, 0, 0.9, 0.9)
     assert np.array_equal(st[600:], status[600:]) and np.array_equal(up[600:], unpaid[600:])
     assert not np.array_equal(st[:600], status[:600])
+
+
+@pytest.mark.parametrize("t", [0, 7, 119])
+def test_month_end_closes_then_draws_the_self_payers_left_as_the_numpy_form(streams, t):
+    """The open agents whose closure month it is close (leaving arrears and cover), then the
+    self-payers still open draw: as closing everyone with numpy first, then the self-pay pass."""
+    rng = np.random.default_rng(8)
+    n, G = 20_000, 5
+    status, unpaid, covered, segment = _agents(n + 50, G, rng)
+    close_month = rng.integers(0, 121, n + 50).astype(np.int16)
+
+    closing = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
+    assert len(closing) > 0 and (status[closing] == L).any()
+    in_arrears = closing[(status[closing] == L) & (unpaid[closing] <= ARREARS_MONTHS)]
+    closed, cov_closed = status.copy(), covered.copy()
+    closed[closing], cov_closed[closing] = C, NOT_COVERED
+    want = _self_pay_numpy(closed[:n], unpaid[:n], cov_closed[:n], segment[:n], G, streams, t, 0.3, 0.2)
+
+    st, up, cov, c, arrears, flows = _month_end(status, unpaid, covered, segment, n, streams, t, 0.3, 0.2, close_month)
+    assert np.array_equal(st[:n], want[0]) and np.array_equal(st[n:], status[n:])
+    assert np.array_equal(up[:n], want[1])
+    assert np.array_equal(cov[:n], want[2])
+    assert np.array_equal(flows[month_end.CLOSURES], np.bincount(segment[closing], minlength=G))
+    assert np.array_equal(flows[1:], want[4])
+    assert np.array_equal(arrears, 1000 - np.bincount(segment[in_arrears], minlength=G) + want[3])
+    assert np.array_equal(c, counts(segment, st, G))
 
 
 def test_grow_equals_the_numpy_form(streams):
@@ -157,17 +221,6 @@ def test_grow_equals_the_numpy_form(streams):
     assert np.array_equal(inc, want_inc)
     assert np.array_equal(got_rev, want_rev)
     assert np.array_equal(members[:k], want_members)
-
-
-def test_closing_lists_the_open_agents_whose_closure_month_it_is():
-    rng = np.random.default_rng(8)
-    n = 20_000
-    close_month = rng.integers(0, 121, n + 50).astype(np.int16)
-    status = rng.choice([E, S, M, L, C], size=n + 50).astype(np.int8)
-    for t in (0, 7, 119, 120):
-        want = np.flatnonzero((close_month[:n] == t) & (status[:n] != C))
-        got = month_end.closing(close_month, status, n, t)
-        assert np.array_equal(got, want) and len(want) > 0
 
 
 @pytest.mark.parametrize(
@@ -202,3 +255,73 @@ def test_billing_pass_equals_the_numpy_form(new_year, funded, cover):
     billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted)
     assert np.array_equal(paid, want_paid) and np.array_equal(covered, want_cov)
     assert np.array_equal(counted, want_counted)  # the same sums in the same order: equal, not close
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.0007, 0.013, 0.5])
+def test_entrants_per_segment_equal_the_numpy_form(streams, rate):
+    """floor(lam) + (u_g < frac(lam)), lam = open agents x rate, u_g the ``entry`` stream's uniform of segment g."""
+    rng = np.random.default_rng(11)
+    G, t = 126, 40
+    c = rng.integers(0, 3000, (G, 5)).astype(np.int64)
+    lam = c[:, :C].sum(axis=1) * rate
+    want = (np.floor(lam) + (streams.uniform("entry", t, np.arange(G)) < lam - np.floor(lam))).astype(np.int64)
+    got = np.empty(G, np.int64)
+    assert entry.entrants(c, rate, streams.base("entry", t), got) == want.sum()
+    assert np.array_equal(got, want)
+    if rate == 0.0007:  # some segments rounded up, some down: the draw decides
+        assert set(got - np.floor(lam).astype(np.int64)) == {0, 1}
+
+
+def test_entrants_fields_equal_the_numpy_form(streams):
+    """Entrants after the agents in use, in segment order, with the revenue normals (``entrant`` at 0)
+    and priorities (``entrant`` at 1) of their indices, as the step's numpy form drew them."""
+    G, n_sectors, n, cap = 12, 4, 1_000, 3_000
+    k = np.array([0, 3, 1, 0, 7, 2, 0, 0, 5, 1, 0, 4], np.int64)
+    total = int(k.sum())
+    log_mean0, sigma0 = np.array([16.1, 17.3, 15.9, 16.7]), 0.93
+    close = np.arange(total, dtype=np.int16) + 3
+    fields = tuple(np.zeros(cap, dtype) for dtype in AgentState.FIELDS.values())[:9]
+    names = tuple(AgentState.FIELDS)[:9]
+    assert names[-1] == "priority"
+    for f in fields:
+        f[:n] = 1
+    bases = streams.base("entrant", 0), streams.base("entrant", 1)
+    entry.fill(k, n, *bases, close, log_mean0, sigma0, n_sectors, fields)
+
+    got = dict(zip(names, fields, strict=True))
+    seg = np.repeat(np.arange(G), k)
+    ids = np.arange(n, n + total)
+    sector = seg % n_sectors
+    want = {
+        "segment": seg, "sector": sector, "status": np.full(total, E), "unpaid": np.zeros(total),
+        "close_month": close, "enrolled": np.full(total, -1), "covered_since": np.full(total, NOT_COVERED),
+        "log_revenue": (log_mean0[sector] + sigma0 * streams.normal("entrant", 0, ids)).astype(np.float32),
+        "priority": streams.uniform("entrant", 1, ids).astype(np.float32),
+    }  # fmt: skip
+    for name in names:
+        assert np.array_equal(got[name][n : n + total], want[name]), name
+        assert (got[name][:n] == 1).all() and (got[name][n + total :] == 0).all(), name
+
+
+def test_billing_sums_runs_of_one_segment_as_bincount_does():
+    """Members in runs of one segment (as agents arrive) and scattered: the totals are np.bincount's, to the bit."""
+    from simulation.engines.kernels import billing
+    from simulation.engines.state import COUNTED_MONTHS
+
+    rng = np.random.default_rng(12)
+    n, G = 50_000, 126
+    segment = np.r_[np.sort(rng.integers(0, G, n - 5_000)), rng.integers(0, G, 5_000)].astype(np.int16)
+    status = rng.choice([E, S, M], size=n).astype(np.int8)
+    paid = rng.integers(0, COUNTED_MONTHS + 1, n).astype(np.int8)
+    weights = np.minimum(np.arange(COUNTED_MONTHS + 1), COUNTED_MONTHS) / COUNTED_MONTHS
+    start = rng.random(G) * 1e3  # a running total from earlier agents
+    sub = np.flatnonzero(status == S)
+    want = start + np.bincount(segment[sub], weights=weights[np.minimum(paid[sub] + 1, COUNTED_MONTHS)], minlength=G)
+    want_seq = start.copy()
+    for i in sub:  # the sequential sum, addition by addition
+        want_seq[segment[i]] += weights[min(paid[i] + 1, COUNTED_MONTHS)]
+    counted = start.copy()
+    covered = np.zeros(n, np.int16)
+    billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted)
+    assert np.array_equal(counted, want_seq)
+    assert np.allclose(counted, want, rtol=1e-12)

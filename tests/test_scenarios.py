@@ -90,6 +90,25 @@ def test_extends_lists_only_changes_and_needs_its_own_description(tmp_path):
     assert s.hash != base.hash
 
 
+def test_null_removes_an_optional_parameter_the_base_sets(tmp_path):
+    capped = ROOT / "scenarios" / "budget_ceiling.yaml"
+    assert load_scenario(capped).model.policy.budget_ceiling is not None
+    reform = tmp_path / "no_ceiling.yaml"
+    reform.write_text(
+        f"extends: {capped}\ndescription: no ceiling\npolicy:\n  budget_ceiling: null\n", encoding="utf-8"
+    )
+    removed = load_scenario(reform)
+    assert removed.model.policy.budget_ceiling is None
+    assert removed.first("policy.priority") == "kecamatan_quota"  # the rest of the base stays
+    overridden = load_scenario(capped, overrides={"policy.budget_ceiling": None})
+    assert overridden.model.policy.budget_ceiling is None
+    assert load_scenario(capped, overrides=["policy.budget_ceiling=null"]).model.policy.budget_ceiling is None
+    with pytest.raises(ScenarioError, match=r"policy.rollout = None: a required parameter"):
+        load_scenario(capped, overrides={"policy.rollout": None})
+    with pytest.raises(ScenarioError, match=r"override policy.budget_ceiling: the value is empty"):
+        load_scenario(capped, overrides=["policy.budget_ceiling="])  # nothing written is not a removal
+
+
 def test_extends_chain_and_cycle(tmp_path):
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     a.write_text(f"extends: {BASELINE}\ndescription: a\nyears: 5\n", encoding="utf-8")

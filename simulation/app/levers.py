@@ -28,6 +28,9 @@ from simulation.scenario.schema import GraduationRule, PaymentSchedule, Policy
 PAYER_PREFIX = "payers."
 """Key prefix of a payer's share lever; the APBD Kabupaten pays what the others do not."""
 
+CEILING = "policy.budget_ceiling"
+"""The APBD Kabupaten's budget ceiling; 0 on its lever means no ceiling (one the base sets is removed)."""
+
 CEILING_UNIT = "rupiah per fiscal year (APBD Kabupaten)"
 CEILING_STEP = 500_000_000
 """Unit and slider step (rupiah) of the budget ceiling lever."""
@@ -154,7 +157,7 @@ LEVERS: dict[str, Lever] = {
             unit={"id": "bulan 1-12", "en": "month 1-12"},
         ),
         Lever(
-            "policy.budget_ceiling",
+            CEILING,
             {"id": "Pagu APBD Kabupaten per tahun (0 = tanpa pagu)", "en": "APBD Kabupaten ceiling a year (0 = none)"},
             "rupiah",
             "lever",
@@ -275,7 +278,7 @@ def initial(scenario, key: str):
         return SCHEDULE_DEFAULT[field] if schedule is None else getattr(scenario.first(SCHEDULE), field)
     if key == FUNDED and scenario.model.policy.months_funded is None:
         return 12
-    if key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is None:
+    if key == CEILING and scenario.model.policy.budget_ceiling is None:
         return 0.0
     if lever.kind == "steps":
         return format_steps(scenario.param(key).dated(), scenario)
@@ -298,8 +301,6 @@ def bounds(scenario, key: str) -> tuple[float, float] | None:
             # the base's own value stays allowed even where a reform sets it outside the range
             value = initial(scenario, key)
             return float(min(low, value)), float(max(high, value))
-    if key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is not None:
-        return CEILING_STEP, lever.bounds[1]  # a ceiling the base sets can be moved, not removed, here
     return lever.bounds
 
 
@@ -405,7 +406,9 @@ def overrides(scenario, values: dict) -> dict:
             new_shares[key.removeprefix(PAYER_PREFIX)] = round(float(value), 6)
         elif LEVERS[key].kind == "steps":
             out[key] = parse_steps(value)
-        elif key == "policy.budget_ceiling" and scenario.model.policy.budget_ceiling is None:
+        elif key == CEILING and not value:
+            out[key] = None  # no ceiling: removes the one the base sets (saved as ``null``)
+        elif key == CEILING and scenario.model.policy.budget_ceiling is None:
             out[key] = {"value": float(value), "unit": CEILING_UNIT, "source": APP_SOURCE}
         else:
             out[key] = value

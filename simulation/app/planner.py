@@ -92,9 +92,12 @@ class Planner:
         self.band = None  # the micro engine's result for the current settings, once run
         self.cancel = threading.Event()
         self.thread: threading.Thread | None = None
+        self.charts = figures.Charts()  # the figures kept between changes
         self.widget = w.VBox(layout=w.Layout(width="100%"))
         self.widget.add_class("umkm-app")
         self._quiet = False
+        self.prepared: dict[str, str] = {}  # download kind to its link, for the current settings
+        self._brief = None  # (settings, report) of the last brief run
         self.choose(scenario)
 
     # -- state -------------------------------------------------------------------------------------
@@ -105,6 +108,7 @@ class Planner:
         self.base_result = run_scenario(self.base)
         self.base_figures = headline.values(self.base_result)
         self.band = None
+        self.prepared.clear()
         self.build()
         self.update()
 
@@ -132,6 +136,9 @@ class Planner:
         self.values[key] = value
         self.message.value = ""
         self.band = None
+        if self.prepared:  # downloads prepared for the settings before this change no longer apply
+            self.prepared.clear()
+            self._show_links()
         self.update(scenario)
         return True
 
@@ -223,6 +230,7 @@ class Planner:
     def switch_language(self, language: str) -> None:
         """Show everything in ``language``, keeping the planner's values."""
         self.language = language
+        self.prepared.clear()  # prepared in the other language
         self.build()
         self.update()
 
@@ -294,8 +302,8 @@ class Planner:
             cells[3].value = headline.difference(fig.kind, current[fig.key], self.base_figures[fig.key], lang)
 
     def _show_charts(self, result) -> None:
-        for name, data in figures.draw(result, self.language).items():
-            self.images[name].value = data
+        for name, data in self.charts.draw(result, self.language).items():
+            self.images[name].value = data  # an unchanged PNG is not sent again (an equal value is no change)
 
     # -- uncertainty -------------------------------------------------------------------------------
     def _uncertainty_box(self) -> w.Widget:
@@ -411,16 +419,24 @@ class Planner:
         brief = w.Button(description=word("download_brief", lang), icon="file", layout=wide)
         brief.add_class("umkm-download-brief")
         brief.on_click(lambda _: self.prepare_brief())
+        pdf = w.Button(description=word("download_pdf", lang), icon="file-pdf-o", layout=wide)
+        pdf.add_class("umkm-download-pdf")
+        pdf.on_click(lambda _: self.prepare_pdf())
         self.links = w.HTML().add_class("umkm-download-links")
+        self._show_links()
         return w.VBox(
             [
                 w.HTML(f"<h3>{word('download_title', lang)}</h3>"),
                 xlsx,
                 brief,
+                pdf,
                 self.links,
             ],
             layout=w.Layout(width="50%"),
         )
+
+    def _show_links(self) -> None:
+        self.links.value = "<br>".join(self.prepared.values())
 
     def _failed(self, exc: Exception) -> None:
         self.links.value = f"<span class='umkm-refused'>{word('failed', self.language)} {html.escape(str(exc))}</span>"
@@ -437,25 +453,48 @@ class Planner:
             self._failed(exc)
             return None
         path = ctx.output_dir / "tables.xlsx"
-        self.links.value = _link(path, "umkm-link-xlsx", self.language)
+        self.prepared["xlsx"] = _link(path, "umkm-link-xlsx", self.language)
+        self._show_links()
         return path
 
-    def prepare_brief(self) -> Path | None:
-        """Run the report notebook for the current settings into ``out/brief``; the HTML brief (links to
-        it and to the print-ready PDF beside it are shown)."""
+    def _report(self):
+        """The brief (report notebook: HTML and, beside it, the PDF) for the current settings and language.
+
+        One run serves both downloads: it is kept until the settings or the language change.
+        """
         # deferred: papermill starts a kernel; needed only when a planner asks for the brief
         from simulation.reporting.papermill_run import run_report
 
-        self.links.value = word("preparing", self.language)
-        try:
+        key = (self.base.path, repr(sorted(self.overrides().items())), self.language)
+        if self._brief is None or self._brief[0] != key:
             report = run_report(
                 self.base.path, self.out / "brief", overrides=self.overrides(), parameters={"language": self.language}
             )
+            self._brief = (key, report)
+        return self._brief[1]
+
+    def _prepare(self, kind: str) -> Path | None:
+        self.links.value = word("preparing", self.language)
+        try:
+            report = self._report()
+            path = Path(report.pdf if kind == "pdf" else report.html)
+            if not path.is_file():
+                raise FileNotFoundError(f"{path.name} was not written")
         except Exception as exc:  # shown to the planner, not swallowed
             self._failed(exc)
             return None
-        links = [_link(Path(report.html), "umkm-link-brief", self.language)]
-        if Path(report.pdf).is_file():
-            links.append(_link(Path(report.pdf), "umkm-link-brief-pdf", self.language))
-        self.links.value = "<br>".join(links)
-        return Path(report.html)
+        self.prepared[kind] = _link(path, f"umkm-link-{kind}", self.language)
+        self._show_links()
+        return path
+
+    def prepare_brief(self) -> Path | None:
+        """Run the report notebook for the current settings into ``out/brief``; the HTML brief (its link shown)."""
+        return self._prepare("brief")
+
+    def prepare_pdf(self) -> Path | None:
+        """The brief as the report's print-ready PDF (WeasyPrint, :mod:`simulation.reporting.pdf`), its link shown.
+
+        The same report run as :meth:`prepare_brief` (made once for both); the PDF is the one the
+        report command writes beside the HTML.
+        """
+        return self._prepare("pdf")

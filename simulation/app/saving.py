@@ -89,20 +89,35 @@ def document(base, overrides: dict, folder: Path, description: str, description_
     folder : Path
         Where the file goes (``extends`` is written relative to it).
     description, description_en : str
-        What the scenario changes and why, in Indonesian; optionally in English (appended).
+        What the scenario changes and why, in Indonesian; optionally in English. With both, the file
+        holds the schema's bilingual ``description: {id: ..., en: ...}`` and a brief in each language
+        reads its own; with Indonesian only, the one text serves both.
+
+    An override of ``None`` (the planner chose "no ceiling" where the base sets one) is written as
+    ``null``, which removes the base's parameter (docs/scenarios.md, "Reforms").
     """
-    text = " ".join(description.split())
-    if description_en.strip():
-        text += " English: " + " ".join(description_en.split())
     doc: dict = {
         "extends": Path(os.path.relpath(Path(base.path).resolve(), Path(folder).resolve())).as_posix(),
-        "description": text,
+        "description": describe(description, description_en),
     }
     source = SOURCE.format(base=Path(base.path).name)
     for dotted, value in overrides.items():
-        # a top-level key (``start``) is not a parameter: written bare, as in scenarios/delayed_start.yaml
-        _merge(doc, _nested(dotted, _param(value, source)) if "." in dotted else {dotted: value})
+        if "." not in dotted:
+            # a top-level key (``start``) is not a parameter: written bare, as in scenarios/delayed_start.yaml
+            _merge(doc, {dotted: value})
+        else:
+            _merge(doc, _nested(dotted, None if value is None else _param(value, source)))
     return doc
+
+
+def describe(description: str, description_en: str = "") -> str | dict[str, str]:
+    """The ``description`` a saved scenario holds: ``{id, en}`` with an English text, else the Indonesian.
+
+    Each text is put on one line (the planner's line breaks and runs of spaces become one space).
+    """
+    text = " ".join(description.split())
+    english = " ".join(description_en.split())
+    return {"id": text, "en": english} if english else text
 
 
 def save(

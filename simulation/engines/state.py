@@ -163,9 +163,8 @@ class AgentState:
     def capacity(self) -> int:
         return len(self.segment)
 
-    def append(self, **values) -> np.ndarray:
-        """Append agents (keyword arrays of equal length); return their indices."""
-        k = len(values["segment"])
+    def reserve(self, k: int) -> None:
+        """Make room for ``k`` more agents (at least doubling the capacity when it grows)."""
         if self.n + k > self.capacity:
             grow = max(self.n + k, 2 * self.capacity)
             for name in self.FIELDS:
@@ -173,6 +172,11 @@ class AgentState:
                 new = np.zeros(grow, dtype=old.dtype)
                 new[: self.n] = old[: self.n]
                 setattr(self, name, new)
+
+    def append(self, **values) -> np.ndarray:
+        """Append agents (keyword arrays of equal length); return their indices."""
+        k = len(values["segment"])
+        self.reserve(k)
         idx = np.arange(self.n, self.n + k)
         for name, value in values.items():
             getattr(self, name)[self.n : self.n + k] = value

@@ -2,8 +2,9 @@
 time (:func:`simulation.outputs.montecarlo.simulate` sends them).
 
 This module imports the engine and nothing above it, so a worker started afresh (the ``spawn`` or
-``forkserver`` start methods) does not import pandas or the result tables; with ``fork`` (Linux's
-default) it inherits what the parent has imported and imports nothing.
+``forkserver`` start methods; the scenario reaches it pickled, :meth:`Scenario.__reduce__`) does
+not import pandas or the result tables; with ``fork`` (Linux's default up to Python 3.13) it
+inherits what the parent has imported and imports nothing.
 """
 
 from __future__ import annotations

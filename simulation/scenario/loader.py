@@ -109,8 +109,13 @@ def merge(base: Any, new: Any, path: str, origins: dict[str, str], origin: str) 
     Onto a parameter, a scalar (or a mapping that is not dated) sets its constant
     ``value``; a mapping keyed by months or years sets its dated ``values``; a
     mapping of parameter fields updates those fields. Everything set is recorded
-    in ``origins`` (dotted path to the file or override that set it).
+    in ``origins`` (dotted path to the file or override that set it). ``null`` onto a parameter
+    removes it, as if the base had not set it: an optional one (a budget ceiling) then takes its
+    default, a required one is reported missing.
     """
+    if is_param(base) and new is None:
+        origins[path] = origin
+        return None
     if is_param(base):
         merged = dict(base)
         if isinstance(new, dict) and set(new) <= PARAM_KEYS and new:
@@ -185,6 +190,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise ScenarioError([("--set", "", text, "an override is KEY=VALUE, e.g. assumptions.closure_rate=0.08")])
     key, _, value = text.partition("=")
+    if not value.strip():
+        # YAML reads nothing as null, which removes an optional parameter: only on purpose, written out
+        problem = "the value is empty; give one after '=' (null removes an optional parameter)"
+        raise ScenarioError([(f"override {key.strip()}", "", NO_VALUE, problem)])
     try:
         parsed = load(value)
     except YamlLimitError as exc:
@@ -264,6 +273,8 @@ def translate(exc: ValidationError, origins: dict[str, str], default_file: str) 
         elif kind == "missing":
             value = MISSING
             allowed = "a required key is missing"
+        elif value is None and kind in ("model_type", "dict_type"):
+            allowed = "a required parameter: null (removing it) is allowed only for an optional one"
         elif kind == "literal_error":
             expected = [e.strip(" '") for e in err["ctx"]["expected"].replace(" or ", ", ").split(",")]
             if "[key]" in err["loc"]:

@@ -42,6 +42,13 @@ class Scenario:
     raw: dict = field(repr=False)
     overrides: dict = field(default_factory=dict)
 
+    def __reduce__(self):
+        """Pickled as the merged file and its overrides, validated again when unpickled: the
+        validated model's classes (pydantic generics such as ``Param[float]``) cannot be pickled
+        by reference, and a worker process started with ``spawn`` or ``forkserver`` receives the
+        scenario pickled (:func:`simulation.outputs.montecarlo.simulate`)."""
+        return (load_raw, (self.raw, self.path, self.overrides, self.name))
+
     @cached_property
     def horizon(self) -> Horizon:
         return Horizon(parse_period(self.model.start), self.model.years)

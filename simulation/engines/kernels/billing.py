@@ -45,14 +45,28 @@ def subsidised(status, segment, paid_year, covered_since, n, new_year, funded, c
     for i in range(n):
         members[k] = i
         k += status[i] == S
+    # The members' weights are added to their segment's total in the agents' order (the sums of
+    # np.bincount, to the last bit); the running total stays in a register while the members run
+    # within one segment (as they mostly do: agents arrive in segment order), which breaks the chain
+    # of stores and loads through memory without changing a single addition.
+    g = -1
+    total = 0.0
     for j in range(k):
         i = members[j]
         p = paid_year[i]
         if funded:
             p = min(p + 1, COUNTED_MONTHS)
             paid_year[i] = p
-        counted[segment[i]] += weights[p]
-        if cover == END_COVER:
-            covered_since[i] = NOT_COVERED
-        elif cover == NEW_SPELL:
-            covered_since[i] = t
+        h = segment[i]
+        if h != g:
+            if g >= 0:
+                counted[g] = total
+            g = h
+            total = counted[g]
+        total += weights[p]
+    if g >= 0:
+        counted[g] = total
+    if cover != KEEP:
+        since = NOT_COVERED if cover == END_COVER else t
+        for j in range(k):
+            covered_since[members[j]] = since

@@ -1,10 +1,10 @@
 """Step e's passes over all agents at an evaluation (:mod:`simulation.engines.steps.evaluation`).
 
-:func:`uniforms` fills a buffer with the ``revenue`` stream's uniforms of a block of agents and
-:func:`normals` (not compiled) turns them into standard normals with ``scipy.special.ndtri`` in
-place, exactly as :meth:`simulation.core.streams.Streams.normal` does; :func:`grow` adds each agent's log-revenue
-increment (float32, as the numpy form computed it) and lists the subsidised agents with enough
-months of subsidy to be evaluated.
+:func:`normals` fills a buffer with the ``revenue`` stream's standard normals of a block of
+agents, exactly those of :meth:`simulation.core.streams.Streams.normal` (the inverse normal CDF
+computed in the kernel, :mod:`simulation.engines.kernels.normal`); :func:`grow` adds each agent's
+log-revenue increment (float32, as the numpy form computed it) and lists the subsidised agents
+with enough months of subsidy to be evaluated.
 """
 
 from __future__ import annotations
@@ -12,27 +12,20 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.core.states import State
-from simulation.engines.kernels import streams
+from simulation.engines.kernels import normal, streams
 
-KERNELS = ("uniforms", "grow")
+KERNELS = ("normals", "grow")
 
 S = np.int8(State.SUBSIDISED)
 
 
-def uniforms(base, lo, out):
-    """``out[j]``: the uniform of agent ``lo + j`` in the stream whose month base is ``base``."""
-    for j in range(len(out)):
-        out[j] = streams.uniform(base, lo + j)
-
-
-def normals(base, lo, out) -> None:
+def normals(base, lo, out):
     """``out[j]``: the standard normal of agent ``lo + j`` in the stream whose month base is ``base``,
-    exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms)."""
-    # deferred: scipy.special takes about 0.2 s to import; a cohort run draws nothing
-    from scipy.special import ndtri
-
-    uniforms(base, lo, out)
-    ndtri(out, out=out)
+    exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms,
+    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri`)."""
+    streams.uniforms(base, lo, out)  # a pass of its own: vectorised, it costs a fifth of drawing in the loop below
+    for j in range(len(out)):
+        out[j] = normal.ndtri(out[j])
 
 
 def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months, inc, members):

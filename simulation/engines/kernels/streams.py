@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-KERNELS = ("mix", "bits", "uniform")
+KERNELS = ("mix", "bits", "uniform", "uniforms")
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -34,3 +34,9 @@ def bits(base, i):
 def uniform(base, i):
     """A uniform on (0, 1), float64: the top 53 bits of :func:`bits`, centred in their cell."""
     return (np.float64(bits(base, i) >> S11) + 0.5) * 2.0**-53
+
+
+def uniforms(base, lo, out):
+    """``out[j]``: the uniform of agent ``lo + j`` in the stream whose month base is ``base``."""
+    for j in range(len(out)):
+        out[j] = uniform(base, lo + j)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engines.state import NOT_COVERED, C, E, closure_months
+from simulation.engines.kernels import entry
+from simulation.engines.kernels import streams as kstreams
+from simulation.engines.state import C, E, closure_months
 
 
 def expected(s, t: int) -> None:
@@ -18,30 +20,24 @@ def expected(s, t: int) -> None:
 
 def agents(s, t: int) -> None:
     """Entrants per segment: the expected number rounded up or down at random (exact mean), appended
-    as eligible agents with their revenue, priority and closure month drawn."""
+    as eligible agents with their revenue, priority and closure month drawn (compiled passes,
+    :mod:`simulation.engines.kernels.entry`)."""
     rate = s.monthly.entry[0, t]
     if not rate > 0:
         return
     ag, streams, rules = s.ag, s.streams, s.rules
-    segments = np.arange(s.G)
-    lam = s.counts[:, :C].sum(axis=1) * rate
-    k = (np.floor(lam) + (streams.uniform("entry", t, segments) < lam - np.floor(lam))).astype(np.int64)
-    if not k.sum():
+    k = np.empty(s.G, np.int64)
+    total = entry.entrants(s.counts, rate, streams.base("entry", t), k)
+    if not total:
         return
-    seg = np.repeat(segments, k).astype(np.int16)
-    ids = np.arange(ag.n, ag.n + len(seg))
-    sector = (seg % s.n_sectors).astype(np.int8)
-    logrev = rules.log_mean0[sector] + rules.sigma0 * streams.normal("entrant", 0, ids)
-    ids = ag.append(
-        segment=seg,
-        sector=sector,
-        status=E,
-        unpaid=0,
-        close_month=closure_months(s.hazard, t, streams.uniform("closure", 0, ids)),
-        enrolled=-1,
-        covered_since=NOT_COVERED,
-        log_revenue=logrev,
-        priority=streams.uniform("entrant", 1, ids),
-    )
+    ag.reserve(total)
+    u = np.empty(total)
+    kstreams.uniforms(streams.base("closure", 0), ag.n, u)  # streams.uniform("closure", 0, the entrants)
+    close = closure_months(s.hazard, t, u)  # numpy's log, as for the agents at the start
+    fields = (ag.segment, ag.sector, ag.status, ag.unpaid, ag.close_month, ag.enrolled, ag.covered_since)
+    fields += (ag.log_revenue, ag.priority)
+    revenue, priority = streams.base("entrant", 0), streams.base("entrant", 1)
+    entry.fill(k, ag.n, revenue, priority, close, rules.log_mean0, rules.sigma0, s.n_sectors, fields)
+    ag.n += total
     s.counts[:, E] += k
     s.flows["entered"][t] = k

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engines.kernels import month_end
-from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, C, L, M
+from simulation.engines.state import C, L, M
 
 
 def expected(s, t: int) -> None:
@@ -35,31 +35,23 @@ def expected(s, t: int) -> None:
 def agents(s, t: int) -> None:
     """Agents whose closure month it is close; each self-payer draws whether it stops or resumes
     paying (stream ``self_pay``); unpaid months age (one compiled pass,
-    :func:`simulation.engines.kernels.month_end.self_pay`)."""
-    ag, flows = s.ag, s.flows
-    closing = month_end.closing(ag.close_month, ag.status, ag.n, t)
-    if len(closing):
-        in_arrears = closing[(ag.status[closing] == L) & (ag.unpaid[closing] <= ARREARS_MONTHS)]
-        s.arrears -= s.per_segment(in_arrears)
-        s.move(closing, C)
-        ag.covered_since[closing] = NOT_COVERED
-        flows["closures"][t] = s.per_segment(closing)
-    streams = s.streams
-    moved = np.zeros((3, s.G), dtype=np.int32)  # lapses, reactivated, lost_cover
-    month_end.self_pay(
+    :func:`simulation.engines.kernels.month_end.month_end`)."""
+    ag, flows, streams = s.ag, s.flows, s.streams
+    moved = np.zeros((4, s.G), dtype=np.int32)  # closures, lapses, reactivated, lost_cover
+    month_end.month_end(
+        ag.close_month,
         ag.status,
         ag.unpaid,
         ag.covered_since,
         ag.segment,
         ag.n,
+        t,
         streams.base("self_pay", t),
         streams.limit(s.monthly.lapse[0, t])[()],
         streams.limit(s.monthly.reactivation[0, t])[()],
-        t,
         s.counts,
         s.arrears,
         moved,
     )
-    flows["lapses"][t] += moved[0]
-    flows["reactivated"][t] += moved[1]
-    flows["lost_cover"][t] += moved[2]
+    for name, row in zip(("closures", "lapses", "reactivated", "lost_cover"), moved, strict=True):
+        flows[name][t] += row
