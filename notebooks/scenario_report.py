@@ -13,13 +13,25 @@ language: str = "id"  # report language
 engine: str = "cohort"  # simulation engine: cohort (deterministic) or micro (replicates, P5-P95 bands)
 reps: int = 100  # replicates of the micro engine, 20 or more for a P5-P95 band
 seed: int = 2026  # master seed of the micro engine
+scheduler: str = "processes"  # where micro replicates run: processes, local (Dask) or tcp://HOST:PORT
+jobs: int = 0  # worker processes of the micro engine (0: all cores, small runs in this kernel)
 
 # %%
 from IPython.display import Markdown, display
 
 from simulation.reporting.notebook import prepare
 
-ctx = prepare(scenario, overrides, output_dir, language=language, engine=engine, reps=reps, seed=seed)
+ctx = prepare(
+    scenario,
+    overrides,
+    output_dir,
+    language=language,
+    engine=engine,
+    reps=reps,
+    seed=seed,
+    scheduler=scheduler,
+    jobs=jobs,
+)
 ctx.title()
 
 # %%

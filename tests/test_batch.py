@@ -100,7 +100,7 @@ def test_report_folder_holds_every_output(batch):
         "assumptions.csv",
         "annual.csv",
         "monthly.csv",
-        "monthly_segments.csv",
+        "monthly_segments.parquet",
         "ledger.csv",
         "payers_annual.csv",
         "by_kecamatan.csv",

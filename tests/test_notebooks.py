@@ -100,8 +100,15 @@ def test_the_defaults_are_valid(name):
             "scenario_report",
             {"langauge": "en"},
             "langauge = 'en': unknown notebook parameter; allowed: scenario, overrides, output_dir, language,"
-            " engine, reps, seed$",
+            " engine, reps, seed, scheduler, jobs$",
         ),
+        (
+            "scenario_report",
+            {"scheduler": "threads"},
+            r"^scenario_report.ipynb: scheduler = 'threads': unknown scheduler 'threads'; allowed: processes, local,"
+            r" tcp://HOST:PORT$",
+        ),
+        ("scenario_report", {"jobs": -1}, "jobs = -1: worker processes of the micro engine .*; must be at least 0$"),
         ("explore", {"language": "fr"}, "explore.ipynb: language = 'fr': .*allowed: id, en$"),
         ("compare_scenarios", {"scenarios": ["a.yaml"]}, "scenarios = \\['a.yaml'\\]: must be str: "),
         ("sensitivity", {"samples": 0}, "sensitivity.ipynb: samples = 0: .*must be at least 1$"),

@@ -9,6 +9,7 @@ shares written in the files and from the official codes' counts, never from the 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -220,3 +221,25 @@ def test_portfolios_in_a_batch_are_written_and_a_bad_one_fails_alone(tmp_path):
     annual = pd.read_csv(tmp_path / "portfolios" / "ntb" / "annual.csv")
     assert list(annual["year"]) == [2026, 2027]  # the batch's --set years=2 reached every member
     assert outcomes[0].indicators["subsidy_cost_total"] == pytest.approx(annual["subsidy_cost"].sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        ([], [SCENARIOS / "portfolios" / "ntb.yaml"]),  # a whole batch: NTB by default
+        (["--no-portfolios"], None),
+        ([str(SCENARIOS / "baseline.yaml")], None),  # a batch of named scenarios runs no portfolio unasked
+        ([str(SCENARIOS / "baseline.yaml"), "--portfolio", "x.yaml"], ["x.yaml"]),
+    ],
+    ids=["whole-batch", "no-portfolios", "named-scenario", "named-portfolio"],
+)
+def test_a_whole_batch_runs_the_ntb_portfolio_by_default(tmp_path, monkeypatch, named, expected):
+    import simulation.analysis.portfolio.batch as portfolio_batch
+    import simulation.reporting.batch as reporting_batch
+
+    ran = []
+    monkeypatch.setattr(reporting_batch, "run_batch", lambda *args, **kwargs: [])  # the reports are not the point
+    monkeypatch.setattr(portfolio_batch, "run_portfolios", lambda files, *a, **k: ran.append(files) or [])
+    assert main(["batch", "--out", str(tmp_path / "reports"), "--no-analyses", *named]) == 0
+    resolved = [[Path(f).resolve() for f in files] for files in ran]
+    assert resolved == ([] if expected is None else [[Path(f).resolve() for f in expected]])

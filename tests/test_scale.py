@@ -25,7 +25,7 @@ pytest.importorskip("distributed")
 import simulation  # noqa: E402
 from simulation.analysis.portfolio import read_portfolio, run_portfolio  # noqa: E402
 from simulation.cli import main  # noqa: E402
-from simulation.io.write import write_result  # noqa: E402
+from simulation.io.write import write_result, write_table  # noqa: E402
 
 TENGAH = ROOT / "scenarios" / "lombok_tengah.yaml"
 PORTFOLIOS = ROOT / "scenarios" / "portfolios"
@@ -124,9 +124,10 @@ def test_a_portfolio_gives_the_same_tables_on_every_scheduler(dask_address):
     ntb = read_portfolio(PORTFOLIOS / "ntb.yaml")
     kwargs = {"engine": "micro", "reps": 2, "seed": 5, "scale": 0.02}
     one = run_portfolio(ntb, jobs=1, **kwargs)
+    pool = run_portfolio(ntb, jobs=2, **kwargs)  # a process pool: members named by position, not pickled
     local = run_portfolio(ntb, jobs=2, scheduler="local", **kwargs)
     remote = run_portfolio(ntb, scheduler=dask_address, **kwargs)
-    for other in (local, remote):
+    for other in (pool, local, remote):
         pd.testing.assert_frame_equal(other.regions_annual, one.regions_annual, check_exact=True)
         pd.testing.assert_frame_equal(other.regions_payers, one.regions_payers, check_exact=True)
         pd.testing.assert_frame_equal(other.annual(), one.annual(), check_exact=True)
@@ -139,20 +140,106 @@ def test_an_unknown_scheduler_is_a_usage_error(tmp_path, capsys):
     assert "unknown scheduler 'threads'; allowed: processes, local, tcp://HOST:PORT" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_the_national_portfolio_at_one_percent_runs_on_a_local_cluster(tmp_path):
-    out = tmp_path / "national"
-    code = main(
-        ["portfolio", str(PORTFOLIOS / "national.yaml"), "--out", str(out), "--scale", "0.01"]
-        + ["--scheduler", "local", "--jobs", "2", "--language", "en"]
-    )
-    assert code == 0
-    regions_annual = pd.read_csv(out / "regions_annual.csv", dtype={"region": str})
+    # two fiscal years keep it cheap enough for every CI run (ten years and the brief: benchmarks/bench_scale.py)
+    national = read_portfolio(PORTFOLIOS / "national.yaml")
+    result = run_portfolio(national, scale=0.01, scheduler="local", jobs=2, overrides={"years": 2})
+    regions_annual = result.regions_annual
     assert regions_annual["region"].nunique() == 514
     first = regions_annual[regions_annual["year"] == 2026]
     # 1% of 65.47M UMKM (F4.2) all enrolled in January 2026
     assert first["enrolled"].sum() == pytest.approx(654_700, rel=1e-9)
-    annual = pd.read_csv(out / "annual.csv").set_index("year")
+    annual = result.annual().set_index("year")
+    assert list(annual.index) == [2026, 2027]
     np.testing.assert_allclose(annual["covered_end"], regions_annual.groupby("year")["covered_end"].sum(), rtol=1e-12)
-    kecamatan = pd.read_parquet(out / "regions_by_kecamatan.parquet")
-    assert len(kecamatan) == 7277 * 10
+    np.testing.assert_allclose(annual["subsidy_cost"], regions_annual.groupby("year")["subsidy_cost"].sum(), rtol=1e-12)
+    path = write_table(result.regions_kecamatan, tmp_path / "regions_by_kecamatan.parquet")
+    kecamatan = pd.read_parquet(path)
+    assert len(kecamatan) == 7277 * 2  # every kecamatan of the official codes, two years
+    pd.testing.assert_frame_equal(kecamatan, result.regions_kecamatan.reset_index(drop=True), check_exact=True)
+
+
+# ---------------------------------------------------------------- --scheduler on report, batch, sensitivity
+SHORT = ["--set", "years=2"]
+"""Two fiscal years of Lombok Tengah: cheap enough to run the micro engine through a report kernel."""
+
+
+@pytest.fixture(scope="module")
+def short_one_job(tmp_path_factory):
+    """The tables ``run`` writes for two years of Lombok Tengah, 3 replicates, seed 11, in one process."""
+    result = simulation.run(TENGAH, overrides={"years": 2}, engine="micro", seed=11, reps=3, jobs=1)
+    out = tmp_path_factory.mktemp("short") / "one"
+    write_result(result, out)
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))}
+
+
+def _same_tables(folder: Path, expected: dict[str, bytes]) -> None:
+    assert "annual_replicates.csv" in expected
+    for name, data in expected.items():
+        assert (folder / name).read_bytes() == data, name
+
+
+def test_a_report_on_a_local_cluster_writes_the_tables_of_one_job(tmp_path, short_one_job):
+    out = tmp_path / "report"
+    code = main(
+        ["report", str(TENGAH), "--out", str(out), "--engine", "micro", "--reps", "3", "--seed", "11"]
+        + ["--scheduler", "local", "--jobs", "2", "--language", "en", *SHORT]
+    )
+    assert code == 0
+    _same_tables(out, short_one_job)
+
+
+def test_a_batch_on_a_local_cluster_writes_the_tables_of_one_job(tmp_path, short_one_job):
+    out = tmp_path / "batch"
+    code = main(
+        ["batch", str(TENGAH), "--out", str(out), "--no-analyses", "--scheduler", "local", "--jobs", "1"]
+        + ["-p", "engine=micro", "-p", "reps=3", "-p", "seed=11", *SHORT]
+    )
+    assert code == 0
+    _same_tables(out / TENGAH.stem, short_one_job)
+
+
+def test_a_report_refuses_an_unknown_scheduler_before_running(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", str(TENGAH), "--out", str(tmp_path / "r"), "--scheduler", "threads"])
+    assert exit_.value.code == 2
+    assert "unknown scheduler 'threads'; allowed: processes, local, tcp://HOST:PORT" in capsys.readouterr().err
+
+
+def _sensitivity(tmp_path, name: str, *args: str) -> dict[str, bytes]:
+    out = tmp_path / name
+    code = main(
+        ["sensitivity", str(TENGAH), "--samples", "64", "--seed", "3", "--year", "2027", "--out", str(out), *args]
+    )
+    assert code == 0
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))}
+
+
+def test_sensitivity_on_a_local_cluster_gives_the_tables_of_one_job(tmp_path):
+    one = _sensitivity(tmp_path, "one", "--jobs", "1")
+    local = _sensitivity(tmp_path, "local", "--scheduler", "local", "--jobs", "2")
+    assert {"fan.csv", "sobol.csv"} <= one.keys() and local.keys() == one.keys()
+    for name in one:
+        assert local[name] == one[name], name
+
+
+def test_samples_split_over_workers_give_the_outcomes_of_one_process():
+    # deferred: only this test needs the evaluator's internals
+    from simulation.analysis.evaluate import batch_inputs, chunk_size, evaluate
+    from simulation.analysis.evaluate_scheduled import evaluate_on
+    from simulation.analysis.sampling import latin_hypercube
+    from simulation.analysis.uncertainty import uncertainties
+
+    scenario = simulation.load_scenario(TENGAH)
+    uncertain = uncertainties(scenario)
+    names = [u.name for u in uncertain]
+    values = latin_hypercube(uncertain, 300, np.random.SeedSequence(1))
+    memory = 2**22
+    P, G, T = batch_inputs(scenario, names, values).shape
+    assert chunk_size(T, G, memory) * 2 < P  # several chunks, so the blocks really split the samples
+    one = evaluate(scenario, names, values, memory_bytes=memory)
+    for jobs in (2, 3):
+        split = evaluate_on(scenario, names, values, memory_bytes=memory, jobs=jobs)
+        assert split.years == one.years
+        for name in ("subsidy_cost", "subsidy_cost_real", "covered_end", "coverage_end"):
+            assert getattr(split, name).tobytes() == getattr(one, name).tobytes(), (jobs, name)

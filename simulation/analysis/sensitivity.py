@@ -28,10 +28,12 @@ from scipy import stats
 
 from simulation.analysis import charts
 from simulation.analysis.evaluate import MEMORY_BYTES, Outcomes, evaluate
+from simulation.analysis.evaluate_scheduled import evaluate_on
 from simulation.analysis.sampling import latin_hypercube, one_at_a_time
 from simulation.analysis.uncertainty import Uncertain, ignored_assumptions, uncertainties
 from simulation.io.atomic import writes_folder
 from simulation.io.provenance import manifest, seal
+from simulation.outputs.schedulers import PROCESSES, shared_scheduler
 
 OUTPUTS = {
     "subsidy_cost": "public subsidy cost in the year, nominal rupiah",
@@ -98,7 +100,14 @@ def tornado(scenario, uncertain: list[Uncertain], year: int, output: str = "subs
 
 
 def sobol(
-    scenario, uncertain: list[Uncertain], n: int, year: int, seed=None, memory_bytes: int = MEMORY_BYTES
+    scenario,
+    uncertain: list[Uncertain],
+    n: int,
+    year: int,
+    seed=None,
+    memory_bytes: int = MEMORY_BYTES,
+    scheduler: str = PROCESSES,
+    jobs: int | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """First-order and total Sobol' indices of the target year's outputs.
 
@@ -111,6 +120,8 @@ def sobol(
     year : int
         Target fiscal year.
     seed : None, int, SeedSequence or Generator
+    scheduler, jobs
+        Where the samples run (:func:`~simulation.analysis.evaluate_scheduled.evaluate_on`).
 
     Returns
     -------
@@ -127,7 +138,7 @@ def sobol(
     runs = []
 
     def func(x: np.ndarray) -> np.ndarray:
-        o = evaluate(scenario, names, x.T, memory_bytes=memory_bytes)
+        o = evaluate_on(scenario, names, x.T, memory_bytes=memory_bytes, scheduler=scheduler, jobs=jobs)
         runs.append(np.vstack([o.column(name, year) for name in outputs]))
         return runs[-1]
 
@@ -334,6 +345,8 @@ def analyse(
     extra=(),
     only=None,
     memory_bytes: int = MEMORY_BYTES,
+    scheduler: str = PROCESSES,
+    jobs: int | None = None,
 ) -> SensitivityReport:
     """Fan, tornado and Sobol' indices for a scenario.
 
@@ -350,14 +363,25 @@ def analyse(
         Target fiscal year of the tornado and the indices.
     extra, only
         Passed to :func:`~simulation.analysis.uncertainty.uncertainties`.
+    scheduler : str
+        Where the samples run: ``processes`` (``jobs`` worker processes; default this process),
+        ``local`` (one Dask LocalCluster of ``jobs`` workers for the whole study) or
+        ``tcp://HOST:PORT`` (:mod:`simulation.outputs.schedulers`). The numbers are the same on
+        every scheduler.
+    jobs : int, optional
+        Worker processes.
     """
     uncertain = uncertainties(scenario, extra=extra, only=only)
     if year not in scenario.horizon.fiscal_years:
         raise ValueError(f"year {year} is outside the scenario's horizon {scenario.horizon.fiscal_years}")
     lhs_seed, sobol_seed = streams(seed, 2)
     names = [u.name for u in uncertain]
-    outcomes = evaluate(scenario, names, latin_hypercube(uncertain, samples, lhs_seed), memory_bytes=memory_bytes)
-    table, evaluations = sobol(scenario, uncertain, power_of_two(samples), year, sobol_seed, memory_bytes)
+    with shared_scheduler(scheduler, jobs) as where:
+        sample = latin_hypercube(uncertain, samples, lhs_seed)
+        outcomes = evaluate_on(scenario, names, sample, memory_bytes=memory_bytes, scheduler=where, jobs=jobs)
+        table, evaluations = sobol(
+            scenario, uncertain, power_of_two(samples), year, sobol_seed, memory_bytes, scheduler=where, jobs=jobs
+        )
     return SensitivityReport(
         scenario=scenario,
         uncertain=uncertain,

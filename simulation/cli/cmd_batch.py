@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_overrides_argument
+from simulation.cli.scheduler import add_scheduler_argument
 from simulation.core.languages import LANGUAGES
 
 
@@ -31,8 +32,11 @@ def register(sub) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="also run this portfolio (e.g. scenarios/portfolios/ntb.yaml) into OUT/portfolios/NAME (repeatable)",
+        help="also run this portfolio (e.g. scenarios/portfolios/ntb.yaml) into OUT/portfolios/NAME (repeatable); "
+        "a batch naming no scenario runs FOLDER/portfolios/ntb.yaml unless --no-portfolios",
     )
+    p.add_argument("--no-portfolios", action="store_true", help="run no portfolio, not even the default one (NTB)")
+    add_scheduler_argument(p)
     add_overrides_argument(p, help="override applied to every scenario, e.g. --set years=3 (repeatable)")
     add_notebook_parameters_argument(
         p, "another report notebook parameter, e.g. -p engine=micro (refused unless the notebook declares it)"
@@ -43,6 +47,8 @@ def register(sub) -> None:
 def main(args) -> int:
 
     # deferred: the command line imports what a command needs only when it runs
+    from simulation.analysis.portfolio.batch import default_portfolios, run_portfolios
+    from simulation.outputs.schedulers import PROCESSES, shared_scheduler
     from simulation.reporting.batch import run_batch, scenario_files, summary
 
     # deferred: the command line imports what a command needs only when it runs
@@ -67,20 +73,23 @@ def main(args) -> int:
     check_report_parameters(parameters)  # an unknown or bad parameter stops the batch before anything runs
     began = time.perf_counter()
     print(f"batch: {len(files)} scenario(s), {args.jobs} at a time, into {args.out}")
-    outcomes = run_batch(
-        files,
-        Path(args.out),
-        jobs=args.jobs,
-        overrides=overrides,
-        parameters=parameters,
-        baseline=Path(args.baseline) if args.baseline else None,
-        analyses=not args.no_analyses,
-    )
-    if args.portfolios:
-        # deferred: the command line imports what a command needs only when it runs
-        from simulation.analysis.portfolio.batch import run_portfolios
-
-        outcomes += run_portfolios(args.portfolios, Path(args.out), args.language, overrides)
+    portfolios = args.portfolios or ([] if args.scenarios else default_portfolios(folder))
+    portfolios = [] if args.no_portfolios else portfolios
+    with shared_scheduler(args.scheduler, args.jobs) as scheduler:
+        if scheduler != PROCESSES:  # every report's micro replicates go to the one Dask scheduler
+            parameters["scheduler"] = scheduler
+            check_report_parameters(parameters)
+        outcomes = run_batch(
+            files,
+            Path(args.out),
+            jobs=args.jobs,
+            overrides=overrides,
+            parameters=parameters,
+            baseline=Path(args.baseline) if args.baseline else None,
+            analyses=not args.no_analyses,
+        )
+        if portfolios:
+            outcomes += run_portfolios(portfolios, Path(args.out), args.language, overrides, scheduler=scheduler)
     print()
     print(summary(outcomes, args.language))
     failed = [o.name for o in outcomes if not o.ok]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_scenario_arguments
+from simulation.cli.scheduler import add_jobs_argument, add_scheduler_argument
 from simulation.core.languages import LANGUAGES
 
 
@@ -16,6 +17,8 @@ def register(sub) -> None:
     p.add_argument("--engine", default=None, help="simulation engine (default: cohort)")
     p.add_argument("--reps", type=int, default=None, help="replicates of a stochastic engine")
     p.add_argument("--seed", type=int, default=None, help="master seed of a stochastic engine")
+    add_jobs_argument(p, "micro engine: worker processes (default: all cores)")
+    add_scheduler_argument(p, default=None)
     add_notebook_parameters_argument(p, "another notebook parameter (refused unless the notebook declares it)")
     p.set_defaults(func=main)
 
@@ -30,7 +33,7 @@ def main(args) -> int:
 
     out = Path(args.out) if args.out else Path("reports") / Path(args.scenario).stem
     extra = dict(parse_override(p) for p in args.parameters)
-    for name in ("language", "engine", "reps", "seed"):
+    for name in ("language", "engine", "reps", "seed", "scheduler", "jobs"):
         if getattr(args, name) is not None:
             extra[name] = getattr(args, name)
     try:

@@ -34,7 +34,8 @@ def main(args) -> int:
     check_files(scenario)
     if args.reps < 1 or (args.jobs is not None and args.jobs < 1):
         raise CommandError(f"--reps and --jobs must be at least 1 (got --reps {args.reps}, --jobs {args.jobs})")
-    kwargs = {"reps": args.reps, "jobs": args.jobs, "scheduler": args.scheduler} if args.engine == "micro" else {}
+    kwargs = {"reps": args.reps, "jobs": args.jobs, "scheduler": args.scheduler, "reduce": True}
+    kwargs = kwargs if args.engine == "micro" else {}
     result = run_scenario(scenario, engine=args.engine, seed=args.seed, **kwargs)
     written = write_result(result, args.out)
     ind = result.indicators()

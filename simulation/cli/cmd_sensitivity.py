@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulation.cli import add_scenario_arguments
+from simulation.cli.scheduler import add_jobs_argument, add_scheduler_argument
 
 
 def register(sub) -> None:
@@ -22,6 +23,8 @@ def register(sub) -> None:
         help="also vary this parameter over its range, e.g. --vary policy.graduation.retention (repeatable)",
     )
     p.add_argument("--out", required=True, help="output folder")
+    add_jobs_argument(p, "worker processes the samples are spread over (default: this process alone)")
+    add_scheduler_argument(p)
     p.set_defaults(func=main)
 
 
@@ -37,7 +40,15 @@ def main(args) -> int:
         raise CommandError(f"--samples {args.samples}: at least 2 samples are needed")
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     try:
-        report = analyse(scenario, samples=args.samples, seed=args.seed, year=args.year, extra=args.vary)
+        report = analyse(
+            scenario,
+            samples=args.samples,
+            seed=args.seed,
+            year=args.year,
+            extra=args.vary,
+            scheduler=args.scheduler,
+            jobs=args.jobs,
+        )
     except ValueError as exc:
         if type(exc) is not ValueError:
             raise

@@ -16,14 +16,34 @@ def scheduler_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def add_scheduler_argument(parser: argparse.ArgumentParser) -> None:
-    """``--scheduler processes|local|tcp://HOST:PORT`` (default ``processes``), in ``args.scheduler``."""
+def add_scheduler_argument(parser: argparse.ArgumentParser, default: str | None = "processes") -> None:
+    """``--scheduler processes|local|tcp://HOST:PORT`` in ``args.scheduler``.
+
+    ``default`` is ``processes``; a command that passes the choice on only when it is given (a
+    report's notebook parameter) takes None.
+    """
     parser.add_argument(
         "--scheduler",
         type=scheduler_name,
-        default="processes",
+        default=default,
         metavar="NAME",
         help="where the work runs: processes (a local process pool, the default), local (a Dask LocalCluster "
         "of --jobs workers) or tcp://HOST:PORT (a running Dask scheduler); Dask needs the distributed extra. "
         "The same seed gives the same tables on every scheduler",
     )
+
+
+def add_jobs_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--jobs N`` (at least 1; default None, the command's own), in ``args.jobs``."""
+    parser.add_argument("--jobs", type=positive_int, default=None, metavar="N", help=help)
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: an integer of at least 1, or a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: at least 1 is allowed")
+    return value

@@ -8,6 +8,7 @@ from pathlib import Path
 from simulation.io.atomic import writes_folder
 from simulation.io.provenance import manifest, seal
 from simulation.outputs.montecarlo import QUANTILES, MonteCarloResult
+from simulation.outputs.variables import MONTH_SEGMENT, TABLE_OF_GRAIN
 
 
 def result_tables(result) -> dict[str, object]:
@@ -15,7 +16,7 @@ def result_tables(result) -> dict[str, object]:
     tables = {
         "annual.csv": result.annual(),
         "monthly.csv": result.monthly(),
-        "monthly_segments.csv": result.monthly_segments(),
+        TABLE_OF_GRAIN[MONTH_SEGMENT]: result.monthly_segments(),
         "ledger.csv": result.ledger(),
         "payers_annual.csv": result.payers_annual(),
         "by_kecamatan.csv": result.by_kecamatan(),
@@ -32,9 +33,21 @@ def result_tables(result) -> dict[str, object]:
     return tables
 
 
+def write_table(frame, path: Path) -> Path:
+    """Write one table by its file's suffix: ``.parquet`` with pyarrow (no index), else CSV."""
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False, engine="pyarrow")
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
 @writes_folder("out_dir")  # atomic: a killed run leaves the previous folder whole (simulation.io.atomic)
 def write_result(result, out_dir: str | Path, **manifest_extra) -> list[Path]:
-    """Write ``result``'s tables as CSV and ``manifest.json`` into ``out_dir``; return the paths written.
+    """Write ``result``'s tables and ``manifest.json`` into ``out_dir``; return the paths written.
+
+    Tables are CSV, but those of national size, which are Parquet
+    (:data:`simulation.outputs.variables.TABLE_OF_GRAIN`).
 
     Parameters
     ----------
@@ -48,8 +61,7 @@ def write_result(result, out_dir: str | Path, **manifest_extra) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in result_tables(result).items():
-        frame.to_csv(out / name, index=False)
-        written.append(out / name)
+        written.append(write_table(frame, out / name))
     if isinstance(result, MonteCarloResult):
         ranges = [p.name for p in written if "_replicates" in p.name or "_quantiles" in p.name]
         manifest_extra = {

@@ -9,7 +9,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulation.outputs.variables import PAYER_TEMPLATES, TABLE_OF_GRAIN, VARIABLES, payer_variable
+from simulation.outputs.variables import (
+    FILE_FORMATS,
+    PAYER_TEMPLATES,
+    TABLE_OF_GRAIN,
+    VARIABLES,
+    YEAR,
+    payer_variable,
+)
 from simulation.rules.payers import PAYERS
 
 DOC = Path("docs") / "outputs.md"
@@ -49,9 +56,19 @@ def _rows(file: str) -> list:
     return rows
 
 
+def files_markdown() -> list[str]:
+    """Which file is which: each table's file, its grain and its format."""
+    grains = {file: grain for grain, file in TABLE_OF_GRAIN.items()}
+    parts = ["\n## Files\n", "| file | grain | format |", "|---|---|---|"]
+    for file in FILES:
+        grain = grains.get(file, YEAR)
+        parts.append(f"| `{file}` | {grain} | {FILE_FORMATS[Path(file).suffix]} |")
+    return parts
+
+
 def outputs_markdown() -> str:
-    """The document: one table per file, one row per variable."""
-    parts = [HEADER]
+    """The document: which file is which, then one table per file, one row per variable."""
+    parts = [HEADER, *files_markdown()]
     for file in FILES:
         rows = _rows(file)
         if not rows:

@@ -5,6 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+APBD_FACT_REGIONS = ("52.03",)
+"""Regions whose total APBD spending is in the facts: Lombok Timur (F5.3). Any other region's
+``fiscal.apbd_total_spending`` is an assumption (or inherited from the baseline, i.e. Lombok Timur's),
+so its share of APBD is illustrative and the briefs say so (:func:`apbd_is_illustrative`)."""
+
+
+def apbd_is_illustrative(scenario) -> bool:
+    """Whether ``scenario``'s share of APBD rests on an APBD total that is not a fact for its region."""
+    return scenario.model.region not in APBD_FACT_REGIONS
+
 
 def npv(amounts: np.ndarray, rate: float) -> float:
     """Present value at the first fiscal year of yearly amounts (rupiah), year ``k`` discounted by ``(1+rate)^k``."""

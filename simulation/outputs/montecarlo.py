@@ -34,6 +34,19 @@ and its cached kernels, the compiled inputs), more than sharing about a second o
 saves. The numbers never depend on where replicates run."""
 
 
+def worker_count(scenario, reps: int, jobs: int | None, scheduler: str = PROCESSES) -> int:
+    """Worker processes for ``reps`` replicates: ``jobs`` if given, else all cores, or 1 (this
+    process) for a run of fewer than :data:`SERIAL_BELOW` agent-months on the process pool; never
+    more than ``reps``."""
+    if (
+        jobs is None
+        and not is_dask(scheduler)
+        and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW
+    ):
+        jobs = 1
+    return max(1, min(jobs or os.cpu_count() or 1, reps))
+
+
 def simulate(
     scenario,
     seed=None,
@@ -80,13 +93,7 @@ def simulate(
         seed = int(np.random.SeedSequence().entropy % (1 << 63))
     chunk = chunk or CHUNK
     seeds = replicate_seeds(seed, reps)
-    if (
-        jobs is None
-        and not is_dask(scheduler)
-        and scenario.first("population.initial_umkm") * scenario.horizon.n_months * reps < SERIAL_BELOW
-    ):
-        jobs = 1
-    jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
+    jobs = worker_count(scenario, reps, jobs, scheduler)
     inputs = MicroInputs.from_scenario(scenario)
     gathered = Stack(reps)
     bar = tqdm(

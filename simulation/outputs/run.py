@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulation.engines.cohort import compile_inputs, run_cohort
 from simulation.outputs.montecarlo import MonteCarloResult, simulate
+from simulation.outputs.reduce import simulate_reduced
 from simulation.outputs.results import Result, start_of
 from simulation.scenario import Scenario, load_scenario
 
@@ -17,6 +18,7 @@ def run_scenario(
     reps: int = 1,
     jobs: int | None = None,
     scheduler: str = "processes",
+    reduce: bool = False,
 ):
     """Run ``scenario`` with ``engine``.
 
@@ -34,12 +36,18 @@ def run_scenario(
     scheduler : str
         Where micro replicates run: ``processes``, ``local`` (Dask LocalCluster) or a Dask
         scheduler's address (:mod:`simulation.outputs.schedulers`).
+    reduce : bool
+        Micro engine: reduce each replicate on its worker (:mod:`simulation.outputs.reduce`), so
+        that this process's memory does not grow with replicates x segments; the tables written are
+        the same, but single replicates' segments are not kept (``umkm-sim run`` reduces).
     """
     if engine == "cohort":
         inputs = compile_inputs(scenario)
         output = run_cohort(inputs)
         output.initial = start_of(inputs)
         return Result(scenario, output, engine=engine, seed=seed)
+    if engine == "micro" and reduce:
+        return simulate_reduced(scenario, seed=seed, reps=reps, jobs=jobs, scheduler=scheduler)
     if engine == "micro":
         output, seed = simulate(scenario, seed=seed, reps=reps, jobs=jobs, scheduler=scheduler)
         return MonteCarloResult(scenario, output, seed=seed)

@@ -20,6 +20,7 @@ tasks finish in), so the same seed gives the same numbers, byte for byte, on eve
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -84,6 +85,22 @@ def dask_client(name: str, jobs: int | None = None):
             yield client
 
 
+@contextmanager
+def shared_scheduler(name: str, jobs: int | None = None):
+    """The scheduler that several runs of one command share, for as long as the command runs.
+
+    ``local`` starts one Dask LocalCluster of ``jobs`` workers and yields its address
+    (``tcp://127.0.0.1:PORT``), so that every run (a batch's reports, each in its own kernel; a
+    sensitivity study's samples) sends its tasks to the same workers instead of starting a cluster
+    each; ``processes`` and an address are yielded as given.
+    """
+    if name != LOCAL:
+        yield name
+        return
+    with dask_client(LOCAL, jobs) as client:
+        yield client.scheduler.address
+
+
 def run_tasks(
     fn: Callable,
     tasks: Iterable[tuple],
@@ -138,3 +155,63 @@ def run_tasks(
         futures = [pool.submit(fn, *task) for task in tasks]
         for future in as_completed(futures):
             yield future.result()
+
+
+def run_ordered(
+    fn: Callable,
+    tasks: Iterable[tuple],
+    scheduler: str = PROCESSES,
+    jobs: int | None = None,
+    initializer: Callable | None = None,
+    initargs: tuple = (),
+    window: int | None = None,
+) -> Iterator[Any]:
+    """Run ``fn(*task)`` for every task and yield the results in the tasks' order.
+
+    At most ``window`` tasks are in flight at once, so however many tasks there are, this process
+    holds at most ``window`` results that have arrived before the one it waits for (a running sum
+    fed in order keeps its floating-point order and its memory bound).
+
+    Parameters
+    ----------
+    fn, tasks, scheduler, jobs, initializer, initargs
+        As :func:`run_tasks`.
+    window : int, optional
+        Tasks in flight; default twice the workers of a process pool (whose results come back to this
+        process as they finish), eight times a Dask cluster's (whose results wait on the workers
+        until taken).
+
+    Yields
+    ------
+    object
+        ``fn(*task)``, task by task in order.
+    """
+    tasks = iter(tasks)
+    if is_dask(scheduler):
+        with dask_client(scheduler, jobs) as client:
+            workers = len(client.scheduler_info().get("workers", {})) or 1
+            # a finished task's result waits on its worker, not here: a deeper window keeps workers busy
+            yield from _in_order(lambda task: client.submit(fn, *task, pure=False), tasks, window or 8 * workers)
+        return
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1:
+        if initializer is not None:
+            initializer(*initargs)
+        for task in tasks:
+            yield fn(*task)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
+        yield from _in_order(lambda task: pool.submit(fn, *task), tasks, window or 2 * jobs)
+
+
+def _in_order(submit: Callable, tasks: Iterator[tuple], window: int) -> Iterator[Any]:
+    """Submit ``window`` tasks ahead and yield their results in order, submitting one as one is taken."""
+    pending = deque(submit(task) for _, task in zip(range(max(1, window)), tasks, strict=False))
+    while pending:
+        future = pending.popleft()
+        yield future.result()
+        if hasattr(future, "release"):  # a Dask future: let its worker drop the result
+            future.release()
+        for task in (next(tasks, None),):
+            if task is not None:
+                pending.append(submit(task))

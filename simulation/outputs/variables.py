@@ -40,9 +40,17 @@ TABLE_OF_GRAIN = {
     YEAR_KECAMATAN: "by_kecamatan.csv",
     YEAR_PAYER: "payers_annual.csv",
     MONTH_PAYER: "ledger.csv",
-    MONTH_SEGMENT: "monthly_segments.csv",
+    MONTH_SEGMENT: "monthly_segments.parquet",
 }
-"""The file ``umkm-sim run`` writes each grain's table to."""
+"""The file ``umkm-sim run`` writes each grain's table to. A table whose rows grow with the region's
+segments (every kecamatan x sector x state, every month: about 3 million rows a year for the whole
+country) is Parquet (pyarrow; pandas, DuckDB and Arrow read it, typed and compressed); the others are
+CSV, small tables a planner opens in a spreadsheet (:data:`FILE_FORMATS`)."""
+FILE_FORMATS = {
+    ".csv": "CSV: a small table a planner opens in a spreadsheet",
+    ".parquet": "Parquet (pyarrow): a table of national size, read with pandas (`pandas.read_parquet`) or DuckDB",
+}
+"""What each kind of file ``umkm-sim run`` writes is, by suffix (the outputs document lists them)."""
 KINDS = ("stock", "flow", "money", "ratio")
 PER_YEAR = ("sum", "last", "first", "mean", "derived")
 """How a month's values reach a year: summed, the year's last or first month, the mean of its
@@ -227,7 +235,7 @@ _TABLE_VARIABLES = (
         "Anggota",
         "Members",
         "expected members billed",
-        ("monthly_segments.csv",),
+        (TABLE_OF_GRAIN[MONTH_SEGMENT],),
     ),
     ("nominal", (MONTH_PAYER, YEAR_PAYER), "IDR", "money", "Nominal", "Nominal", "rupiah of the day", _LEDGER),
     (

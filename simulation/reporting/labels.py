@@ -46,6 +46,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "The ceiling caps what the APBD Kabupaten spends on contributions in each fiscal year; UMKM that do "
         "not fit wait. Present values use a discount rate of {rate}.",
     ),
+    "apbd_illustrative": (
+        "**{label} hanya ilustrasi.** Total belanja APBD {region} tidak ada dalam fakta (yang diketahui hanya "
+        "APBD Lombok Timur, F5.3); angka ini memakai asumsi skenario, {total} pada {year}.",
+        "**{label} is illustrative only.** {region}'s total APBD spending is not in the facts (only Lombok "
+        "Timur's is, F5.3); the figure uses the scenario's assumption, {total} in {year}.",
+    ),
+    "portfolio_apbd_illustrative": (
+        "{label}: total belanja APBD {assumed} dari {total} wilayah tidak ada dalam fakta (yang diketahui "
+        "hanya Lombok Timur, F5.3); wilayah lain memakai asumsi skenarionya atau mewarisi APBD "
+        "Lombok Timur, sehingga porsi APBD per wilayah hanya ilustrasi dan tidak ditampilkan di sini.",
+        "{label}: the total APBD spending of {assumed} of the {total} regions is not in the facts (only "
+        "Lombok Timur's is, F5.3); the others use their scenario's assumption or inherit Lombok "
+        "Timur's, so a region's share of APBD is illustrative only and is not shown here.",
+    ),
     "section_apbd": ("Rekening belanja APBD Kabupaten", "The APBD Kabupaten's expenditure accounts"),
     "apbd_note": (
         "Kabupaten menganggarkan iuran JKK dan JKM pada rekening terpisah (kode rekening untuk pegawai "

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulation.io.write import write_result
+from simulation.outputs.fiscal import apbd_is_illustrative
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
+from simulation.reporting.apbd_note import apbd_illustrative_note
 from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
@@ -103,6 +105,8 @@ class ReportContext:
 
         rate = self.scenario.first("fiscal.discount_rate") if self.scenario.model.fiscal is not None else None
         note = self.text("fiscal_note", rate=formats.percent(rate, self.language) if rate is not None else "-")
+        if rate is not None and apbd_is_illustrative(self.scenario):
+            note += "\n\n" + apbd_illustrative_note(self.scenario, self.language)
         return (
             Markdown(note),
             styled(self.tables["fiscal"], self.language),
@@ -161,7 +165,9 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     **options
         ``language`` ({"id", "en"}: every title, label and table header), ``engine`` ({"cohort",
         "micro"}; ``micro`` gives replicates and P5-P95 bands), ``reps`` (replicates of the micro
-        engine, at least 1), ``seed`` (its master seed).
+        engine, at least 1), ``seed`` (its master seed), ``scheduler`` (where its replicates run:
+        ``processes``, ``local`` or ``tcp://HOST:PORT``, :mod:`simulation.outputs.schedulers`) and
+        ``jobs`` (its worker processes; 0 for all cores).
 
     Raises
     ------
@@ -174,7 +180,11 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     params = validate("scenario_report", given)
     language, reps = params.language, params.reps
     loaded = load_scenario(resolve(params.scenario), overrides=params.overrides)
-    result = run_scenario(loaded, engine=params.engine, seed=params.seed, reps=reps)
+    run_options = {"reps": reps}
+    if params.engine == "micro":
+        # each replicate reduced on its worker (simulation.outputs.reduce): the same tables, less memory
+        run_options |= {"scheduler": params.scheduler, "jobs": params.jobs or None, "reduce": True}
+    result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
     guards.check(result)
     out = Path(params.output_dir)
     write_result(result, out, language=language, reps=reps)

@@ -26,11 +26,12 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from simulation.core.errors import NO_VALUE, ScenarioError
 from simulation.core.languages import LANGUAGES
 from simulation.outputs.run import ENGINES
+from simulation.outputs.schedulers import check_scheduler
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -44,6 +45,8 @@ ALLOWED = {
     "engine": Literal[ENGINES],
     "reps": Annotated[int, Field(ge=1)],
     "samples": Annotated[int, Field(ge=1)],
+    "scheduler": Annotated[str, AfterValidator(check_scheduler)],
+    "jobs": Annotated[int, Field(ge=0)],
 }
 """What a parameter of this name holds in any notebook, narrower than its annotation."""
 
@@ -236,6 +239,8 @@ def _allowed(error: dict, param: Parameter | None, params: dict[str, Parameter])
         return f"{param.help}; must be at least {ctx['ge']}"
     if kind.endswith("_type"):
         return f"must be {param.kind.__name__}: {param.help}"
+    if kind == "value_error":  # a check of its own (the scheduler) says what is allowed
+        return str(ctx.get("error", error["msg"]))
     return f"{error['msg']}: {param.help}"  # pragma: no cover - no other constraint is declared
 
 

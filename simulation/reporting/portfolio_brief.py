@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simulation.reporting import charts, formats  # noqa: E402
+from simulation.reporting.apbd_note import portfolio_apbd_note  # noqa: E402
 from simulation.reporting.excel import write_named_sheets  # noqa: E402
 from simulation.reporting.labels import payer, text  # noqa: E402
 from simulation.reporting.tables import Table  # noqa: E402
@@ -179,6 +180,11 @@ th{border-bottom:1px solid #888}tr:nth-child(even){background:#f4f4f4}td:first-c
 img{max-width:100%}"""
 
 
+def _apbd_paragraph(scenarios, language: str) -> list[str]:
+    note = portfolio_apbd_note(scenarios, language)
+    return [] if note is None else [f"<p>{html.escape(note)}</p>"]
+
+
 def write_brief_html(result, portfolio, path: str | Path, language: str = "id") -> Path:
     """Write the portfolio brief page (self-contained: charts embedded) to ``path``."""
     total = result.annual()
@@ -190,6 +196,7 @@ def write_brief_html(result, portfolio, path: str | Path, language: str = "id") 
         f"{html.escape(result.engine)}; <b>{word('scale', language)}</b>: "
         f"{formats.number(result.scale, language, 3)}</p>",
         f"<p><b>{word('shared', language)}</b>: {html.escape(_shared_lines(result, portfolio, language))}</p>",
+        *_apbd_paragraph(result.scenarios, language),
         f"<h2>{word('headline', language)}</h2>",
         _html_table(headline(result, language)),
         f"<h2>{word('totals', language)}</h2>",

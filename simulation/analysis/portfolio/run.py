@@ -21,7 +21,7 @@ from simulation.core.errors import ScenarioError
 from simulation.core.regions import regions, short_name
 from simulation.outputs.results import Values
 from simulation.outputs.run import run_scenario
-from simulation.outputs.schedulers import PROCESSES, run_tasks
+from simulation.outputs.schedulers import PROCESSES, is_dask, run_tasks
 from simulation.outputs.variables import VARIABLES
 from simulation.rules.payers import PAYER_NAMES, PUBLIC_PAYERS, SELF
 from simulation.scenario.loader import display_path, read_chain
@@ -76,12 +76,13 @@ def load_members(portfolio: Portfolio, scale: float = 1.0, overrides: dict | Non
 def run_member(scenario, engine: str, seed: int, reps: int) -> dict[str, pd.DataFrame]:
     """One member on a worker: its annual, payers and kecamatan tables with the region as a column.
 
-    The micro engine's replicates run here one after the other (``jobs=1``); the tables are their
-    mean. Only these tables go back to the parent.
+    The micro engine's replicates run here one after the other (``jobs=1``), each reduced as it
+    ends (:mod:`simulation.outputs.reduce`); the tables are their mean. Only these tables go back
+    to the parent.
     """
     region = scenario.model.region
     if engine == "micro":
-        result = run_scenario(scenario, engine="micro", seed=member_seed(seed, region), reps=reps, jobs=1)
+        result = run_scenario(scenario, engine="micro", seed=member_seed(seed, region), reps=reps, jobs=1, reduce=True)
     else:
         result = run_scenario(scenario, engine="cohort", seed=seed)
     tables = {
@@ -93,7 +94,22 @@ def run_member(scenario, engine: str, seed: int, reps: int) -> dict[str, pd.Data
 
 
 def _indexed_member(i: int, scenario, engine: str, seed: int, reps: int) -> tuple[int, dict]:
+    """Member ``i`` on a Dask worker, its scenario sent with the task (Dask pickles it whole)."""
     return i, run_member(scenario, engine, seed, reps)
+
+
+_MEMBERS: list = []
+"""A process pool worker's members, inherited from the parent when it starts (a scenario's
+parameter types do not pickle, so a task names its member by position)."""
+
+
+def _keep_members(scenarios: list) -> None:
+    _MEMBERS[:] = scenarios
+
+
+def _member_at(i: int, engine: str, seed: int, reps: int) -> tuple[int, dict]:
+    """Member ``i`` in a process pool worker (or this process)."""
+    return i, run_member(_MEMBERS[i], engine, seed, reps)
 
 
 @dataclass
@@ -218,9 +234,14 @@ def run_portfolio(
         Dotted overrides for every member (``{"years": 3}``).
     """
     scenarios = load_members(portfolio, scale, overrides)
-    tasks = [(i, s, engine, seed, reps) for i, s in enumerate(scenarios)]
-    parts: list[dict | None] = [None] * len(tasks)
-    for i, tables in run_tasks(_indexed_member, tasks, scheduler, jobs):
+    parts: list[dict | None] = [None] * len(scenarios)
+    if is_dask(scheduler):
+        tasks = [(i, s, engine, seed, reps) for i, s in enumerate(scenarios)]
+        done = run_tasks(_indexed_member, tasks, scheduler, jobs)
+    else:
+        tasks = [(i, engine, seed, reps) for i in range(len(scenarios))]
+        done = run_tasks(_member_at, tasks, scheduler, jobs, initializer=_keep_members, initargs=(scenarios,))
+    for i, tables in done:
         parts[i] = tables
     annual = pd.concat([p["annual"] for p in parts], ignore_index=True)
     cost_cols = [c for c in annual.columns if c.startswith("cost_")]

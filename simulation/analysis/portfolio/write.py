@@ -9,6 +9,7 @@ import pandas as pd
 
 from simulation.io.atomic import writes_folder
 from simulation.io.provenance import git_commit, versions
+from simulation.io.write import write_table
 from simulation.reporting.portfolio_brief import write_brief_html, write_brief_xlsx
 
 PARQUET_TABLES = ("regions_by_kecamatan",)
@@ -31,17 +32,6 @@ def portfolio_tables(result) -> dict[str, pd.DataFrame]:
     }
 
 
-def _write_table(frame: pd.DataFrame, path: Path) -> Path:
-    if path.suffix == ".parquet":
-        try:
-            frame.to_parquet(path, index=False, engine="pyarrow")
-            return path
-        except ImportError:  # no pyarrow (the distributed extra): the same table as CSV
-            path = path.with_suffix(".csv")
-    frame.to_csv(path, index=False)
-    return path
-
-
 @writes_folder("out_dir")  # atomic: a killed run leaves the previous folder whole (simulation.io.atomic)
 def write_portfolio(result, portfolio, out_dir: str | Path, language: str = "id", **extra) -> list[Path]:
     """Write the tables, ``portfolio_brief.html``, ``portfolio.xlsx`` and ``manifest.json``.
@@ -58,7 +48,7 @@ def write_portfolio(result, portfolio, out_dir: str | Path, language: str = "id"
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = [_write_table(frame, out / name) for name, frame in portfolio_tables(result).items()]
+    written = [write_table(frame, out / name) for name, frame in portfolio_tables(result).items()]
     written.append(write_brief_html(result, portfolio, out / "portfolio_brief.html", language))
     written.append(write_brief_xlsx(result, out / "portfolio.xlsx", language))
     record = {
