@@ -34,9 +34,11 @@ tr { break-inside: avoid; }
 th { border-bottom: 0.8pt solid #000; text-align: left; vertical-align: bottom; padding: 2pt 4pt; }
 td { border-bottom: 0.3pt solid #999; padding: 1.5pt 4pt; vertical-align: top; }
 td, th { font-variant-numeric: tabular-nums; }
-th { overflow-wrap: anywhere; }
-th:first-child { overflow-wrap: normal; }
+th { overflow-wrap: break-word; hyphens: manual; }
 table { table-layout: auto; }
+td.umkm-total { font-weight: bold; border-top: 0.8pt solid #000; }
+.umkm-keep { break-inside: avoid; }
+.umkm-keep h3 { font-size: 10pt; margin: 8pt 0 3pt 0; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
 .jp-Cell, .jp-OutputArea-output, .cell, .output_area { break-inside: auto; }
 """
