@@ -41,7 +41,7 @@ def run_portfolios(files: list[str], out_root: Path, language: str, overrides: d
                 str(file),
                 True,
                 time.perf_counter() - began,
-                description=portfolio.description,
+                description=portfolio.describe(language),
                 indicators=indicators,
                 html=str(folder / "portfolio_brief.html"),
             )
