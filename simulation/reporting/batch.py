@@ -13,6 +13,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
 
@@ -36,6 +37,11 @@ from simulation.reporting.parameters import REPO_ROOT
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
+
+WORKERS = get_context("forkserver")
+"""How batch workers are started: forked from a clean server process, never from this one. A child
+forked from a process that has already driven a kernel inherits jupyter_client's helper thread as a
+dead entry and waits on it forever (seen when a batch ran after a report in the same process)."""
 
 COMPARISON_IMPORTS = "import simulation.reporting.compare"
 """What the comparison's warm kernel imports ahead (the comparison notebook's imports)."""
@@ -213,15 +219,14 @@ def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baselin
     analysed = list(ANALYSES) if analyses and baseline is not None else []
     kernel = None
     try:
-        with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=start_worker_kernel) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel) as pool:
             futures = {
                 pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
                 for p, name in zip(scenarios, names, strict=True)
             }
             # the analyses need only the baseline: they run beside the reports, in the workers' kernels
             futures.update({pool.submit(run_analysis, key, Path(baseline), out_root): f"\0{key}" for key in analysed})
-            # the comparison's kernel boots and imports while the reports run; started only now, after
-            # the workers were forked (a forked child must not inherit the parent's kernel channels)
+            # the comparison's kernel boots and imports while the reports run
             kernel = WarmKernel(REPO_ROOT, warm=COMPARISON_IMPORTS)
             for future in as_completed(futures):
                 outcome = future.result()
