@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from simulation.reporting.kernel import KernelGone, WarmKernel
 from simulation.reporting.papermill_run import run_report
+from simulation.reporting.warm_kernel import KernelGone, WarmKernel
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -22,7 +22,6 @@ import pandas as pd
 from simulation.core.errors import OutputError, ScenarioError
 from simulation.io.lock import folder_lock
 from simulation.reporting import formats
-from simulation.reporting.kernel import WarmKernel
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.papermill_run import (
@@ -34,6 +33,7 @@ from simulation.reporting.papermill_run import (
     run_report,
 )
 from simulation.reporting.parameters import REPO_ROOT
+from simulation.reporting.warm_kernel import WarmKernel
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from simulation.io import atomic
 from simulation.io.provenance import seal
-from simulation.reporting.kernel import KERNEL_ARGUMENTS, WarmKernel
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.reporting.pdf import to_pdf
+from simulation.reporting.warm_kernel import KERNEL_ARGUMENTS, WarmKernel
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
 
@@ -28,7 +28,7 @@ SET_BY_RUN = ("scenario", "overrides", "output_dir")
 
 
 WARM_ENGINE = "umkm_warm"
-"""The papermill engine that runs a notebook in a :class:`~simulation.reporting.kernel.WarmKernel`."""
+"""The papermill engine that runs a notebook in a :class:`~simulation.reporting.warm_kernel.WarmKernel`."""
 
 UNUSED_FORMATS = ("rfc3987_syntax",)
 """Optional format checkers of jsonschema that nbformat never uses and that cost seconds to import
