@@ -33,13 +33,7 @@ def quiet(**changes) -> dict:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last.
-
-    They start Voila servers (each with its own kernels) and drive chromium through Playwright's
-    synchronous API in this process. Once, in a fresh clone, a papermill run right after them stalled
-    with its kernel idle and its client waiting; alone, the same test passed in 11 s. Running them
-    after everything else keeps any such leftover from reaching another test's kernel.
-    """
+    """Run the browser tests last: they are the slowest, and every other test reports first."""
     browser = [item for item in items if item.nodeid.startswith("tests/test_app_browser.py")]
     if browser:
         items[:] = [item for item in items if item not in browser] + browser

@@ -22,13 +22,6 @@ def test_importing_the_chart_module_keeps_the_callers_backend():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason=(
-        "the explore notebook (ipywidgets displayed, then moved) stalls under papermill in a fresh clone: "
-        "kernel idle, client waiting; cause not found, see the closing note of issue 10"
-    ),
-    strict=False,
-)
 def test_explore_notebook_shows_a_png_after_a_slider_change(tmp_path):
     nb = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('app.controls["policy.graduation.rate"].value = 0.2'))

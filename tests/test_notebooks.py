@@ -183,13 +183,6 @@ def test_a_saved_parameters_cell_is_read_again(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason=(
-        "the explore notebook (ipywidgets displayed, then moved) stalls under papermill in a fresh clone: "
-        "kernel idle, client waiting; cause not found, see the closing note of issue 10"
-    ),
-    strict=False,
-)
 def test_explore_runs_headless_and_a_bad_parameter_fails_in_the_check_cell(tmp_path):
     out = tmp_path / "explore.ipynb"
     parameters = {"scenario": str(BASELINE), "overrides": {"years": 3}, "language": "en"}

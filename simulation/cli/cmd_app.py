@@ -41,6 +41,9 @@ def is_loopback(host: str) -> bool:
 
 def command(notebook: Path, port: int, host: str, token: str) -> list[str]:
     """The Voila command line for ``notebook``."""
+    # deferred: the kernel client module imports jupyter_client, which `umkm-sim --help` need not load
+    from simulation.reporting.kernel import CLIENT_CLASS
+
     return [
         sys.executable,
         "-m",
@@ -56,6 +59,8 @@ def command(notebook: Path, port: int, host: str, token: str) -> list[str]:
         # a browser tab closed without saying so leaves its kernel idle: stop it after 15 minutes
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
+        # a reply whose wake-up an Output widget's message consumed is still received (reporting/kernel.py)
+        f"--ServerKernelManager.client_class={CLIENT_CLASS}",
     ]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from simulation.io import atomic
 from simulation.io.provenance import seal
+from simulation.reporting.kernel import WidgetSafeKernelManager
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.reporting.pdf import to_pdf
 from simulation.reporting.warm_kernel import KERNEL_ARGUMENTS, WarmKernel
@@ -196,8 +197,8 @@ def execute(
     work = atomic.begin(out)  # cleans leftovers of killed runs; refuses a file or a folder of other files
     executed = work / (name or notebook.name)
     params = {**parameters, "output_dir": str(work.resolve())}
-    where = {"extra_arguments": KERNEL_ARGUMENTS}
-    if kernel is not None:
+    where = {"extra_arguments": KERNEL_ARGUMENTS, "kernel_manager_class": WidgetSafeKernelManager}
+    if kernel is not None:  # the briefs, comparison and analyses: notebooks without widgets
         where = {"engine_name": WARM_ENGINE, "km": kernel.manager}
     try:
         if kernel is not None:
