@@ -1,13 +1,23 @@
-"""Benchmark: one budget brief (HTML + PDF + xlsx) and its phases, and optionally the whole batch.
+"""Benchmark: one budget brief (HTML + PDF + xlsx) phase by phase, end to end, and optionally the batch.
 
-Run: ``python benchmarks/bench_report.py`` (add ``--batch`` for ``umkm-sim batch --jobs 2`` over
-every shipped scenario). Each phase runs in this process except the papermill run, which starts its
-own kernel as ``umkm-sim report`` does; the end-to-end time is a fresh ``umkm-sim report`` process.
+Run: ``python benchmarks/bench_report.py`` (add ``--batch`` for ``umkm-sim batch --jobs 2`` over every
+shipped scenario). Every line gives wall seconds, CPU seconds of the process that did the work (this
+one, the kernel, or a child and its children) and the load average when it ended, because the
+machine may be shared:
+
+- parent imports: what ``umkm-sim report`` imports before it runs anything (a fresh interpreter);
+- kernel start: a Jupyter kernel started and ready, as papermill starts it;
+- kernel imports: the report notebook's imports inside that kernel;
+- engine, charts, xlsx: the pieces of ``prepare`` in this process;
+- HTML, PDF: the executed notebook to HTML (nbconvert) and the HTML to PDF (WeasyPrint);
+- end to end: a fresh ``umkm-sim report`` process (papermill still executes the notebook).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -18,20 +28,80 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 CLI = [str(Path(sys.executable).parent / "umkm-sim")]
 
+PARENT_IMPORTS = (
+    "import simulation.cli, simulation.reporting.batch; from simulation.reporting.papermill_run import _papermill; "
+    "_papermill(); import nbconvert, weasyprint"
+)
+"""What a ``report`` or ``batch`` parent process imports (papermill as :func:`_papermill` imports it)."""
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def line(label: str, wall: float, cpu: float, where: str) -> None:
+    load = os.getloadavg()[0]
+    print(f"  {label:<46} {wall:6.2f} s wall  {cpu:6.2f} s CPU ({where})  load {load:4.1f}", flush=True)
+
 
 def timed(label: str, fn):
-    began = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     out = fn()
-    print(f"  {label:<44} {time.perf_counter() - began:6.2f} s")
+    line(label, time.perf_counter() - wall, time.process_time() - cpu, "this process")
     return out
 
 
+def in_child(label: str, argv: list[str]) -> None:
+    wall, cpu = time.perf_counter(), children_cpu()
+    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    line(label, time.perf_counter() - wall, children_cpu() - cpu, "child processes")
+
+
+def kernel_phases() -> None:
+    """Kernel start and the notebook's imports inside it, timed with the kernel's own CPU clock."""
+    from jupyter_client.manager import start_new_kernel
+
+    wall = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(ROOT))
+    start_wall = time.perf_counter() - wall
+    try:
+        cpu0 = _kernel_cpu(kc)
+        line("kernel start (ready)", start_wall, cpu0, "kernel")
+        wall = time.perf_counter()
+        kc.execute_interactive("from simulation.reporting.notebook import prepare", timeout=120)
+        line(
+            "kernel imports (simulation.reporting.notebook)",
+            time.perf_counter() - wall,
+            _kernel_cpu(kc) - cpu0,
+            "kernel",
+        )
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def _kernel_cpu(kc) -> float:
+    """CPU seconds the kernel process has used so far (asked of the kernel itself)."""
+    got = []
+
+    def hook(message):
+        if message["msg_type"] == "stream":
+            got.append(message["content"]["text"])
+
+    kc.execute_interactive("import time as _t; print(_t.process_time())", output_hook=hook, timeout=60)
+    return float("".join(got))
+
+
 def phases(folder: Path) -> None:
-    """The brief's pieces one by one, in this process."""
-    print("phases (in this process):")
-    timed("import the reporting package", lambda: __import__("simulation.reporting.notebook"))
+    """The brief's pieces one by one."""
+    print("phases:", flush=True)
+    in_child("parent imports (fresh interpreter)", [sys.executable, "-c", PARENT_IMPORTS])
+    kernel_phases()
+    timed("import the reporting package here", lambda: __import__("simulation.reporting.notebook"))
     from simulation.outputs.run import run_scenario
     from simulation.reporting import charts
+    from simulation.reporting.excel import write_workbook
     from simulation.reporting.notebook import prepare
     from simulation.reporting.papermill_run import run_report, to_html
     from simulation.reporting.pdf import to_pdf
@@ -40,42 +110,40 @@ def phases(folder: Path) -> None:
     scenario = load_scenario(BASELINE)
     result = timed("engine (cohort, 10 years)", lambda: run_scenario(scenario))
     timed(
-        "five charts drawn and saved as PNG",
+        f"charts ({len(charts.REPORT_CHARTS)} drawn and saved as PNG)",
         lambda: [charts.save(draw(result, "id"), folder / f"{n}.png") for n, draw in charts.REPORT_CHARTS.items()],
     )
-    timed("prepare (run, guards, CSVs, charts, xlsx)", lambda: prepare(str(BASELINE), {}, str(folder / "p")))
-    report = timed("papermill run + HTML + PDF (run_report)", lambda: run_report(BASELINE, folder / "r"))
-    timed("HTML from the executed notebook", lambda: to_html(report.notebook, folder / "again.html"))
+    ctx = timed("prepare (run, guards, CSVs, charts, xlsx)", lambda: prepare(str(BASELINE), {}, str(folder / "p")))
+    timed("xlsx (write_workbook)", lambda: write_workbook(folder / "again.xlsx", ctx.tables, "id"))
+    report = timed("papermill run + HTML + PDF (run_report, kernel)", lambda: run_report(BASELINE, folder / "r"))
+    timed("HTML from the executed notebook (nbconvert)", lambda: to_html(report.notebook, folder / "again.html"))
     timed("PDF from the HTML (WeasyPrint)", lambda: to_pdf(report.html, folder / "again.pdf", "id"))
 
 
 def end_to_end(folder: Path) -> None:
-    print("end to end (fresh processes):")
-    timed(
-        "umkm-sim report scenarios/baseline.yaml",
-        lambda: subprocess.run(
-            [*CLI, "report", str(BASELINE), "--out", str(folder / "e2e")], check=True, capture_output=True
-        ),
-    )
+    print("end to end (fresh processes):", flush=True)
+    in_child("umkm-sim report scenarios/baseline.yaml", [*CLI, "report", str(BASELINE), "--out", str(folder / "e2e")])
 
 
 def batch(folder: Path) -> None:
-    timed(
-        "umkm-sim batch --jobs 2 (every shipped scenario)",
-        lambda: subprocess.run(
-            [*CLI, "batch", "--jobs", "2", "--out", str(folder / "batch")], check=True, capture_output=True
-        ),
+    scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
+    in_child(
+        f"umkm-sim batch --jobs 2 ({len(scenarios)} shipped scenarios)",
+        [*CLI, "batch", "--jobs", "2", "--out", str(folder / "batch")],
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", action="store_true", help="also time the batch of every shipped scenario")
+    parser.add_argument("--no-phases", action="store_true", help="only the end-to-end runs")
     args = parser.parse_args()
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         end_to_end(folder)
-        phases(folder)
+        if not args.no_phases:
+            phases(folder)
         if args.batch:
             batch(folder)
 

@@ -55,6 +55,9 @@ display(ctx.heading("section_payers"), ctx.payers())
 display(ctx.heading("section_fiscal"), *ctx.fiscal())
 
 # %%
+display(*ctx.cash_plan())
+
+# %%
 display(ctx.heading("section_benefits"), *ctx.benefits())
 
 # %%

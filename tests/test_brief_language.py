@@ -111,6 +111,9 @@ def brief_texts(ctx, folder) -> dict[str, str]:
         shown = styler.to_html()
         return " ".join(map(str, frame.columns)) + " " + re.sub(r"<[^>]+>", " ", shown)
 
+    def shown(page: str) -> str:
+        return re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", " ", page, flags=re.S))
+
     pieces = {
         "title": ctx.title().data,
         "headline": cells(ctx.headline()),
@@ -120,6 +123,7 @@ def brief_texts(ctx, folder) -> dict[str, str]:
         "assumptions": cells(ctx.assumptions()),
         "notes": ctx.notes().data,
         "fiscal": " ".join(cells(p) if hasattr(p, "to_html") else p.data for p in ctx.fiscal()),
+        "cash_plan": " ".join(shown(p.data) for p in ctx.cash_plan()),
     }
     for key in ("section_headline", "section_reading", "section_years", "section_charts", "section_payers"):
         pieces[key] = ctx.heading(key).data

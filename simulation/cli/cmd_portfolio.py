@@ -10,7 +10,7 @@ def register(sub) -> None:
     p = sub.add_parser(
         "portfolio",
         help="run a portfolio of regions (scenarios/portfolios/*.yaml): regions_annual.csv, annual.csv, "
-        "payers_annual.csv, portfolio_brief.html, portfolio.xlsx",
+        "payers_annual.csv, portfolio_brief.html, portfolio_brief.pdf, portfolio.xlsx",
     )
     p.add_argument("portfolio", help="portfolio YAML file, e.g. scenarios/portfolios/ntb.yaml")
     p.add_argument("--out", required=True, help="output folder")

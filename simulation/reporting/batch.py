@@ -13,6 +13,8 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +32,19 @@ from simulation.reporting.papermill_run import (
     run_comparison,
     run_report,
 )
+from simulation.reporting.parameters import REPO_ROOT
+from simulation.reporting.warm_kernel import WarmKernel
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
+
+WORKERS = get_context("forkserver")
+"""How batch workers are started: forked from a clean server process, never from this one. A child
+forked from a process that has already driven a kernel inherits jupyter_client's helper thread as a
+dead entry and waits on it forever (seen when a batch ran after a report in the same process)."""
+
+COMPARISON_IMPORTS = "import simulation.reporting.compare"
+"""What the comparison's warm kernel imports ahead (the comparison notebook's imports)."""
 
 ANALYSES = {"sensitivity": "sensitivity.ipynb", "calibration": "calibrate.ipynb"}
 """Analysis notebooks the batch runs on the baseline after the comparison: folder to notebook."""
@@ -57,21 +69,57 @@ class Outcome:
     html: str = ""
 
 
+_WORKER_KERNEL: list[WarmKernel] = []
+"""The warm kernel of this batch worker process, once :func:`start_worker_kernel` has run in it."""
+
+
+def start_worker_kernel() -> None:
+    """Start this worker's warm kernel (the pool's initializer); it is stopped when the worker exits.
+
+    A kernel that cannot start leaves the worker without one: each report then starts its own.
+    """
+    try:
+        kernel = WarmKernel(REPO_ROOT)
+    except Exception:  # noqa: BLE001 - the reports still run, each in a kernel of its own
+        return
+    _WORKER_KERNEL[:] = [kernel]
+    Finalize(kernel, kernel.shutdown, exitpriority=10)  # pool workers leave through os._exit: no atexit
+
+
+def _warm() -> dict:
+    """``{"kernel": k}`` for this worker's warm kernel, or ``{}`` outside a batch worker."""
+    return {"kernel": _WORKER_KERNEL[0]} if _WORKER_KERNEL else {}
+
+
+def _renew_kernel() -> None:
+    """Replace this worker's warm kernel (it died or stopped answering) by a new one."""
+    if _WORKER_KERNEL:
+        old = _WORKER_KERNEL.pop()
+        try:
+            old.shutdown()
+        except Exception:  # noqa: BLE001, S110 - a dead kernel may not shut down cleanly; it is gone either way
+            pass
+        start_worker_kernel()
+
+
 def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: str | None = None) -> Outcome:
     """Run one scenario's report into ``out_root/<name>``; never raises (the error is in the outcome).
 
-    ``name`` is the report folder (default: the file's stem; see :func:`scenario_names`).
+    ``name`` is the report folder (default: the file's stem; see :func:`scenario_names`). In a batch
+    worker the report runs in the worker's warm kernel (:func:`start_worker_kernel`); a kernel that
+    died or failed to start is replaced and the report tried once more.
     """
 
     name = name or Path(path).stem
     began = time.perf_counter()
     try:
         try:
-            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters, **_warm())
         except FINAL:
             raise
         except Exception:  # noqa: BLE001 - a kernel that failed to start (or died) gets one more try
-            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters)
+            _renew_kernel()
+            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters, **_warm())
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
 
@@ -168,15 +216,31 @@ def _default_baseline(scenarios: list[Path]) -> Path | None:
 def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses):
     overrides, parameters = dict(overrides or {}), dict(parameters or {})
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
-            for p, name in zip(scenarios, names, strict=True)
-        }
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[futures[future]] = outcome
-            progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
+    analysed = list(ANALYSES) if analyses and baseline is not None else []
+    kernel = None
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel) as pool:
+            futures = {
+                pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
+                for p, name in zip(scenarios, names, strict=True)
+            }
+            # the analyses need only the baseline: they run beside the reports, in the workers' kernels
+            futures.update({pool.submit(run_analysis, key, Path(baseline), out_root): f"\0{key}" for key in analysed})
+            # the comparison's kernel boots and imports while the reports run
+            kernel = WarmKernel(REPO_ROOT, warm=COMPARISON_IMPORTS)
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[futures[future]] = outcome
+                progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
+        return _compare_and_index(
+            names, outcomes, out_root, overrides, parameters, baseline, progress, analysed, kernel
+        )
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+
+
+def _compare_and_index(names, outcomes, out_root, overrides, parameters, baseline, progress, analysed, kernel):
     ordered = [outcomes[name] for name in names]
     done = [Path(o.path) for o in ordered if o.ok]
     language = parameters.get("language", "id")
@@ -185,7 +249,12 @@ def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baselin
         base = baseline if baseline is not None else done[0]
         try:
             report = run_comparison(
-                done, out_root / COMPARISON, baseline=base, overrides=overrides, parameters={"language": language}
+                done,
+                out_root / COMPARISON,
+                baseline=base,
+                overrides=overrides,
+                parameters={"language": language},
+                kernel=kernel,
             )
             comparison = Outcome(
                 COMPARISON, "", True, time.perf_counter() - began, html=f"{COMPARISON}/{report.html.name}"
@@ -197,22 +266,20 @@ def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baselin
     else:
         comparison = Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
     progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
-    extra = []
-    if analyses and baseline is not None:
-        extra = [run_analysis(name, baseline, out_root) for name in ANALYSES]
-        for o in extra:
-            progress(f"{'ok    ' if o.ok else 'FAILED'} {o.name} ({o.seconds:.1f} s)")
+    extra = [outcomes[f"\0{key}"] for key in analysed]
     write_index(out_root / "index.html", ordered, comparison, language, analyses=extra)
     return [*ordered, comparison, *extra]
 
 
 def run_analysis(name: str, baseline: Path, out_root: Path) -> Outcome:
-    """Run analysis notebook ``name`` (a key of :data:`ANALYSES`) on ``baseline``; never raises."""
+    """Run analysis notebook ``name`` (a key of :data:`ANALYSES`) on ``baseline``; never raises.
+
+    In a batch worker it runs in the worker's warm kernel."""
 
     began = time.perf_counter()
     try:
         params = {"scenario": str(resolve(str(baseline)).resolve())}
-        report = execute(notebook_path(ANALYSES[name]), Path(out_root) / name, params)
+        report = execute(notebook_path(ANALYSES[name]), Path(out_root) / name, params, **_warm())
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(baseline), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
     return Outcome(name, str(baseline), True, time.perf_counter() - began, html=f"{name}/{report.html.name}")

@@ -7,9 +7,9 @@ result has ``annual_quantiles()`` (the microsimulation), the annual charts draw 
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from simulation.reporting import formats
 from simulation.reporting.labels import payer, state, text
@@ -43,7 +43,7 @@ def band(result, column: str) -> tuple[pd.Series, pd.Series] | None:
     return by.loc[low].sort_index(), by.loc[high].sort_index()
 
 
-def _finish(fig, ax, title: str, ylabel: str, legend: bool = True) -> plt.Figure:
+def _finish(fig, ax, title: str, ylabel: str, legend: bool = True) -> Figure:
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     if legend:
@@ -55,10 +55,10 @@ def _finish(fig, ax, title: str, ylabel: str, legend: bool = True) -> plt.Figure
     return fig
 
 
-def members_by_state(result, language: str = "id") -> plt.Figure:
+def members_by_state(result, language: str = "id") -> Figure:
     """Members during each month by state (expected counts); P5-P95 at year ends with replicates."""
     m = result.monthly()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = subplots(figsize=(8, 4))
     x = pd.PeriodIndex(m["month"], freq="M").to_timestamp()
     for i, name in enumerate(["subsidised", "mandiri", "lapsed", "eligible"]):
         ax.plot(x, m[name], linestyle=LINESTYLES[i], color=GREYS[i % 3], linewidth=2, label=state(name, language))
@@ -75,10 +75,10 @@ def members_by_state(result, language: str = "id") -> plt.Figure:
     return _finish(fig, ax, text("chart_members", language), text("axis_umkm", language))
 
 
-def annual_cost_by_payer(result, language: str = "id") -> plt.Figure:
+def annual_cost_by_payer(result, language: str = "id") -> Figure:
     """Stacked bars of each payer's annual cost with a hatch per payer; P5-P95 of public cost as error bars."""
     a = result.annual()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = subplots(figsize=(8, 4))
     bottom = np.zeros(len(a))
     columns = [f"cost_{p}" for p in result.payers] + ["self_paid"]
     for i, col in enumerate(columns):
@@ -112,10 +112,10 @@ def annual_cost_by_payer(result, language: str = "id") -> plt.Figure:
     return _finish(fig, ax, text("chart_cost_by_payer", language), text("axis_billion", language))
 
 
-def cumulative_cost(result, language: str = "id") -> plt.Figure:
+def cumulative_cost(result, language: str = "id") -> Figure:
     """Cumulative public cost by year, with its P5-P95 band when the result has replicates."""
     a = result.annual()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = subplots(figsize=(8, 4))
     spread = band(result, "cumulative_subsidy_cost")
     if spread is not None:
         ax.fill_between(spread[0].index, spread[0], spread[1], color=BAND, label=text("legend_band", language))
@@ -133,10 +133,10 @@ def cumulative_cost(result, language: str = "id") -> plt.Figure:
     return _finish(fig, ax, text("chart_cumulative", language), text("axis_billion", language))
 
 
-def coverage_against_target(result, language: str = "id") -> plt.Figure:
+def coverage_against_target(result, language: str = "id") -> Figure:
     """UMKM protected at each year end against the coverage target (dashed), with its band."""
     a = result.annual()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = subplots(figsize=(8, 4))
     spread = band(result, "covered_end")
     if spread is not None:
         ax.fill_between(spread[0].index, spread[0], spread[1], color=BAND, label=text("legend_band", language))
@@ -172,7 +172,7 @@ def equal_split(result) -> bool:
     return model is not None and getattr(model.population, "kecamatan_shares", None) is None
 
 
-def by_kecamatan(result, language: str = "id") -> plt.Figure:
+def by_kecamatan(result, language: str = "id") -> Figure:
     """Two horizontal bar panels per kecamatan: UMKM protected at the end of the last fiscal year,
     and public cost summed over the whole horizon; a note when the split is an equal-split assumption."""
     k = result.by_kecamatan()
@@ -181,7 +181,7 @@ def by_kecamatan(result, language: str = "id") -> plt.Figure:
     last = k[k["year"] == year].set_index("kecamatan")
     last["subsidy_cost"] = total
     last = last.reset_index().sort_values(["covered_end", "kecamatan"], ascending=[True, False])
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 6), sharey=True)
+    fig, (left, right) = subplots(1, 2, figsize=(9, 6), sharey=True)
     left.barh(last["kecamatan"], last["covered_end"], color="0.6", edgecolor="black", linewidth=0.5)
     left.xaxis.set_major_formatter(formats.count_axis(language))
     left.set_xlabel(text("axis_umkm", language))
@@ -214,16 +214,29 @@ REPORT_CHARTS = {
 """The report's charts: PNG file stem to the function drawing it."""
 
 
-def save(fig: plt.Figure, path) -> None:
-    """Write a figure as PNG (120 dpi) and free it."""
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+DPI = 100
+"""Resolution of the brief's PNG charts (dots per inch): 800 pixels across an 8-inch chart."""
 
 
-def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, ylabel: str, formatter) -> plt.Figure:
+def subplots(*grid, figsize, **options):
+    """A figure and its axes, as ``pyplot.subplots`` gives them, without pyplot.
+
+    The figure is a plain :class:`matplotlib.figure.Figure`: no backend is chosen, nothing is kept
+    in pyplot's list of open figures, and pyplot (slow to import) is never imported.
+    """
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*grid, **options)
+
+
+def save(fig: Figure, path) -> None:
+    """Write a figure as PNG (:data:`DPI`); the figure is freed with its last reference."""
+    fig.savefig(path, dpi=DPI)
+
+
+def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, ylabel: str, formatter) -> Figure:
     """One line per scenario of an annual column, told apart in black and white: each its own dash
     style, marker and grey, and its name written at the line's end (spread so names never overlap)."""
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = subplots(figsize=(10, 5))
     ends = []
     for i, (name, a) in enumerate(annuals.items()):
         (line,) = ax.plot(
@@ -278,12 +291,12 @@ def _label_ends(ax, ends: list, x: float) -> None:
         ax.set_ylim(low, placed[-1] + gap)
 
 
-def compare_difference(differences: pd.DataFrame, language: str) -> plt.Figure:
+def compare_difference(differences: pd.DataFrame, language: str) -> Figure:
     """Grouped horizontal bars, one group per scenario, one bar per column of ``differences`` (rupiah).
 
     Each column (e.g. total public cost, APBD Kabupaten total) gets its own grey and hatch.
     """
-    fig, ax = plt.subplots(figsize=(8, 0.6 * max(len(differences), 1) + 1.8))
+    fig, ax = subplots(figsize=(8, 0.6 * max(len(differences), 1) + 1.8))
     order = differences.sort_values(differences.columns[0])
     height = 0.8 / max(len(order.columns), 1)
     positions = np.arange(len(order))

@@ -71,6 +71,24 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "month": ("Bulan", "Month"),
     "cash_total": ("Jumlah kas (Rp)", "Cash total (IDR)"),
+    "cash_year_total": ("Jumlah {year}", "Total {year}"),
+    "section_cash": ("Anggaran kas {year}", "Cash plan {year}"),
+    "cash_note_monthly": (
+        "Kas yang keluar dari tiap pembayar ke BPJS Ketenagakerjaan per bulan. Iuran dibayar bulanan, "
+        "sehingga kas setiap bulan sama dengan biaya akrual bulan itu; setahun {accrual}.",
+        "Cash each payer pays BPJS Ketenagakerjaan by month. Contributions are paid monthly, so each "
+        "month's cash equals that month's accrued cost; {accrual} over the year.",
+    ),
+    "cash_note_periodic": (
+        "Kas yang keluar dari tiap pembayar ke BPJS Ketenagakerjaan per bulan. Iuran dibayar {every} "
+        "{timing}: seluruh tagihan satu periode keluar dari kas pada bulan pembayarannya dan bulan lain "
+        "bernilai nol, sedangkan biaya akrual dicatat pada bulan kepesertaannya; dalam setahun keduanya "
+        "sama, {accrual}.",
+        "Cash each payer pays BPJS Ketenagakerjaan by month. Contributions are paid {every} {timing}: "
+        "each period's whole bill leaves the account in the month it is paid and the other months show "
+        "zero, whereas the accrued cost falls in the months of membership; over the year both come to "
+        "{accrual}.",
+    ),
     "account_jkk": ("Belanja iuran JKK", "JKK contributions"),
     "account_jkm": ("Belanja iuran JKM", "JKM contributions"),
     "account_jht": ("Belanja iuran JHT", "JHT contributions"),

@@ -6,6 +6,7 @@ on the returned :class:`ReportContext` (headings come from code so they follow `
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from simulation.io.write import write_result
 from simulation.outputs.fiscal import apbd_is_illustrative
 from simulation.outputs.run import run_scenario
-from simulation.reporting import charts, formats, guards
+from simulation.reporting import charts, formats, guards, parameter_labels
 from simulation.reporting.apbd_note import apbd_illustrative_note
 from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
@@ -22,10 +23,12 @@ from simulation.reporting.parameters import resolve, validate
 from simulation.reporting.reading import reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
+    KEEP_CLASS,
     annual_table,
     apbd_table,
     assumptions_table,
     benefits_table,
+    cash_first_year,
     cash_table,
     fiscal_table,
     headline,
@@ -34,6 +37,7 @@ from simulation.reporting.tables import (
     payers_table,
     provenance_table,
     styled,
+    total_row,
     value_for_money,
     whole_states,
 )
@@ -114,6 +118,40 @@ class ReportContext:
             styled(self.tables["apbd"], self.language),
             styled(value_for_money(self.result, self.language), self.language),
         )
+
+    def cash_plan(self):
+        """The first fiscal year's cash plan (anggaran kas) by payer, with a sentence on how it differs
+        from the accrued cost under the scenario's payment schedule (the schedule of its first month).
+
+        Returns
+        -------
+        tuple
+            One HTML output holding the heading, the sentence and the table (class
+            :data:`~simulation.reporting.tables.KEEP_CLASS`, so the PDF keeps them on one page), or
+            nothing when no payer pays in the first year.
+        """
+        # deferred: IPython is there only inside a notebook kernel
+        from IPython.display import HTML
+
+        table = self.tables["cash_first_year"]
+        if table.frame.empty:
+            return ()
+        year = int(self.result.annual()["year"].iloc[0])
+        accrual = formats.rupiah(float(table.frame[self.text("cash_total")].iloc[-1]), self.language)
+        policy = self.scenario.model.policy
+        schedule = self.scenario.monthly("policy.payment_schedule")[0] if policy.payment_schedule else None
+        if schedule is None or schedule.every == "monthly":
+            note = self.text("cash_note_monthly", accrual=accrual)
+        else:
+            note = self.text(
+                "cash_note_periodic",
+                every=parameter_labels.name(schedule.every, self.language),
+                timing=parameter_labels.name(schedule.timing, self.language),
+                accrual=accrual,
+            )
+        title = html.escape(self.text("section_cash", year=year))
+        body = total_row(styled(table, self.language, one_unit=True)).to_html()
+        return (HTML(f'<div class="{KEEP_CLASS}"><h3>{title}</h3><p>{html.escape(note)}</p>{body}</div>'),)
 
     def benefits(self):
         """The benefits section: claims, families reached and rupiah paid by year."""
@@ -200,6 +238,7 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
         "annual": annual_table(result, language),
         "apbd": apbd_table(result, language),
         "cash": cash_table(result, language),
+        "cash_first_year": cash_first_year(result, language),
         "payers": payers_table(result, language),
         "kecamatan": kecamatan_table(result, language),
         "fiscal": fiscal_table(result, language),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from simulation.io import atomic
@@ -18,6 +20,7 @@ from simulation.io.provenance import seal
 from simulation.reporting.kernel import WidgetSafeKernelManager
 from simulation.reporting.parameters import NOTEBOOKS, REPO_ROOT, check_names, resolve, validate
 from simulation.reporting.pdf import to_pdf
+from simulation.reporting.warm_kernel import KERNEL_ARGUMENTS, WarmKernel
 from simulation.scenario import load_scenario
 from simulation.scenario.loader import parse_override
 
@@ -25,10 +28,14 @@ SET_BY_RUN = ("scenario", "overrides", "output_dir")
 """Report parameters :func:`run_report` sets itself; a ``-p`` value for one is checked by the notebook."""
 
 
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-"""The kernel logs errors only: a normal report prints no warning (the kernel talks to papermill over
-local TCP, and ipykernel warns about that on every start)."""
+WARM_ENGINE = "umkm_warm"
+"""The papermill engine that runs a notebook in a :class:`~simulation.reporting.warm_kernel.WarmKernel`."""
 
+UNUSED_FORMATS = ("rfc3987_syntax",)
+"""Optional format checkers of jsonschema that nbformat never uses and that cost seconds to import
+(``rfc3987_syntax`` builds a grammar at import: ``import nbformat`` took 1.5-1.6 CPU-s with it and
+0.2 without, on the 2-core development machine at load 8).
+Marked absent before papermill is first imported, so jsonschema skips them."""
 
 PDF_NOTEBOOKS = ("scenario_report", "compare_scenarios")
 """Notebooks whose HTML also goes on paper (a PDF beside it): the brief and the comparison."""
@@ -77,6 +84,16 @@ def to_html(executed: Path, html: Path) -> None:
     # deferred: nbformat is only needed to write notebooks
     import nbformat
 
+    exporter = _exporter()
+    nb = nbformat.read(executed, as_version=4)
+    exporter.language_code = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb, html.stem)}})
+    html.write_text(_offline(body), encoding="utf-8")
+
+
+@cache
+def _exporter():
+    """nbconvert's HTML exporter without code cells, made once per process (its templates load once)."""
     # deferred: nbconvert is slow to import and only HTML export needs it
     from nbconvert import HTMLExporter
 
@@ -85,10 +102,7 @@ def to_html(executed: Path, html: Path) -> None:
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
-    nb = nbformat.read(executed, as_version=4)
-    exporter.language_code = nb.metadata.get("papermill", {}).get("parameters", {}).get("language", "en")
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb, html.stem)}})
-    html.write_text(_offline(body), encoding="utf-8")
+    return exporter
 
 
 def _title(nb, fallback: str) -> str:
@@ -109,13 +123,72 @@ def _offline(body: str) -> str:
     return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', "", body)
 
 
-def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None) -> Report:
-    """Execute ``notebook`` with ``parameters`` into ``out`` atomically; see the module docstring.
-
-    ``parameters`` gets ``output_dir`` set to the working folder.
-    """
+def _papermill():
+    """papermill, imported without the format checkers of :data:`UNUSED_FORMATS`, with the warm engine."""
+    for module in UNUSED_FORMATS:
+        sys.modules.setdefault(module, None)  # None: "import rfc3987_syntax" raises ImportError
     # deferred: papermill is slow to import and only report runs need it
     import papermill
+
+    # deferred: papermill is slow to import and only report runs need it
+    from papermill.engines import papermill_engines
+
+    if WARM_ENGINE not in papermill_engines._engines:
+        papermill_engines.register(WARM_ENGINE, _warm_engine())
+    return papermill
+
+
+def _warm_engine():
+    """papermill's nbclient engine for a kernel started by someone else (``km``, a warm kernel).
+
+    Its client connects to the running kernel, executes every cell as papermill always does, and
+    closes its channels afterwards; the kernel itself is left running for the next notebook.
+    """
+    # deferred: papermill is slow to import and only report runs need it
+    from papermill.clientwrap import PapermillNotebookClient
+
+    # deferred: papermill is slow to import and only report runs need it
+    from papermill.engines import NBClientEngine, logger
+
+    # deferred: papermill is slow to import and only report runs need it
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmClient(PapermillNotebookClient):
+        def execute(self, **kwargs):
+            try:
+                return super().execute(**kwargs)
+            finally:
+                if self.kc is not None:
+                    self.kc.stop_channels()
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, start_timeout=60, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "execution_timeout"], **kwargs)
+            final = merge_kwargs(
+                kwargs, startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output
+            )
+            return WarmClient(nb_man, **final).execute()
+
+    return WarmEngine
+
+
+def execute(
+    notebook: Path, out: Path, parameters: dict, name: str | None = None, kernel: WarmKernel | None = None
+) -> Report:
+    """Execute ``notebook`` with ``parameters`` into ``out`` atomically; see the module docstring.
+
+    ``parameters`` gets ``output_dir`` set to the working folder. With ``kernel`` the notebook runs in
+    that warm kernel (emptied first, :meth:`WarmKernel.fresh`), else in a kernel of its own.
+
+    Raises
+    ------
+    ReportError
+        If a cell failed (the partial run is kept in ``<out>.failed/``).
+    KernelGone
+        If the warm kernel died or did not answer.
+    """
+    papermill = _papermill()
 
     # deferred: papermill is slow to import and only report runs need it
     from papermill.exceptions import PapermillExecutionError
@@ -125,7 +198,12 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
     work = atomic.begin(out)  # cleans leftovers of killed runs; refuses a file or a folder of other files
     executed = work / (name or notebook.name)
     params = {**parameters, "output_dir": str(work.resolve())}
+    where = {"extra_arguments": KERNEL_ARGUMENTS, "kernel_manager_class": WidgetSafeKernelManager}
+    if kernel is not None:  # the briefs, comparison and analyses: notebooks without widgets
+        where = {"engine_name": WARM_ENGINE, "km": kernel.manager}
     try:
+        if kernel is not None:
+            kernel.fresh()
         papermill.execute_notebook(
             str(notebook),
             str(executed),
@@ -134,8 +212,7 @@ def execute(notebook: Path, out: Path, parameters: dict, name: str | None = None
             cwd=str(REPO_ROOT),
             progress_bar=False,
             log_output=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-            kernel_manager_class=WidgetSafeKernelManager,
+            **where,
         )
         to_html(executed, executed.with_suffix(".html"))
         if notebook.stem in PDF_NOTEBOOKS:
@@ -169,12 +246,19 @@ def _swap_into_place(work: Path, out: Path) -> None:
 
 
 def run_report(
-    scenario: str | Path, out: str | Path, overrides: list[str] | dict | None = None, parameters: dict | None = None
+    scenario: str | Path,
+    out: str | Path,
+    overrides: list[str] | dict | None = None,
+    parameters: dict | None = None,
+    kernel: WarmKernel | None = None,
 ) -> Report:
     """Validate the scenario, then run ``scenario_report.ipynb`` for it into ``out``.
 
     ``parameters`` are further notebook parameters (``language``, ``engine``, ``reps``, ``seed``);
-    one the notebook does not declare is refused before anything runs.
+    one the notebook does not declare is refused before anything runs. ``kernel`` is a warm kernel
+    to run in (a batch worker's); without one a kernel is started as soon as the parameters are
+    checked, so it boots and imports while this process validates the scenario and imports
+    papermill, and is stopped after the run.
 
     Raises
     ------
@@ -188,9 +272,14 @@ def run_report(
         overrides = dict(parse_override(item) for item in overrides)
     check_report_parameters(parameters or {})
     path = resolve(str(scenario))
-    load_scenario(path, overrides=overrides)  # fail fast, with the scenario's own message
-    params = {"scenario": str(path.resolve()), "overrides": dict(overrides or {}), **(parameters or {})}
-    return execute(notebook_path("scenario_report.ipynb"), Path(out), params)
+    own = WarmKernel(REPO_ROOT) if kernel is None else None
+    try:
+        load_scenario(path, overrides=overrides)  # fail fast, with the scenario's own message
+        params = {"scenario": str(path.resolve()), "overrides": dict(overrides or {}), **(parameters or {})}
+        return execute(notebook_path("scenario_report.ipynb"), Path(out), params, kernel=kernel or own)
+    finally:
+        if own is not None:
+            own.shutdown()
 
 
 def check_report_parameters(parameters: dict) -> None:
@@ -216,12 +305,14 @@ def run_comparison(
     baseline: str | Path = "scenarios/baseline.yaml",
     overrides: dict | None = None,
     parameters: dict | None = None,
+    kernel: WarmKernel | None = None,
 ) -> Report:
-    """Run ``compare_scenarios.ipynb`` for ``scenarios`` (files) against ``baseline`` into ``out``."""
+    """Run ``compare_scenarios.ipynb`` for ``scenarios`` (files) against ``baseline`` into ``out``
+    (in ``kernel`` when given, see :func:`execute`)."""
     params = {
         "scenarios": ",".join(str(resolve(str(p)).resolve()) for p in scenarios),
         "baseline": str(resolve(str(baseline)).resolve()),
         "overrides": dict(overrides or {}),
         **(parameters or {}),
     }
-    return execute(notebook_path("compare_scenarios.ipynb"), Path(out), params)
+    return execute(notebook_path("compare_scenarios.ipynb"), Path(out), params, kernel=kernel)

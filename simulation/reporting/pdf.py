@@ -11,6 +11,7 @@ Pango (on Debian and Ubuntu ``libpango-1.0-0``, present on a standard installati
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from simulation.reporting.labels import text
@@ -34,9 +35,11 @@ tr { break-inside: avoid; }
 th { border-bottom: 0.8pt solid #000; text-align: left; vertical-align: bottom; padding: 2pt 4pt; }
 td { border-bottom: 0.3pt solid #999; padding: 1.5pt 4pt; vertical-align: top; }
 td, th { font-variant-numeric: tabular-nums; }
-th { overflow-wrap: anywhere; }
-th:first-child { overflow-wrap: normal; }
+th { overflow-wrap: break-word; hyphens: manual; }
 table { table-layout: auto; }
+td.umkm-total { font-weight: bold; border-top: 0.8pt solid #000; }
+.umkm-keep { break-inside: avoid; }
+.umkm-keep h3 { font-size: 10pt; margin: 8pt 0 3pt 0; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
 .jp-Cell, .jp-OutputArea-output, .cell, .output_area { break-inside: auto; }
 """
@@ -76,5 +79,15 @@ def to_pdf(html_path: str | Path, pdf_path: str | Path, language: str) -> Path:
 
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     source = print_html(html_path.read_text(encoding="utf-8"), language)
-    HTML(string=source, base_url=str(html_path.parent)).write_pdf(pdf_path)
+    HTML(string=source, base_url=str(html_path.parent)).write_pdf(pdf_path, font_config=font_config())
     return pdf_path
+
+
+@cache
+def font_config():
+    """WeasyPrint's font configuration, made once per process and shared by every PDF it writes
+    (a batch worker writes many; building it asks fontconfig for the system's fonts)."""
+    # deferred: WeasyPrint loads Pango and fonts; only the PDF needs it
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()

@@ -191,7 +191,7 @@ def write_brief_html(result, portfolio, path: str | Path, language: str = "id") 
     names = result.region_names
     parts = [
         f"<h1>{html.escape(word('title', language))}: {html.escape(result.name)}</h1>",
-        f"<p>{html.escape(result.description)}</p>",
+        f"<p>{html.escape(result.description[language])}</p>",
         f"<p><b>{word('members', language)}</b>: {len(result.scenarios)}; <b>{word('engine', language)}</b>: "
         f"{html.escape(result.engine)}; <b>{word('scale', language)}</b>: "
         f"{formats.number(result.scale, language, 3)}</p>",

@@ -232,6 +232,46 @@ def cash_table(result, language: str) -> Table:
     return Table(frame, kinds, sources)
 
 
+def cash_first_year(result, language: str) -> Table:
+    """The first fiscal year's cash plan for the brief: its months by public payer, with totals.
+
+    Parameters
+    ----------
+    result : Result
+        A run (a micro run's ``monthly()`` is already the mean over replicates).
+    language : {"id", "en"}
+
+    Returns
+    -------
+    Table
+        One row per month of the first fiscal year in the horizon (``Jan 2026`` ... ``Des 2026``;
+        fewer when the horizon starts after January), one column per payer that pays something in
+        that year (its ``cash_<payer>``, rupiah; a payer starting later is left out), the month's
+        total, and a last row with the year's totals. Each payer's total equals its accrued cost of
+        the year (``cost_<payer>`` of the annual table), since every payment period lies inside one
+        fiscal year; with no payer paying, the table is empty.
+    """
+    m = result.monthly()
+    first = m[m["year"] == m["year"].iloc[0]]
+    columns = [c for c in m.columns if c.startswith("cash_") and first[c].abs().sum() > 0]
+    if not columns:
+        return Table(pd.DataFrame(), {})
+    year = int(first["year"].iloc[0])
+    head = text("month", language)
+    months = [parameter_labels.month(str(p), language) for p in first["month"]]
+    frame = pd.DataFrame({head: [*months, text("cash_year_total", language, year=year)]})
+    kinds, sources = {head: "text"}, {head: "month"}
+    for column in columns:
+        header = f"{payer(column.removeprefix('cash_'), language)} ({formats.currency_symbol(language)})"
+        values = first[column].to_numpy(dtype=float)
+        frame[header] = [*values, values.sum()]
+        kinds[header], sources[header] = "rupiah", column
+    total = text("cash_total", language)
+    frame[total] = frame[[h for h, k in kinds.items() if k == "rupiah"]].sum(axis=1).to_numpy()
+    kinds[total], sources[total] = "rupiah", "cash_total"
+    return Table(frame, kinds, sources)
+
+
 def benefits_table(result, language: str) -> Table:
     """Year by year: expected claims, families reached and rupiah paid by BPJS (``benefits.csv``)."""
     b = result.benefits()
@@ -476,8 +516,13 @@ def indicator_quantiles(q: pd.DataFrame) -> dict[str, tuple[float, float]]:
     return out
 
 
-def styled(table: Table, language: str):
-    """A pandas Styler showing the table's numbers through Babel in the report language."""
+def styled(table: Table, language: str, one_unit: bool = False):
+    """A pandas Styler showing the table's numbers through Babel in the report language.
+
+    Each rupiah column is written in one unit (:func:`rupiah_unit`), its own by default; with
+    ``one_unit`` every rupiah column takes the unit of the table's largest amount, for a table whose
+    columns are added across (a payer in millions beside a total in billions would not add up).
+    """
     show = {
         "year": lambda v: str(int(v)),
         "count": lambda v: formats.count(v, language),
@@ -490,9 +535,11 @@ def styled(table: Table, language: str):
         frame[column] = [_cell(v, kind, language) for v, kind in zip(frame[column], kinds, strict=True)]
     plain = {col: show[kind] for col, kind in table.kinds.items() if col not in table.cell_kinds}
     renamed = {}
+    rupiah = [c for c, kind in table.kinds.items() if kind == "rupiah" and c not in table.cell_kinds]
+    shared = frame[rupiah].to_numpy(dtype=float).ravel() if rupiah else []
     for column, kind in table.kinds.items():
         if kind == "rupiah" and column not in table.cell_kinds:
-            scale, unit = rupiah_unit(frame[column], language)
+            scale, unit = rupiah_unit(shared if one_unit else frame[column], language)
             digits = 2 if scale > 1 else 0  # millions and billions to two decimals, rupiah whole
             plain[column] = lambda v, scale=scale, digits=digits: (
                 "–" if v != v else formats.number(v / scale, language, digits=digits)
@@ -500,6 +547,26 @@ def styled(table: Table, language: str):
             renamed[column] = with_unit(column, unit, language)
     styler = frame.style.format(plain).hide(axis="index")
     return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
+
+
+TOTAL_CLASS = "umkm-total"
+"""The class of a table's total row (bold with a rule above, on screen and in the PDF's print styles)."""
+
+
+KEEP_CLASS = "umkm-keep"
+"""The class of a block (heading, note, short table) the PDF keeps on one page: the cash plan."""
+
+
+def total_row(styler):
+    """``styler`` with its last row marked as the total: class :data:`TOTAL_CLASS` on its cells.
+
+    The class's style travels with the table into the HTML; the PDF, which drops screen styles,
+    styles the class in :data:`simulation.reporting.pdf.PRINT_CSS`.
+    """
+    classes = pd.DataFrame("", index=styler.data.index, columns=styler.data.columns)
+    classes.iloc[-1] = TOTAL_CLASS
+    rule = {"selector": f"td.{TOTAL_CLASS}", "props": "font-weight: bold; border-top: 1px solid #000;"}
+    return styler.set_td_classes(classes).set_table_styles([rule], overwrite=False)
 
 
 RUPIAH_UNITS = ((1e9, "unit_billion"), (1e6, "unit_million"))

@@ -58,7 +58,7 @@ def run_portfolios(
                 str(file),
                 True,
                 time.perf_counter() - began,
-                description=portfolio.description,
+                description=portfolio.describe(language),
                 indicators=indicators,
                 html=str(folder / "portfolio_brief.html"),
             )

@@ -119,7 +119,8 @@ class PortfolioResult:
     Attributes
     ----------
     name : str
-    description : str
+    description : dict
+        The portfolio's description in each report language (``{"id": ..., "en": ...}``).
     engine : str
     seed : int
     reps : int
@@ -135,7 +136,7 @@ class PortfolioResult:
     """
 
     name: str
-    description: str
+    description: dict[str, str]
     engine: str
     seed: int
     reps: int

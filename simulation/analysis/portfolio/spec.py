@@ -22,15 +22,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulation.core.errors import NO_VALUE, ScenarioError
+from simulation.core.languages import LANGUAGES, check_language
 from simulation.core.regions import regions
 from simulation.rules.payers import PAYERS
 from simulation.scenario.loader import read_yaml
-from simulation.scenario.schema import did_you_mean
+from simulation.scenario.schema import Description, did_you_mean
 
 CEILING_RULES = ("pro_rata",)
 """How a shared ceiling is divided when the members' bills exceed it: ``pro_rata``, every member's
@@ -119,7 +120,8 @@ class PortfolioModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1)
+    description: Annotated[str, Field(min_length=1)] | Description
+    """One text, or one per report language (``{id: ..., en: ...}``) as a scenario's."""
     base: str
     set: dict[str, Any] = Field(default_factory=dict)
     shared_payers: list[SharedPayer] = Field(default_factory=list)
@@ -158,9 +160,15 @@ class Portfolio:
 
     name: str
     path: str
-    description: str
+    description: dict[str, str]
+    """The description in each report language (``{"id": ..., "en": ...}``), each on one line."""
     members: tuple[Member, ...]
     shared_payers: tuple[SharedPayer, ...]
+
+    def describe(self, language: str) -> str:
+        """The description in ``language`` ("id" or "en")."""
+        check_language(language)
+        return self.description[language]
 
 
 def size_overrides(umkm: float) -> dict[str, Any]:
@@ -212,4 +220,6 @@ def read_portfolio(path: str | Path) -> Portfolio:
         if not member.scenario.is_file():
             raise ScenarioError([(str(path), f"members.{member.region}.scenario", str(member.scenario), "not found")])
     ordered = tuple(members[c] for c in sorted(members))
-    return Portfolio(path.stem, str(path), " ".join(model.description.split()), ordered, tuple(model.shared_payers))
+    text = model.description
+    described = {lang: " ".join((text if isinstance(text, str) else getattr(text, lang)).split()) for lang in LANGUAGES}
+    return Portfolio(path.stem, str(path), described, ordered, tuple(model.shared_payers))

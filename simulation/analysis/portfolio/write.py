@@ -10,6 +10,7 @@ import pandas as pd
 from simulation.io.atomic import writes_folder
 from simulation.io.provenance import git_commit, versions
 from simulation.io.write import write_table
+from simulation.reporting.pdf import to_pdf
 from simulation.reporting.portfolio_brief import write_brief_html, write_brief_xlsx
 
 PARQUET_TABLES = ("regions_by_kecamatan",)
@@ -34,7 +35,7 @@ def portfolio_tables(result) -> dict[str, pd.DataFrame]:
 
 @writes_folder("out_dir")  # atomic: a killed run leaves the previous folder whole (simulation.io.atomic)
 def write_portfolio(result, portfolio, out_dir: str | Path, language: str = "id", **extra) -> list[Path]:
-    """Write the tables, ``portfolio_brief.html``, ``portfolio.xlsx`` and ``manifest.json``.
+    """Write the tables, ``portfolio_brief.html`` and its PDF, ``portfolio.xlsx`` and ``manifest.json``.
 
     Parameters
     ----------
@@ -50,6 +51,7 @@ def write_portfolio(result, portfolio, out_dir: str | Path, language: str = "id"
     out.mkdir(parents=True, exist_ok=True)
     written = [write_table(frame, out / name) for name, frame in portfolio_tables(result).items()]
     written.append(write_brief_html(result, portfolio, out / "portfolio_brief.html", language))
+    written.append(to_pdf(written[-1], out / "portfolio_brief.pdf", language))  # the scenario brief's PDF code
     written.append(write_brief_xlsx(result, out / "portfolio.xlsx", language))
     record = {
         "portfolio": {"name": result.name, "path": portfolio.path, "description": result.description},

@@ -1,0 +1,102 @@
+"""A warm Jupyter kernel: started early, its imports done ahead, reused by several notebook runs.
+
+A brief spends more time starting a kernel and importing the package inside it than running the
+model. :class:`WarmKernel` starts the kernel as soon as it is made and asks it at once to import
+what the report notebook imports, so both happen while the parent process does its own imports;
+a batch worker keeps one kernel for all its scenarios. Each run still executes every cell of its
+notebook through papermill: before a run the kernel's namespace is emptied and its execution
+counter set back to 1 (:meth:`WarmKernel.fresh`), so the executed notebook reads as from a new
+kernel; only the modules stay imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from queue import Empty
+
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+"""The kernel logs errors only: a normal report prints no warning (the kernel talks to papermill over
+local TCP, and ipykernel warns about that on every start)."""
+
+WARM_IMPORTS = "import simulation.reporting.notebook"
+"""What the kernel imports before its first notebook (the report notebook's own imports)."""
+
+FRESH = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
+"""Run silently before each notebook: an empty namespace, and the next cell counted as cell 1."""
+
+READY_SECONDS = 180
+"""Longest wait for the kernel to start and finish its imports (a loaded machine is slow)."""
+
+
+class KernelGone(RuntimeError):
+    """The warm kernel died or did not answer; a batch tries the scenario once more in a new one."""
+
+
+class WarmKernel:
+    """A python3 kernel started in ``cwd`` that imports :data:`WARM_IMPORTS` ahead of its first run.
+
+    Parameters
+    ----------
+    cwd : path
+        The kernel's working folder (the repository, as papermill's ``cwd`` for a report).
+    warm : str
+        Code the kernel runs at once, silently (default :data:`WARM_IMPORTS`; ``""`` for none).
+
+    Use it as a context manager, or call :meth:`shutdown`; :attr:`manager` goes to papermill.
+    """
+
+    def __init__(self, cwd: str | Path, warm: str = WARM_IMPORTS):
+        # deferred: jupyter_client is needed only where notebooks run
+        from jupyter_client.manager import KernelManager
+
+        self.cwd = str(cwd)
+        self.manager = KernelManager(kernel_name="python3")
+        self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=self.cwd)
+        self._client = self.manager.blocking_client()
+        self._client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        self._pending = self._client.execute(warm, silent=True, store_history=False) if warm else None
+        self.runs = 0
+
+    def _wait(self, msg_id: str, what: str) -> None:
+        """Wait for the shell reply to ``msg_id``; raise :class:`KernelGone` if none comes or it failed."""
+        while True:
+            try:
+                reply = self._client.get_shell_msg(timeout=READY_SECONDS)
+            except Empty:
+                raise KernelGone(f"the warm kernel did not answer ({what}) within {READY_SECONDS} s") from None
+            if reply["parent_header"].get("msg_id") != msg_id:
+                continue
+            content = reply["content"]
+            if content.get("status") != "ok":
+                raise KernelGone(f"the warm kernel failed ({what}): {content.get('ename')}: {content.get('evalue')}")
+            return
+
+    def fresh(self) -> None:
+        """Wait for the warm-up, then empty the namespace and count cells from 1 again.
+
+        Raises
+        ------
+        KernelGone
+            If the kernel died, did not answer, or its warm-up import failed.
+        """
+        if not self.manager.is_alive():
+            raise KernelGone("the warm kernel is not running")
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._wait(pending, WARM_IMPORTS)
+        self._wait(self._client.execute(FRESH, silent=True, store_history=False), "reset")
+        self.runs += 1
+
+    def shutdown(self) -> None:
+        """Stop the kernel and close the channels (safe to call twice)."""
+        try:
+            self._client.stop_channels()
+        finally:
+            if self.manager.has_kernel:
+                self.manager.shutdown_kernel(now=True)
+
+    def __enter__(self) -> WarmKernel:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()

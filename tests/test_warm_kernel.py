@@ -1,0 +1,83 @@
+"""A warm kernel reused by several briefs: each notebook still runs in full, as from a fresh kernel."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import nbformat
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from simulation.reporting.papermill_run import run_report
+from simulation.reporting.warm_kernel import KernelGone, WarmKernel
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def asked(kernel: WarmKernel, expression: str) -> str:
+    """The kernel's ``repr`` of ``expression``, asked through a client of our own (shell channel only)."""
+    client = kernel.manager.blocking_client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.execute("", silent=True, user_expressions={"x": expression})
+        while True:
+            reply = client.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["user_expressions"]["x"]["data"]["text/plain"]
+    finally:
+        client.stop_channels()
+
+
+def counts(folder) -> list[int]:
+    nb = nbformat.read(folder / "scenario_report.ipynb", as_version=4)
+    return [c.execution_count for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    with WarmKernel(ROOT) as warm:
+        yield warm
+
+
+def test_two_briefs_in_one_kernel_each_run_every_cell_from_one(kernel, tmp_path):
+    first = run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "a", kernel=kernel)
+    pid = asked(kernel, "__import__('os').getpid()")
+    second = run_report(ROOT / "scenarios" / "budget_ceiling.yaml", tmp_path / "b", kernel=kernel)
+    assert asked(kernel, "__import__('os').getpid()") == pid  # the same kernel process ran both
+    code_cells = len(counts(first.folder))
+    assert counts(first.folder) == counts(second.folder) == list(range(1, code_cells + 1))
+    # the second brief holds its own scenario's numbers (the golden tables), nothing of the first
+    for name, folder in (("baseline", first.folder), ("budget_ceiling", second.folder)):
+        golden = pd.read_csv(GOLDEN / f"{name}.cohort.annual.csv")
+        written = pd.read_csv(folder / "annual.csv")
+        pd.testing.assert_frame_equal(written[golden.columns], golden, rtol=1e-9, check_dtype=False)
+        assert first.pdf.exists() and second.pdf.exists()
+    assert "budget_ceiling" in second.html.read_text(encoding="utf-8")
+    assert "budget_ceiling" not in first.html.read_text(encoding="utf-8")
+
+
+def test_each_run_starts_from_an_empty_namespace(kernel):
+    kernel.fresh()
+    client = kernel.manager.blocking_client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.execute("left_over = 1", silent=False)
+        while client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
+            pass
+    finally:
+        client.stop_channels()
+    assert asked(kernel, "'left_over' in globals()") == "True"
+    kernel.fresh()
+    assert asked(kernel, "'left_over' in globals()") == "False"
+    assert asked(kernel, "'simulation.reporting.notebook' in __import__('sys').modules") == "True"  # warm
+
+
+def test_a_dead_kernel_is_reported_not_waited_for(tmp_path):
+    with WarmKernel(ROOT, warm="") as warm:
+        warm.fresh()
+        os.kill(warm.manager.provisioner.process.pid, signal.SIGKILL)
+        warm.manager.provisioner.process.wait()
+        with pytest.raises(KernelGone, match="not running"):
+            warm.fresh()
