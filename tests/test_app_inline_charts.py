@@ -14,7 +14,7 @@ from conftest import BASELINE, ROOT
 def test_importing_the_chart_module_keeps_the_callers_backend():
     code = (
         "import matplotlib; matplotlib.use('svg'); "
-        "import simulation.reporting.charts, simulation.reporting.explore; "
+        "import simulation.reporting.charts, simulation.reporting.explore, simulation.reporting.portfolio_brief; "
         "print(matplotlib.get_backend())"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -3,6 +3,7 @@ in both languages, each brief using its own."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 from test_brief_language import foreign_words
@@ -86,3 +87,24 @@ def test_a_single_description_serves_both_languages_and_a_half_one_is_refused(tm
         read_portfolio(half)
     with pytest.raises(ValueError, match="fr"):
         read_portfolio(one).describe("fr")
+
+
+def test_the_year_table_writes_every_rupiah_column_in_one_unit():
+    from simulation.reporting.portfolio_brief import year_table
+
+    annual = pd.DataFrame(
+        {
+            "year": [2026, 2027],
+            "covered_end": [1000.0, 900.0],
+            "coverage_end": [0.5, 0.45],
+            "subsidy_cost": [2.5e9, 9.0e8],  # billions in one row, millions in the next
+            "cost_apbd_kabupaten": [2.0e9, 7.2e8],
+            "cost_apbd_provinsi": [5.0e8, 1.8e8],
+        }
+    )
+    table = year_table(annual, "id")
+    money = [c for c in table.columns if "miliar" in c]
+    assert money == ["Biaya publik (Rp miliar)", "APBD Kabupaten (Rp miliar)", "APBD Provinsi (Rp miliar)"]
+    assert table[money[0]].tolist() == ["2,50", "0,90"]
+    assert table[money[2]].tolist() == ["0,50", "0,18"]
+    assert not any("juta" in str(v) for v in table.to_numpy().ravel())

@@ -28,6 +28,7 @@ def main(args) -> int:
     # deferred: the command line imports what a command needs only when it runs
     from simulation.analysis.portfolio import read_portfolio, run_portfolio
     from simulation.analysis.portfolio.write import write_portfolio
+    from simulation.reporting import formats
 
     if args.reps < 1 or (args.jobs is not None and args.jobs < 1):
         raise CommandError(f"--reps and --jobs must be at least 1 (got --reps {args.reps}, --jobs {args.jobs})")
@@ -47,7 +48,7 @@ def main(args) -> int:
     total = result.annual()
     print(f"{portfolio.name}: {len(result.scenarios)} regions, {len(written)} files in {args.out}")
     print(
-        f"  public cost {int(total['year'].min())}: Rp{total['subsidy_cost'].iloc[0]:,.0f}; "
-        f"{int(total['year'].min())}-{int(total['year'].max())}: Rp{total['subsidy_cost'].sum():,.0f}"
+        f"  public cost {int(total['year'].min())}: {formats.rupiah(total['subsidy_cost'].iloc[0], 'en')}; "
+        f"{int(total['year'].min())}-{int(total['year'].max())}: {formats.rupiah(total['subsidy_cost'].sum(), 'en')}"
     )
     return 0

@@ -13,18 +13,14 @@ import html
 import io
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from simulation.reporting import charts, formats  # noqa: E402
-from simulation.reporting.apbd_note import portfolio_apbd_note  # noqa: E402
-from simulation.reporting.excel import write_named_sheets  # noqa: E402
-from simulation.reporting.labels import payer, text  # noqa: E402
-from simulation.reporting.tables import Table  # noqa: E402
-from simulation.rules.payers import PAYER_NAMES  # noqa: E402
+from simulation.reporting import charts, formats
+from simulation.reporting.apbd_note import portfolio_apbd_note
+from simulation.reporting.excel import write_named_sheets
+from simulation.reporting.labels import payer, text
+from simulation.reporting.tables import Table, rupiah_unit, with_unit
+from simulation.rules.payers import PAYER_NAMES
 
 MAX_SECTIONS = 40
 """Regions with a section of their own (table and chart) in the page, largest public cost first."""
@@ -97,8 +93,7 @@ def _payers(frame: pd.DataFrame) -> list[str]:
 
 def _png(fig) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
+    fig.savefig(buffer, format="png", dpi=90)  # a plain Figure (charts.subplots): no backend is forced
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
@@ -115,9 +110,23 @@ def year_table(annual: pd.DataFrame, language: str) -> pd.DataFrame:
     out = pd.DataFrame({word("year", language): annual["year"].astype(int).to_numpy()})
     out[text("covered_end", language)] = [formats.count(v, language) for v in annual["covered_end"]]
     out[text("coverage_end", language)] = [formats.percent(v, language) for v in annual["coverage_end"]]
-    out[text("subsidy_cost", language)] = [formats.rupiah(v, language) for v in annual["subsidy_cost"]]
-    for p in _payers(annual):
-        out[payer(p, language)] = [formats.rupiah(v, language) for v in annual[f"cost_{p}"]]
+    money = {text("subsidy_cost", language): annual["subsidy_cost"]}
+    money |= {payer(p, language): annual[f"cost_{p}"] for p in _payers(annual)}
+    return _in_one_unit(out, money, language)
+
+
+def _in_one_unit(out: pd.DataFrame, money: dict, language: str) -> pd.DataFrame:
+    """``out`` with the rupiah columns of ``money`` (header to amounts) added in one unit.
+
+    The payers' columns add up to the public cost beside them, so every rupiah column of a table
+    takes the unit of the table's largest amount (``Rp miliar``), named in its header, with two
+    decimals; never millions in one row and billions in the next.
+    """
+    amounts = pd.concat([pd.Series(v, dtype=float) for v in money.values()]) if money else pd.Series(dtype=float)
+    scale, unit = rupiah_unit(amounts.to_numpy(), language)
+    digits = 2 if scale > 1 else 0
+    for header, values in money.items():
+        out[with_unit(header, unit, language)] = [formats.number(v / scale, language, digits) for v in values]
     return out
 
 
@@ -153,12 +162,9 @@ def regions_table(result, language: str) -> pd.DataFrame:
     out = pd.DataFrame({word("code", language): s["region"], word("region", language): s["name"]})
     out[word("umkm_start", language)] = [formats.count(v, language) for v in s["umkm_start"]]
     out[word("covered_first", language, year=last)] = [formats.count(v, language) for v in s["covered_last"]]
-    out[word("cost_total", language, first=first, last=last)] = [
-        formats.rupiah(v, language) for v in s["subsidy_cost_total"]
-    ]
-    for p in _payers(total):
-        out[payer(p, language)] = [formats.rupiah(v, language) for v in s[f"cost_{p}"]]
-    return out
+    money = {word("cost_total", language, first=first, last=last): s["subsidy_cost_total"]}
+    money |= {payer(p, language): s[f"cost_{p}"] for p in _payers(total)}
+    return _in_one_unit(out, money, language)
 
 
 def _shared_lines(result, portfolio, language: str) -> str:
@@ -194,7 +200,7 @@ def write_brief_html(result, portfolio, path: str | Path, language: str = "id") 
         f"<p>{html.escape(result.description[language])}</p>",
         f"<p><b>{word('members', language)}</b>: {len(result.scenarios)}; <b>{word('engine', language)}</b>: "
         f"{html.escape(result.engine)}; <b>{word('scale', language)}</b>: "
-        f"{formats.number(result.scale, language, 3)}</p>",
+        f"{formats.percent(result.scale, language)}</p>",
         f"<p><b>{word('shared', language)}</b>: {html.escape(_shared_lines(result, portfolio, language))}</p>",
         *_apbd_paragraph(result.scenarios, language),
         f"<h2>{word('headline', language)}</h2>",
