@@ -234,7 +234,7 @@ def test_samples_split_over_workers_give_the_outcomes_of_one_process():
     uncertain = uncertainties(scenario)
     names = [u.name for u in uncertain]
     values = latin_hypercube(uncertain, 300, np.random.SeedSequence(1))
-    memory = 2**22
+    memory = 2**20  # about 45 samples a chunk: several chunks for 300 samples
     P, G, T = batch_inputs(scenario, names, values).shape
     assert chunk_size(T, G, memory) * 2 < P  # several chunks, so the blocks really split the samples
     one = evaluate(scenario, names, values, memory_bytes=memory)

@@ -72,6 +72,16 @@ def test_each_run_starts_from_an_empty_namespace(kernel):
     kernel.fresh()
     assert asked(kernel, "'left_over' in globals()") == "False"
     assert asked(kernel, "'simulation.reporting.notebook' in __import__('sys').modules") == "True"  # warm
+    assert asked(kernel, "'_warm' in globals()") == "False"  # nothing of the reset itself is left
+
+
+def test_an_emptied_namespace_keeps_the_module_attributes_a_new_kernel_has(kernel):
+    # multiprocessing's spawn (a Dask LocalCluster's nanny) reads __main__.__spec__: a report on a local
+    # cluster failed with "module '__main__' has no attribute '__spec__'" after a plain %reset -f
+    kernel.fresh()
+    main = "__import__('__main__')"
+    names = f"sorted(k for k in ('__doc__', '__loader__', '__package__', '__spec__') if hasattr({main}, k))"
+    assert asked(kernel, names) == "['__doc__', '__loader__', '__package__', '__spec__']"
 
 
 def test_a_dead_kernel_is_reported_not_waited_for(tmp_path):

@@ -21,8 +21,25 @@ local TCP, and ipykernel warns about that on every start)."""
 WARM_IMPORTS = "import simulation.reporting.notebook"
 """What the kernel imports before its first notebook (the report notebook's own imports)."""
 
-FRESH = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
-"""Run silently before each notebook: an empty namespace, and the next cell counted as cell 1."""
+MODULE_ATTRIBUTES = ("__doc__", "__loader__", "__package__", "__spec__")
+"""Attributes of the kernel's ``__main__`` that a new kernel has and ``%reset`` deletes; kept, since
+``multiprocessing`` (a Dask LocalCluster's nanny, a process pool) reads ``__main__.__spec__``."""
+
+FRESH = "import simulation.reporting.warm_kernel as _warm; _warm.empty_namespace(get_ipython())"
+"""Run silently before each notebook: :func:`empty_namespace` in the kernel."""
+
+
+def empty_namespace(shell) -> None:
+    """Empty an IPython ``shell``'s namespace as a new kernel's is, and count the next cell as cell 1.
+
+    ``%reset -f`` removes every name, the module attributes of :data:`MODULE_ATTRIBUTES` included;
+    those are put back, so the namespace holds what a new kernel's holds.
+    """
+    kept = {name: shell.user_ns[name] for name in MODULE_ATTRIBUTES if name in shell.user_ns}
+    shell.run_line_magic("reset", "-f")
+    shell.user_ns.update(kept)
+    shell.execution_count = 1
+
 
 READY_SECONDS = 180
 """Longest wait for the kernel to start and finish its imports (a loaded machine is slow)."""
