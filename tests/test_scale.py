@@ -189,10 +189,30 @@ def test_a_report_on_a_local_cluster_writes_the_tables_of_one_job(tmp_path, shor
     _same_tables(out, short_one_job)
 
 
+def test_a_report_on_a_running_scheduler_writes_the_tables_of_one_job(tmp_path, short_one_job, dask_address):
+    out = tmp_path / "report"
+    code = main(
+        ["report", str(TENGAH), "--out", str(out), "--engine", "micro", "--reps", "3", "--seed", "11"]
+        + ["--scheduler", dask_address, "--language", "en", *SHORT]
+    )
+    assert code == 0
+    _same_tables(out, short_one_job)
+
+
 def test_a_batch_on_a_local_cluster_writes_the_tables_of_one_job(tmp_path, short_one_job):
     out = tmp_path / "batch"
     code = main(
         ["batch", str(TENGAH), "--out", str(out), "--no-analyses", "--scheduler", "local", "--jobs", "1"]
+        + ["-p", "engine=micro", "-p", "reps=3", "-p", "seed=11", *SHORT]
+    )
+    assert code == 0
+    _same_tables(out / TENGAH.stem, short_one_job)
+
+
+def test_a_batch_on_a_running_scheduler_writes_the_tables_of_one_job(tmp_path, short_one_job, dask_address):
+    out = tmp_path / "batch"
+    code = main(
+        ["batch", str(TENGAH), "--out", str(out), "--no-analyses", "--scheduler", dask_address, "--jobs", "1"]
         + ["-p", "engine=micro", "-p", "reps=3", "-p", "seed=11", *SHORT]
     )
     assert code == 0
@@ -221,6 +241,14 @@ def test_sensitivity_on_a_local_cluster_gives_the_tables_of_one_job(tmp_path):
     assert {"fan.csv", "sobol.csv"} <= one.keys() and local.keys() == one.keys()
     for name in one:
         assert local[name] == one[name], name
+
+
+def test_sensitivity_on_a_running_scheduler_gives_the_tables_of_one_job(tmp_path, dask_address):
+    one = _sensitivity(tmp_path, "one", "--jobs", "1")
+    remote = _sensitivity(tmp_path, "remote", "--scheduler", dask_address)
+    assert {"fan.csv", "sobol.csv"} <= one.keys() and remote.keys() == one.keys()
+    for name in one:
+        assert remote[name] == one[name], name
 
 
 def test_samples_split_over_workers_give_the_outcomes_of_one_process():
