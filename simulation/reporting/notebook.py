@@ -20,10 +20,10 @@ from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.parameters import resolve, validate
+from simulation.reporting.pdf import KEEP_CLASS
 from simulation.reporting.reading import reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
-    KEEP_CLASS,
     annual_table,
     apbd_table,
     assumptions_table,
@@ -127,7 +127,7 @@ class ReportContext:
         -------
         tuple
             One HTML output holding the heading, the sentence and the table (class
-            :data:`~simulation.reporting.tables.KEEP_CLASS`, so the PDF keeps them on one page), or
+            :data:`~simulation.reporting.pdf.KEEP_CLASS`, so the PDF keeps them on one page), or
             nothing when no payer pays in the first year.
         """
         # deferred: IPython is there only inside a notebook kernel
