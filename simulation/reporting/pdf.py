@@ -128,6 +128,19 @@ def to_pdf(html_path: str | Path, pdf_path: str | Path, language: str) -> Path:
 
 
 @cache
+def warm() -> None:
+    """Import WeasyPrint, make its font configuration and lay out one short page in the print styles
+    (Pango opens the regular, bold and monospace fonts), once per process, so the first brief's PDF
+    does not pay for them: :mod:`simulation.reporting.papermill_run` calls this in a thread while the
+    kernel executes the notebook."""
+    # deferred: WeasyPrint loads Pango and fonts; only the PDF needs it
+    from weasyprint import HTML
+
+    page = "<html><head><title>-</title></head><body><h1>-</h1><p><strong>1</strong> <code>2</code></p></body></html>"
+    HTML(string=print_html(page, "en")).render(font_config=font_config())
+
+
+@cache
 def font_config():
     """WeasyPrint's font configuration, made once per process and shared by every PDF it writes
     (a batch worker writes many; building it asks fontconfig for the system's fonts)."""
