@@ -11,6 +11,7 @@ Pango (on Debian and Ubuntu ``libpango-1.0-0``, present on a standard installati
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +55,10 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
 
 _STYLE = re.compile(r"<style[^>]*>.*?</style>|<link[^>]*rel=\"stylesheet\"[^>]*>|<script.*?</script>", re.S)
 
+
+ONE_AT_A_TIME = threading.Lock()
+"""Held while WeasyPrint lays out or writes a page: a batch writes the comparison's PDF and a
+portfolio's in two threads of one process, and Pango's font map is not safe to share between threads."""
 
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 
@@ -123,7 +128,8 @@ def to_pdf(html_path: str | Path, pdf_path: str | Path, language: str) -> Path:
 
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     source = print_html(html_path.read_text(encoding="utf-8"), language)
-    HTML(string=source, base_url=str(html_path.parent)).write_pdf(pdf_path, font_config=font_config())
+    with ONE_AT_A_TIME:
+        HTML(string=source, base_url=str(html_path.parent)).write_pdf(pdf_path, font_config=font_config())
     return pdf_path
 
 
@@ -137,7 +143,8 @@ def warm() -> None:
     from weasyprint import HTML
 
     page = "<html><head><title>-</title></head><body><h1>-</h1><p><strong>1</strong> <code>2</code></p></body></html>"
-    HTML(string=print_html(page, "en")).render(font_config=font_config())
+    with ONE_AT_A_TIME:
+        HTML(string=print_html(page, "en")).render(font_config=font_config())
 
 
 @cache
