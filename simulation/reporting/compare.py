@@ -18,6 +18,7 @@ from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.parameters import resolve, validate
+from simulation.reporting.reading import Base, against_base
 from simulation.reporting.tables import Table, styled, with_unit
 from simulation.scenario import load_scenario
 
@@ -138,6 +139,22 @@ class Comparison:
 
     def summary(self):
         return styled(self.summary_table(), self.language)
+
+    def surprises(self) -> tuple:
+        """A heading and one sentence per counter-intuitive result against the baseline
+        (:func:`~simulation.reporting.reading.against_base`), each after its scenario's name; nothing
+        when no scenario's result is counter-intuitive."""
+        # deferred: IPython is there only inside a notebook kernel
+        from IPython.display import Markdown
+
+        base = Base(self.baseline, self.annuals[self.baseline])
+        lines = [
+            f"- `{name}`: {sentence}"
+            for name, annual in self.annuals.items()
+            if name != self.baseline
+            for sentence in against_base(annual, base, self.language)
+        ]
+        return (self.heading("compare_surprises"), Markdown("\n".join(lines))) if lines else ()
 
     def chart(self, name: str):
         # deferred: IPython is there only inside a notebook kernel

@@ -21,7 +21,7 @@ from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.parameters import resolve, validate
 from simulation.reporting.pdf import KEEP_CLASS
-from simulation.reporting.reading import reading
+from simulation.reporting.reading import Base, reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
     annual_table,
@@ -42,6 +42,7 @@ from simulation.reporting.tables import (
     whole_states,
 )
 from simulation.scenario import load_scenario
+from simulation.scenario.loader import base_of
 
 
 @dataclass
@@ -53,6 +54,7 @@ class ReportContext:
     output_dir: Path
     language: str
     reps: int = 1
+    base: Base | None = None
     charts: dict[str, Path] = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
 
@@ -91,7 +93,7 @@ class ReportContext:
         # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
 
-        return Markdown(reading(self.result, self.language, reps=self.reps))
+        return Markdown(reading(self.result, self.language, reps=self.reps, base=self.base))
 
     def years(self):
 
@@ -186,6 +188,20 @@ class ReportContext:
         return Markdown("\n\n".join(parts))
 
 
+def base_run(path: Path, scenario, params, run_options: dict) -> Base | None:
+    """The scenario ``path`` extends, run as the brief's own run is (same overrides, engine, seed and
+    replicates), for the reading to say a counter-intuitive result against it; None when the file
+    extends none or its base is of another region (a different population is no yardstick)."""
+    file = base_of(path)
+    if file is None:
+        return None
+    loaded = load_scenario(file, overrides=params.overrides)
+    if loaded.model.region != scenario.model.region:
+        return None
+    result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
+    return Base(name=loaded.name, annual=result.annual())
+
+
 def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> ReportContext:
     """Validate the parameters, run the scenario, check it, write tables, charts and the workbook.
 
@@ -224,11 +240,12 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
         run_options |= {"scheduler": params.scheduler, "jobs": params.jobs or None, "reduce": True}
     result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
     guards.check(result)
+    base = base_run(resolve(params.scenario), loaded, params, run_options)
     out = Path(params.output_dir)
     write_result(result, out, language=language, reps=reps)
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
     reps = getattr(result, "reps", 1)  # the cohort engine has one, whatever ``reps`` says
-    ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps)
+    ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps, base=base)
     for name, draw in charts.REPORT_CHARTS.items():
         path = out / f"{name}.png"
         charts.save(draw(result, language), path)
