@@ -16,6 +16,7 @@ from simulation.outputs.fiscal import apbd_is_illustrative
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards, parameter_labels
 from simulation.reporting.apbd_note import apbd_illustrative_note
+from simulation.reporting.aside import Aside
 from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
@@ -240,16 +241,16 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
         run_options |= {"scheduler": params.scheduler, "jobs": params.jobs or None, "reduce": True}
     result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
     guards.check(result)
-    base = base_run(resolve(params.scenario), loaded, params, run_options)
     out = Path(params.output_dir)
-    write_result(result, out, language=language, reps=reps)
+    write_result(result, out, language=language, reps=reps)  # the folder is in place: charts may go in
+    paths = {name: out / f"{name}.png" for name in charts.REPORT_CHARTS}
+    # each chart in a child of its own, on the other core while this process makes the tables
+    drawing = [Aside(charts.draw_report, result, language, {name: path}) for name, path in paths.items()]
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
     reps = getattr(result, "reps", 1)  # the cohort engine has one, whatever ``reps`` says
+    base = base_run(resolve(params.scenario), loaded, params, run_options)
     ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps, base=base)
-    for name, draw in charts.REPORT_CHARTS.items():
-        path = out / f"{name}.png"
-        charts.save(draw(result, language), path)
-        ctx.charts[name] = path
+    ctx.charts = paths
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     ctx.tables = {
         "annual": annual_table(result, language),
@@ -264,6 +265,8 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
         "provenance": provenance_table(manifest, language),
     }
     write_workbook(out / "tables.xlsx", ctx.tables, language)
+    for chart in drawing:
+        chart.wait()
     manifest["files"] += ["assumptions.csv", "tables.xlsx", *(p.name for p in ctx.charts.values())]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return ctx
