@@ -135,16 +135,17 @@ def to_pdf(html_path: str | Path, pdf_path: str | Path, language: str) -> Path:
 
 @cache
 def warm() -> None:
-    """Import WeasyPrint, make its font configuration and lay out one short page in the print styles
-    (Pango opens the regular, bold and monospace fonts), once per process, so the first brief's PDF
-    does not pay for them: :mod:`simulation.reporting.papermill_run` calls this in a thread while the
-    kernel executes the notebook."""
+    """Import WeasyPrint, make its font configuration, lay out and write one short page in the print
+    styles (Pango opens the regular, bold and monospace fonts; cffi parses the C types drawing uses,
+    0.09 s), once per process, so the first brief's PDF does not pay for them:
+    :mod:`simulation.reporting.papermill_run` calls this in a thread while the kernel executes the
+    notebook."""
     # deferred: WeasyPrint loads Pango and fonts; only the PDF needs it
     from weasyprint import HTML
 
     page = "<html><head><title>-</title></head><body><h1>-</h1><p><strong>1</strong> <code>2</code></p></body></html>"
     with ONE_AT_A_TIME:
-        HTML(string=print_html(page, "en")).render(font_config=font_config())
+        HTML(string=print_html(page, "en")).write_pdf(font_config=font_config())  # bytes, thrown away
 
 
 @cache
