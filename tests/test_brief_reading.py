@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from simulation.reporting.compare import prepare_comparison
 from simulation.reporting.notebook import prepare
 from simulation.reporting.reading import Base, reading, surprises
 from simulation.reporting.tables import BRIEF_COLUMNS, annual_table, whole_states
+from simulation.scenario import load_scenario
 
 CASES = ["baseline", "budget_ceiling", "faster_graduation", "phased_rollout"]
 
@@ -211,8 +213,12 @@ def test_the_brief_finds_its_base_in_extends_and_the_baseline_keeps_its_own_expl
     assert ctx.base is not None and ctx.base.name == "baseline"
     assert list(ctx.base.annual["year"]) == [2026, 2027, 2028]  # run with the brief's overrides
     assert "Against the base scenario `baseline`" in ctx.reading().data
+    recorded = json.loads((tmp_path / "f" / "manifest.json").read_text(encoding="utf-8"))["base_scenario"]
+    assert recorded["name"] == "baseline"
+    assert recorded["sha256"] == load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides={"years": 3}).hash
     own = prepare(str(ROOT / "scenarios" / "baseline.yaml"), {"years": 3}, str(tmp_path / "b"), language="en")
     assert own.base is None
+    assert "base_scenario" not in json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
     assert "this is why faster graduation lowers coverage" in own.reading().data
     other_region = prepare(str(ROOT / "scenarios" / "lombok_tengah.yaml"), {"years": 3}, str(tmp_path / "l"))
     assert other_region.base is None  # another regency's population is no yardstick

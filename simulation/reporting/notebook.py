@@ -200,7 +200,7 @@ def base_run(path: Path, scenario, params, run_options: dict) -> Base | None:
     if loaded.model.region != scenario.model.region:
         return None
     result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
-    return Base(name=loaded.name, annual=result.annual())
+    return Base(name=loaded.name, annual=result.annual(), path=str(loaded.path), sha256=loaded.hash)
 
 
 def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> ReportContext:
@@ -268,5 +268,7 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     for chart in drawing:
         chart.wait()
     manifest["files"] += ["assumptions.csv", "tables.xlsx", *(p.name for p in ctx.charts.values())]
+    if base is not None:  # the reading cites its numbers
+        manifest["base_scenario"] = {"name": base.name, "path": base.path, "sha256": base.sha256}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return ctx

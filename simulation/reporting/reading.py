@@ -148,10 +148,13 @@ slower graduation; closer paces follow from other changes (a ceiling delays who 
 
 @dataclass(frozen=True)
 class Base:
-    """The scenario a brief's run is measured against: its name and its annual table (``annual()``)."""
+    """The scenario a brief's run is measured against: its name, its annual table (``annual()``) and,
+    for the brief's manifest, its file and the SHA-256 of the resolved scenario (empty when unknown)."""
 
     name: str
     annual: pd.DataFrame
+    path: str = ""
+    sha256: str = ""
 
 
 def reading_numbers(result) -> dict:
