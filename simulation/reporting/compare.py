@@ -14,6 +14,7 @@ import pandas as pd
 
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
+from simulation.reporting.aside import Aside
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
@@ -174,6 +175,10 @@ def differences(cmp: Comparison) -> pd.DataFrame:
     )
 
 
+def _draw_and_save(draw, path: Path) -> None:
+    charts.save(draw(), path)
+
+
 def prepare_comparison(
     scenarios: str, baseline: str, overrides: dict, output_dir: str, language: str = "id"
 ) -> Comparison:
@@ -208,11 +213,6 @@ def prepare_comparison(
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     cmp = Comparison(names[0], annuals, indicators, descriptions, language, out)
-    summary = cmp.summary_table()
-    summary.frame.to_csv(out / "comparison_summary.csv", index=False)
-    cmp.by_year_table().frame.to_csv(out / "comparison_by_year.csv", index=False)
-    cmp.by_year_table(difference=True).frame.to_csv(out / "comparison_difference.csv", index=False)
-    write_workbook(out / "comparison.xlsx", {"annual": summary}, language)
     draws = {
         "compare_cost": lambda: charts.compare_lines(
             annuals,
@@ -230,8 +230,14 @@ def prepare_comparison(
         ),
         "compare_difference": lambda: charts.compare_difference(differences(cmp), language),
     }
-    for name, draw in draws.items():
-        path = out / f"{name}.png"
-        charts.save(draw(), path)
-        cmp.charts[name] = path
+    cmp.charts = {name: out / f"{name}.png" for name in draws}
+    # each chart in a child of its own (simulation.reporting.aside) while the tables are written here
+    drawing = [Aside(_draw_and_save, draw, cmp.charts[name]) for name, draw in draws.items()]
+    summary = cmp.summary_table()
+    summary.frame.to_csv(out / "comparison_summary.csv", index=False)
+    cmp.by_year_table().frame.to_csv(out / "comparison_by_year.csv", index=False)
+    cmp.by_year_table(difference=True).frame.to_csv(out / "comparison_difference.csv", index=False)
+    write_workbook(out / "comparison.xlsx", {"annual": summary}, language)
+    for chart in drawing:
+        chart.wait()
     return cmp
