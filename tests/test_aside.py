@@ -55,6 +55,35 @@ def test_a_hanging_child_is_killed_and_the_work_done_here(tmp_path):
     assert int((tmp_path / "pid").read_text()) == os.getpid()
 
 
+def test_switched_off_the_work_is_done_here_without_a_child(tmp_path, monkeypatch):
+    monkeypatch.setattr(aside, "ENABLED", False)
+    job = Aside(write_pid, tmp_path / "pid")
+    assert job.pid is None  # done at once, before wait
+    assert int((tmp_path / "pid").read_text()) == os.getpid()
+    job.wait()
+    assert not job.in_child
+
+
+def test_a_busy_batch_workers_kernel_draws_charts_itself():
+    """With as many batch workers as cores the worker's warm kernel switches children off; otherwise not."""
+    from simulation.reporting import batch
+
+    for busy, expected in ((True, "False"), (False, "True")):
+        batch.start_worker_kernel(busy)
+        kernel = batch._WORKER_KERNEL.pop()
+        try:
+            kernel.fresh()  # waits for the warm-up code
+            client = kernel.manager.blocking_client()
+            client.start_channels()
+            reply = client.execute_interactive(
+                "import simulation.reporting.aside as a", user_expressions={"on": "a.ENABLED"}, timeout=60
+            )
+            client.stop_channels()
+            assert reply["content"]["user_expressions"]["on"]["data"]["text/plain"] == expected
+        finally:
+            kernel.shutdown()
+
+
 def test_the_briefs_charts_drawn_in_children_are_those_drawn_here(tmp_path):
     ctx = prepare(str(BASELINE), {"years": 3}, str(tmp_path / "brief"), language="en")
     assert set(ctx.charts) == set(charts.REPORT_CHARTS)

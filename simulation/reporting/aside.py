@@ -21,6 +21,11 @@ from collections.abc import Callable
 WAIT_SECONDS = 120.0
 """Longest wait for the child before it is killed and the work done here (a loaded machine is slow)."""
 
+ENABLED = True
+"""Whether work may go to a child at all. A batch whose workers already keep every core busy sets it
+False in their kernels (:data:`simulation.reporting.batch.CHARTS_IN_KERNEL`): a child then only adds
+the fork's copy-on-write work, about 0.24 CPU-s a brief."""
+
 POLL_SECONDS = 0.005
 """How often :meth:`Aside.wait` looks whether the child has finished."""
 
@@ -47,7 +52,7 @@ class Aside:
         self.work, self.args, self.wait_seconds = work, args, wait_seconds
         self.pid = None
         self.in_child = False  # whether the child did the work (False: done here, or redone here)
-        if not can_fork():
+        if not (ENABLED and can_fork()):
             work(*args)
             return
         with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads; the child touches none

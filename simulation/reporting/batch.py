@@ -33,7 +33,7 @@ from simulation.reporting.papermill_run import (
     run_report,
 )
 from simulation.reporting.parameters import REPO_ROOT
-from simulation.reporting.warm_kernel import WarmKernel
+from simulation.reporting.warm_kernel import WARM_IMPORTS, WarmKernel
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
@@ -69,17 +69,28 @@ class Outcome:
     html: str = ""
 
 
+CHARTS_IN_KERNEL = "import simulation.reporting.aside as _aside\n_aside.ENABLED = False"
+"""Run in a batch worker's warm kernel when the workers are as many as the cores: each brief's charts
+are then drawn in the kernel itself (:data:`simulation.reporting.aside.ENABLED`), not in forked children
+that would only wait for a core."""
+
 _WORKER_KERNEL: list[WarmKernel] = []
 """The warm kernel of this batch worker process, once :func:`start_worker_kernel` has run in it."""
 
+_BUSY: list[bool] = []
+"""This worker's ``busy`` (:func:`start_worker_kernel`), for a kernel started again."""
 
-def start_worker_kernel() -> None:
+
+def start_worker_kernel(busy: bool = False) -> None:
     """Start this worker's warm kernel (the pool's initializer); it is stopped when the worker exits.
 
-    A kernel that cannot start leaves the worker without one: each report then starts its own.
+    ``busy``: the pool's workers keep every core busy, so the kernel draws charts itself
+    (:data:`CHARTS_IN_KERNEL`). A kernel that cannot start leaves the worker without one: each report
+    then starts its own.
     """
+    _BUSY[:] = [busy]
     try:
-        kernel = WarmKernel(REPO_ROOT)
+        kernel = WarmKernel(REPO_ROOT, warm=f"{WARM_IMPORTS}\n{CHARTS_IN_KERNEL}" if busy else WARM_IMPORTS)
     except Exception:  # noqa: BLE001 - the reports still run, each in a kernel of its own
         return
     _WORKER_KERNEL[:] = [kernel]
@@ -99,7 +110,7 @@ def _renew_kernel() -> None:
             old.shutdown()
         except Exception:  # noqa: BLE001, S110 - a dead kernel may not shut down cleanly; it is gone either way
             pass
-        start_worker_kernel()
+        start_worker_kernel(*_BUSY)
 
 
 def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: str | None = None) -> Outcome:
@@ -235,7 +246,10 @@ def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baselin
     comparison = None
     kernel = None
     try:
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel) as pool:
+        busy = max(1, jobs) >= (os.cpu_count() or 1)  # every core has a worker: no chart needs a child
+        with ProcessPoolExecutor(
+            max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel, initargs=(busy,)
+        ) as pool:
             reports = {
                 pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
                 for p, name in zip(scenarios, names, strict=True)
