@@ -8,6 +8,10 @@ as whole-array numpy operations (the form the steps had before the kernels).
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numba
 import numpy as np
 import pytest
@@ -21,6 +25,7 @@ from simulation.engines.kernels import streams as kstreams
 from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, AgentState, counts
 
 E, S, M, L, C = (int(s) for s in State)
+ROOT = Path(__file__).resolve().parents[1]
 
 kernels.compile_kernels()
 
@@ -83,9 +88,25 @@ def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draw
     _ndtri_all(u, got)
     assert np.array_equal(got.view(np.uint64), ndtri(u).view(np.uint64))
     assert got[-40_000] < -37.0  # the far tail (y = 1e-300) was reached
+    block = np.empty_like(u)
+    normal.ndtri_block(u, block)  # the same draws in the four passes (centre vectorised, tails staged)
+    assert np.array_equal(block.view(np.uint64), ndtri(u).view(np.uint64))
     edges = np.empty(4)
     _ndtri_all(np.array([0.0, 1.0, -0.1, 1.5]), edges)
     assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
+    edges = np.empty(5)
+    normal.ndtri_block(np.array([0.0, 1.0, -0.1, 1.5, np.nan]), edges)
+    assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
+
+
+def test_the_block_form_reaches_the_tails_and_the_scalar_form_in_one_call():
+    """A block mixing the centre, both tails, the far tail (x >= 8) and the ends gives scipy's
+    values in their places (the staged tails are put back where they came from)."""
+    u = np.array([0.5, 1e-20, 0.01, 1.0 - 1e-3, 0.3, 0.0, 1e-300, 0.9, 0.2, 1.0, 0.135, 0.865])
+    out = np.empty_like(u)
+    normal.ndtri_block(u, out)
+    assert np.array_equal(out.view(np.uint64), ndtri(u).view(np.uint64))
+    assert out[6] < -37.0 and out[1] < -9.0 and out[3] > 3.0  # far tail, tails
 
 
 def test_uncompiled_normal_quantile_agrees(streams):
@@ -325,3 +346,26 @@ def test_billing_sums_runs_of_one_segment_as_bincount_does():
     billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted)
     assert np.array_equal(counted, want_seq)
     assert np.allclose(counted, want, rtol=1e-12)
+
+
+def test_numbas_first_use_does_not_import_scipy_linalg_and_a_later_import_is_the_real_one():
+    """numba's CPU target checks for a BLAS by importing ``scipy.linalg.cython_blas`` (0.3 CPU-s);
+    the kernels load it without that import, and ``scipy.linalg`` imported afterwards is scipy's."""
+    code = (
+        "import sys\n"
+        "from simulation.engines.kernels import compile_kernels, streams\n"
+        "import numpy as np\n"
+        "compile_kernels()\n"
+        "out = np.empty(4)\n"
+        "streams.uniforms(np.uint64(1), 0, out)\n"
+        "assert 'numba.np.arraymath' in sys.modules\n"
+        "assert 'scipy.linalg' not in sys.modules and 'scipy.linalg.cython_blas' not in sys.modules\n"
+        "import scipy.linalg\n"
+        "import scipy.linalg.cython_blas as blas\n"
+        "assert blas.__file__ and blas.__file__.endswith(('.so', '.pyd'))\n"
+        "assert np.allclose(scipy.linalg.solve(np.eye(2) * 2.0, np.ones(2)), 0.5)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

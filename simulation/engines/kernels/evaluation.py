@@ -22,10 +22,10 @@ S = np.int8(State.SUBSIDISED)
 def normals(base, lo, out):
     """``out[j]``: the standard normal of agent ``lo + j`` in the stream whose month base is ``base``,
     exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms,
-    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri`)."""
-    streams.uniforms(base, lo, out)  # a pass of its own: vectorised, it costs a fifth of drawing in the loop below
-    for j in range(len(out)):
-        out[j] = normal.ndtri(out[j])
+    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri_block`)."""
+    u = np.empty(len(out))
+    streams.uniforms(base, lo, u)  # a pass of its own: vectorised
+    normal.ndtri_block(u, out)
 
 
 def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months, inc, members):
