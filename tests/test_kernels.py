@@ -15,6 +15,7 @@ from pathlib import Path
 import numba
 import numpy as np
 import pytest
+from conftest import BASELINE
 from scipy.special import ndtri
 
 from simulation.core.states import State
@@ -22,7 +23,10 @@ from simulation.core.streams import PURPOSES, Streams
 from simulation.engines import kernels
 from simulation.engines.kernels import entry, evaluation, month_end, normal
 from simulation.engines.kernels import streams as kstreams
+from simulation.engines.micro import MicroInputs, start
 from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, AgentState, counts
+from simulation.engines.steps import AGENTS
+from simulation.scenario import load_scenario
 
 E, S, M, L, C = (int(s) for s in State)
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,10 +164,18 @@ def _month_end(status, unpaid, covered, segment, n, streams, t, lapse, react, cl
     close_month = np.full(len(status), 10_000, np.int16) if close_month is None else close_month
     st, up, cov = status.copy(), unpaid.copy(), covered.copy()
     c, arrears, flows = counts(segment, status, G), np.full(G, 1000, dtype=np.int64), np.zeros((4, G), np.int32)
+    # the self-payers listed in a shuffled order: the kernel's results may not depend on it
+    shuffle = np.random.default_rng(t).permutation
+    on = [shuffle(np.flatnonzero(status[:n] == state)).astype(np.int32) for state in (M, L)]
+    listed = np.array([len(on[0]), len(on[1])])
+    mandiri, lapsed = (np.r_[x, np.full(len(on[1 - j]), -1, np.int32)] for j, x in enumerate(on))
     month_end.month_end(
         close_month, st, up, cov, segment, n, t, streams.base("self_pay", t), Streams.limit(lapse)[()],
-        Streams.limit(react)[()], c, arrears, flows,
+        Streams.limit(react)[()], c, arrears, flows, mandiri, lapsed, listed,
     )  # fmt: skip
+    # the lists kept: exactly the mandiri and the lapsed agents after the month, each once
+    assert sorted(mandiri[: listed[0]]) == list(np.flatnonzero(st[:n] == M))
+    assert sorted(lapsed[: listed[1]]) == list(np.flatnonzero(st[:n] == L))
     return st, up, cov, c, arrears, flows
 
 
@@ -369,3 +381,23 @@ def test_numbas_first_use_does_not_import_scipy_linalg_and_a_later_import_is_the
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("overrides", [{"years": 3}, {"years": 3, "assumptions.mandiri_lapse_rate": 0.6}])
+def test_the_engines_self_payer_lists_hold_every_mandiri_and_lapsed_agent_once_every_month(overrides):
+    """The lists the month end reads (kept by ``MicroState.move`` and the kernel) are, after every
+    month, exactly the agents whose status is mandiri or lapsed: none missing, none twice."""
+    inputs = MicroInputs.from_scenario(load_scenario(BASELINE, overrides=overrides))
+    s, _ = start(inputs, np.random.SeedSequence(11))
+    seen = np.zeros(2, dtype=np.int64)
+    for t in range(inputs.scenario.horizon.n_months):
+        for step in AGENTS:
+            step(s, t)
+        status = s.ag.status[: s.ag.n]
+        for j, (state, listed) in enumerate(((M, s.mandiri), (L, s.lapsed))):
+            on = listed[: s.listed[j]]
+            on = on[status[on] == state]  # closed agents may wait in the list until the next month end
+            assert len(np.unique(on)) == len(on)
+            assert np.array_equal(np.sort(on), np.flatnonzero(status == state))
+            seen[j] = max(seen[j], len(on))
+    assert (seen > 500).all()  # both lists were in use

@@ -35,8 +35,8 @@ def expected(s, t: int) -> None:
 
 def agents(s, t: int) -> None:
     """Agents whose closure month it is close; each self-payer draws whether it stops or resumes
-    paying (stream ``self_pay``); unpaid months age (one compiled pass,
-    :func:`simulation.engines.kernels.month_end.month_end`)."""
+    paying (stream ``self_pay``); unpaid months age (compiled passes,
+    :func:`simulation.engines.kernels.month_end.month_end`, over the self-payers the state lists)."""
     ag, flows, streams = s.ag, s.flows, s.streams
     moved = np.zeros((4, s.G), dtype=np.int32)  # closures, lapses, reactivated, lost_cover
     month_end.month_end(
@@ -53,6 +53,9 @@ def agents(s, t: int) -> None:
         s.counts,
         s.arrears,
         moved,
+        s.mandiri,
+        s.lapsed,
+        s.listed,
     )
     for name, row in zip(("closures", "lapses", "reactivated", "lost_cover"), moved, strict=True):
         flows[name][t] += row
