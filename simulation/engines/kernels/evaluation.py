@@ -51,14 +51,18 @@ def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months,
         Its first ``k`` entries (``k`` returned) are filled with the offsets in the block of the
         subsidised agents enrolled at least ``min_months`` months by the end of month ``t``.
     """
-    k = 0
     for j in range(len(z)):
         i = lo + j
         s = sector[i]
         x = np.float32(z[j]) * sd[s] + drift[s]
         inc[j] = x
         log_revenue[i] += x
-        if status[i] == S and t - np.int64(enrolled[i]) + 1 >= min_months:
-            members[k] = j
-            k += 1
+    # listed without a branch: the subsidised are mixed at random over the agents (a branch on the
+    # status is mispredicted often)
+    k = 0
+    last = t + 1 - min_months  # enrolled in this month or before
+    for j in range(len(z)):
+        i = lo + j
+        members[k] = j
+        k += (status[i] == S) & (np.int64(enrolled[i]) <= last)
     return k
