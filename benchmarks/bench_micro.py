@@ -74,7 +74,7 @@ def run_child(reps: int, years: int, jobs: int | None, out: str) -> dict:
 
     mark()
     scenario = load_scenario(BASELINE, overrides={"years": years})
-    result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs)
+    result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs, reduce=True)  # as umkm-sim run
     mark()
     # read before writing: the manifest's git call is a child forked from this (large) process
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -215,7 +215,7 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         close_month=closure_months(hazard, 0, streams.uniform("closure", 0, idx0)),
         enrolled=enrolled0,
         covered_since=np.where(covered0, enrolled0, NOT_COVERED),
-        log_revenue=np.log(pop.revenue),
+        log_revenue=log_revenue(pop.revenue),
         priority=pop.priority,
     )
     ever_enrolled = int(((status0 == S) | (status0 == M) | (status0 == L)).sum())
@@ -242,6 +242,18 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         waiting=np.zeros((T, G), dtype=np.int32),
     )
     return s, snap_months
+
+
+def log_revenue(revenue: np.ndarray) -> np.ndarray:
+    """Log annual revenue (log rupiah per year) of the starting agents.
+
+    A registry may record a revenue of 0 (a UMKM with no sales): its log is ``-inf``, taken on
+    purpose (no warning). It stays ``-inf`` through every increment (``-inf + x``), so it is below
+    every revenue threshold and the UMKM never graduates on its revenue level; its revenue reads
+    back as 0 (``exp(-inf)``).
+    """
+    with np.errstate(divide="ignore"):
+        return np.log(revenue)
 
 
 class Stack:
