@@ -274,9 +274,10 @@ class MicroState:
     flows : dict of str to ndarray of int32, shape (T, G)
     stocks : dict of str to ndarray, shape (T, G)
     waiting : ndarray of int32, shape (T, G)
-    unfunded : ndarray of int, shape (T,), or None
-        Consecutive unfunded months up to each month (:func:`simulation.scenario.prices.unfunded_run`),
-        filled by the billing step on first use.
+    per_month : dict
+        What a step reads month by month and computes from the inputs alone, kept by the step under
+        its name on first use (once per replicate instead of once a month): e.g. the billing step's
+        funded months, year starts and cover changes.
     mandiri, lapsed : ndarray of int32
         The self-payers: their first ``listed[0]`` and ``listed[1]`` entries list every mandiri and
         every lapsed agent once, in no particular order (and possibly agents closed since, which
@@ -304,7 +305,7 @@ class MicroState:
     flows: dict
     stocks: dict
     waiting: np.ndarray
-    unfunded: np.ndarray | None = None
+    per_month: dict = field(default_factory=dict)
     mandiri: np.ndarray | None = None
     lapsed: np.ndarray | None = None
     listed: np.ndarray | None = None

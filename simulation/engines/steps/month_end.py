@@ -38,6 +38,9 @@ def agents(s, t: int) -> None:
     paying (stream ``self_pay``); unpaid months age (compiled passes,
     :func:`simulation.engines.kernels.month_end.month_end`, over the self-payers the state lists)."""
     ag, flows, streams = s.ag, s.flows, s.streams
+    limits = s.per_month.get("self_pay")
+    if limits is None:  # p * 2**64 of each month's lapse and reactivation, once per replicate
+        limits = s.per_month["self_pay"] = (streams.limit(s.monthly.lapse[0]), streams.limit(s.monthly.reactivation[0]))
     moved = np.zeros((4, s.G), dtype=np.int32)  # closures, lapses, reactivated, lost_cover
     month_end.month_end(
         ag.close_month,
@@ -48,8 +51,8 @@ def agents(s, t: int) -> None:
         ag.n,
         t,
         streams.base("self_pay", t),
-        streams.limit(s.monthly.lapse[0, t])[()],
-        streams.limit(s.monthly.reactivation[0, t])[()],
+        limits[0][t],
+        limits[1][t],
         s.counts,
         s.arrears,
         moved,
