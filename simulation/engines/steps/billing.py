@@ -79,8 +79,8 @@ def _plan(mi, T: int) -> tuple[list, list, list]:
     """For each month of ``T``: whether the payers fund it, whether a fiscal year starts, and what
     happens to the subsidised agents' cover (``kernel.KEEP``, ``END_COVER`` after a fourth unfunded
     month in a row, facts G4.1, or ``NEW_SPELL`` in the first funded month after such a run)."""
-    funded = [bool(np.all(_flag(mi.funded, t, True))) for t in range(T)]
-    new_year = [bool(np.all(_flag(mi.year_start, t, t == 0))) for t in range(T)]
+    funded = (np.ones(T, bool) if mi.funded is None else (mi.funded > 0).all(axis=0)).tolist()
+    new_year = (np.arange(T) == 0 if mi.year_start is None else (mi.year_start > 0).all(axis=0)).tolist()
     cover = [kernel.KEEP] * T
     if mi.funded is not None:
         run = unfunded_run(mi.funded[0])  # consecutive unfunded months
