@@ -285,7 +285,8 @@ def test_billing_pass_equals_the_numpy_form(new_year, funded, cover):
         want_cov[sub] = t
 
     counted = np.zeros(G)
-    billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted)
+    members = np.full(n + 5, -7, np.int32)  # scratch, longer than needed
+    billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted, members)
     assert np.array_equal(paid, want_paid) and np.array_equal(covered, want_cov)
     assert np.array_equal(counted, want_counted)  # the same sums in the same order: equal, not close
 
@@ -355,7 +356,8 @@ def test_billing_sums_runs_of_one_segment_as_bincount_does():
         want_seq[segment[i]] += weights[min(paid[i] + 1, COUNTED_MONTHS)]
     counted = start.copy()
     covered = np.zeros(n, np.int16)
-    billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted)
+    members = np.empty(n, np.int32)
+    billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted, members)
     assert np.array_equal(counted, want_seq)
     assert np.allclose(counted, want, rtol=1e-12)
 

@@ -277,7 +277,7 @@ class MicroState:
     per_month : dict
         What a step reads month by month and computes from the inputs alone, kept by the step under
         its name on first use (once per replicate instead of once a month): e.g. the billing step's
-        funded months, year starts and cover changes.
+        funded months, year starts and cover changes; and the scratch arrays of :meth:`scratch`.
     mandiri, lapsed : ndarray of int32
         The self-payers: their first ``listed[0]`` and ``listed[1]`` entries list every mandiri and
         every lapsed agent once, in no particular order (and possibly agents closed since, which
@@ -345,6 +345,19 @@ class MicroState:
             listed = self.mandiri if new == M else self.lapsed
             listed[self.listed[j] : self.listed[j] + len(joining)] = joining
             self.listed[j] += len(joining)
+
+    def scratch(self, name: str, size: int, dtype) -> np.ndarray:
+        """A scratch array of at least ``size`` entries, kept under ``name`` from month to month.
+
+        A step's large temporary allocated afresh every month comes from new pages of memory, which
+        the system must zero (with 10 million agents, the billing pass's list of 47 MB cost 14 ms of
+        system time a month, ``benchmarks/bench_micro.py --big``); kept, it is allocated once.
+        """
+        have = self.per_month.get(("scratch", name))
+        if have is None or len(have) < size or have.dtype != dtype:
+            have = np.empty(max(size, 0 if have is None else 2 * len(have)), dtype)
+            self.per_month["scratch", name] = have
+        return have
 
     def per_segment(self, idx: np.ndarray) -> np.ndarray:
         """Agents ``idx`` per segment, shape (G,)."""

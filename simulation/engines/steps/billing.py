@@ -71,7 +71,8 @@ def agents(s, t: int) -> None:
     funded, new_year, cover = plan
     counted = np.zeros(s.G)
     fields = (ag.status, ag.segment, ag.paid_year, ag.covered_since, ag.n)
-    kernel.subsidised(*fields, new_year[t], funded[t], cover[t], t, WEIGHTS, counted)  # one compiled pass
+    members = s.scratch("members", ag.n, np.int32)
+    kernel.subsidised(*fields, new_year[t], funded[t], cover[t], t, WEIGHTS, counted, members)  # compiled
     s.stocks["counted_bpjs"][t] = counted
 
 
