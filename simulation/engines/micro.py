@@ -206,6 +206,8 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
     ag = AgentState(int(n0 * (1.0 + 1.2 * growth)) + 1024)
     u = np.empty(n0)
     kstreams.uniforms(streams.base("closure", 0), 0, u)  # streams.uniform("closure", 0, agents 0..n0-1), compiled
+    close0 = closure_months(hazard, 0, u)
+    del u  # not held while the agents are written (peak memory of a large population)
     status0 = pop.status.astype(np.int8)
     enrolled0 = np.where(pop.enrolled_since >= 0, np.maximum(pop.enrolled_since - h.start, -1000), -1)
     covered0 = (status0 == S) | (status0 == M)
@@ -214,7 +216,7 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         sector=(pop.segment % n_sectors).astype(np.int8),
         status=status0,
         unpaid=np.where(status0 == L, ARREARS_MONTHS + 1, 0),
-        close_month=closure_months(hazard, 0, u),
+        close_month=close0,
         enrolled=enrolled0,
         covered_since=np.where(covered0, enrolled0, NOT_COVERED),
         log_revenue=log_revenue(pop.revenue),
