@@ -68,7 +68,8 @@ def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams
     assert np.array_equal(out, streams.uniform("revenue", 7, index))
     assert np.array_equal(ndtri(out), streams.normal("revenue", 7, index))
     z = np.empty(n)
-    evaluation.normals(streams.base("revenue", 7), lo, z)
+    scratch = np.full(n + 3, np.nan), np.full(n + 3, -1, np.int64), np.full(3 * n + 3, np.nan)  # longer: fine
+    evaluation.normals(streams.base("revenue", 7), lo, z, *scratch)
     assert np.array_equal(z.view(np.uint64), streams.normal("revenue", 7, index).view(np.uint64))
 
 
@@ -76,6 +77,11 @@ def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams
 def _ndtri_all(u, out):
     for i in range(len(u)):
         out[i] = normal.ndtri(u[i])
+
+
+def _ndtri_block(u, out):
+    """The block form with scratch space full of garbage (it must not read what was there)."""
+    normal.ndtri_block(u, out, np.full(len(u), -1, np.int64), np.full(3 * len(u), np.nan))
 
 
 def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draws(streams):
@@ -93,13 +99,13 @@ def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draw
     assert np.array_equal(got.view(np.uint64), ndtri(u).view(np.uint64))
     assert got[-40_000] < -37.0  # the far tail (y = 1e-300) was reached
     block = np.empty_like(u)
-    normal.ndtri_block(u, block)  # the same draws in the four passes (centre vectorised, tails staged)
+    _ndtri_block(u, block)  # the same draws in the four passes (centre vectorised, tails staged)
     assert np.array_equal(block.view(np.uint64), ndtri(u).view(np.uint64))
     edges = np.empty(4)
     _ndtri_all(np.array([0.0, 1.0, -0.1, 1.5]), edges)
     assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
     edges = np.empty(5)
-    normal.ndtri_block(np.array([0.0, 1.0, -0.1, 1.5, np.nan]), edges)
+    _ndtri_block(np.array([0.0, 1.0, -0.1, 1.5, np.nan]), edges)
     assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
 
 
@@ -108,7 +114,7 @@ def test_the_block_form_reaches_the_tails_and_the_scalar_form_in_one_call():
     values in their places (the staged tails are put back where they came from)."""
     u = np.array([0.5, 1e-20, 0.01, 1.0 - 1e-3, 0.3, 0.0, 1e-300, 0.9, 0.2, 1.0, 0.135, 0.865])
     out = np.empty_like(u)
-    normal.ndtri_block(u, out)
+    _ndtri_block(u, out)
     assert np.array_equal(out.view(np.uint64), ndtri(u).view(np.uint64))
     assert out[6] < -37.0 and out[1] < -9.0 and out[3] > 3.0  # far tail, tails
 

@@ -19,13 +19,16 @@ KERNELS = ("normals", "grow")
 S = np.int8(State.SUBSIDISED)
 
 
-def normals(base, lo, out):
+def normals(base, lo, out, u, tails, work):
     """``out[j]``: the standard normal of agent ``lo + j`` in the stream whose month base is ``base``,
     exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms,
-    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri_block`)."""
-    u = np.empty(len(out))
-    streams.uniforms(base, lo, u)  # a pass of its own: vectorised
-    normal.ndtri_block(u, out)
+    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri_block`).
+
+    ``u`` (float64), ``tails`` (int64) and ``work`` (float64, three times as long) are scratch
+    space at least as long as ``out`` (a step keeps them from one evaluation to the next)."""
+    n = len(out)
+    streams.uniforms(base, lo, u[:n])  # a pass of its own: vectorised
+    normal.ndtri_block(u[:n], out, tails, work)
 
 
 def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months, inc, members):

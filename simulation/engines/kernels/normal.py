@@ -142,7 +142,7 @@ def ndtri(y0):
     return -x if negate else x
 
 
-def ndtri_block(y, out):
+def ndtri_block(y, out, tails, work):
     """``out[j] = ndtri(y[j])`` for every ``j``, each the same double as :func:`ndtri`, in four passes.
 
     :func:`ndtri` one draw at a time costs about 12 ns a draw: the branch between the centre and
@@ -167,21 +167,24 @@ def ndtri_block(y, out):
         Probabilities, normally strictly inside (0, 1).
     out : ndarray of float64, len(y)
         Filled with the standard normal quantiles; must not be ``y`` itself.
+    tails : ndarray of int64, length at least ``len(y)``
+        Scratch space (overwritten).
+    work : ndarray of float64, length at least ``3 * len(y)``
+        Scratch space (overwritten).
     """
     n = len(y)
     for j in range(n):  # 1. the centre, for every draw
         w = y[j] - 0.5
         w2 = w * w
         out[j] = (w + w * (w2 * _polevl(w2, P0) / _p1evl(w2, Q0))) * S2PI
-    tails = np.empty(n, np.int64)
     k = 0
     for j in range(n):  # 2. the tails, listed without a branch
         v = y[j]
         tails[k] = j
         k += (v <= EXP_M2) | (v > 1.0 - EXP_M2) | (v != v)  # v != v: NaN, to the scalar form
-    x = np.empty(k)
-    log_x = np.empty(k)
-    sign = np.empty(k)
+    x = work[:k]
+    log_x = work[n : n + k]
+    sign = work[2 * n : 2 * n + k]
     m = 0
     for i in range(k):  # 3. the logarithms, one draw at a time
         j = tails[i]

@@ -61,10 +61,11 @@ def agents(s, t: int) -> None:
 
     base = streams.base("revenue", t)
     size = min(s.chunk, ag.n)
-    z, inc, offsets = np.empty(size), np.empty(size, np.float32), np.empty(size, np.int64)
+    z, u, inc = s.scratch("z", size, np.float64), s.scratch("u", size, np.float64), s.scratch("inc", size, np.float32)
+    offsets, work = s.scratch("offsets", size, np.int64), s.scratch("work", 3 * size, np.float64)
     for lo in range(0, ag.n, s.chunk):
         hi = min(lo + s.chunk, ag.n)
-        evaluation.normals(base, lo, z[: hi - lo])  # streams.normal("revenue", t, lo..hi), in place
+        evaluation.normals(base, lo, z[: hi - lo], u, offsets, work)  # streams.normal("revenue", t, lo..hi)
         fields = (ag.sector, ag.status, ag.enrolled, ag.log_revenue)
         k = evaluation.grow(z[: hi - lo], lo, *fields, drift, sd, t, rules.min_months[t], inc, offsets)
         sub = offsets[:k]
