@@ -409,3 +409,14 @@ def test_the_engines_self_payer_lists_hold_every_mandiri_and_lapsed_agent_once_e
             assert np.array_equal(np.sort(on), np.flatnonzero(status == state))
             seen[j] = max(seen[j], len(on))
     assert (seen > 500).all()  # both lists were in use
+
+
+@pytest.mark.parametrize("p", [0.0, 1e-6, 0.2, 0.5, 1.0])
+def test_compiled_bernoulli_draws_equal_the_numpy_streams(streams, p):
+    index = np.r_[np.arange(5000), np.array([10**6, 2**31 - 1, 2**40 + 3])].astype(np.int64)
+    out = np.empty(len(index), np.bool_)
+    kstreams.bernoulli(streams.base("graduation", 9), index, Streams.limit(p)[()], out)
+    want = streams.bernoulli("graduation", 9, index, p)
+    assert np.array_equal(out, want)
+    if 0.1 < p < 1.0:  # both outcomes drawn
+        assert 0 < out.sum() < len(out)

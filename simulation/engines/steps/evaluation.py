@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engines.kernels import evaluation
+from simulation.engines.kernels import streams as kstreams
 from simulation.engines.state import L, M, S
 from simulation.rules.graduation import EvaluationMonth, Members, Rate
 
@@ -57,7 +58,11 @@ def agents(s, t: int) -> None:
     month = rules.month(t, rules.rate[t], EMPTY, EMPTY)
 
     def draw(purpose, index, p):
-        return streams.bernoulli(purpose, t, index, p)
+        if np.ndim(p):  # a probability per agent
+            return streams.bernoulli(purpose, t, index, p)
+        out = np.empty(len(index), np.bool_)  # streams.bernoulli(purpose, t, index, p), compiled
+        kstreams.bernoulli(streams.base(purpose, t), np.asarray(index, np.int64), streams.limit(p)[()], out)
+        return out
 
     base = streams.base("revenue", t)
     size = min(s.chunk, ag.n)
@@ -73,7 +78,7 @@ def agents(s, t: int) -> None:
         grad = sub[rule.agents(members, month)] + lo
         if not len(grad):
             continue
-        keeps = streams.bernoulli("retention", t, grad, retention)
+        keeps = draw("retention", grad, retention)
         to_m, to_l = grad[keeps], grad[~keeps]
         s.move(to_m, M)
         s.move(to_l, L)
