@@ -4,10 +4,11 @@ Each kernel module holds plain Python functions over numpy arrays and scalars an
 names to compile in ``KERNELS`` (and in ``INLINE`` those to compile into their callers);
 :func:`compile_kernels` compiles them with ``numba.njit(cache=True)`` (the machine code is cached
 on disk: a later process loads each kernel in a few milliseconds, after numba's first use in the
-process, about 0.45 CPU-s, ``benchmarks/bench_micro.py``) and puts the
-compiled functions in place of the Python ones, bottom-up, so a kernel calling another (e.g. the
-random streams of :mod:`simulation.engines.kernels.streams`) calls the compiled one. numba is
-imported only then: the cohort engine and the command line never pay for it.
+process, about 0.25 CPU-s without ``scipy.linalg``: :func:`_load_numba_targets`,
+``benchmarks/bench_micro.py``) and puts the compiled functions in place of the Python ones,
+bottom-up, so a kernel calling another (e.g. the random streams of
+:mod:`simulation.engines.kernels.streams`) calls the compiled one. numba is imported only then:
+the cohort engine and the command line never pay for it.
 
 The micro engine (:func:`simulation.engines.micro.start`) calls :func:`compile_kernels` before the
 first month; the step modules (:mod:`simulation.engines.steps`) call the kernels through their
