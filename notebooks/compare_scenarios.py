@@ -24,6 +24,9 @@ cmp.title()
 display(cmp.heading("compare_summary"), cmp.summary())
 
 # %%
+display(*cmp.surprises())
+
+# %%
 display(cmp.heading("compare_charts"))
 for name in cmp.charts:
     display(cmp.chart(name))

@@ -503,4 +503,4 @@ def test_the_schedule_choices_are_shown_in_the_page_language(planner):
     assert ("peluang tetap", "rate") in rule.options and ("batas omzet", "revenue_threshold") in rule.options
     planner.switch_language("en")
     timing = planner.controls["policy.payment_schedule.timing"]
-    assert timing.label == "in advance (first month of the period)" and timing.value == "advance"
+    assert timing.label == "in advance (first month)" and timing.value == "advance"

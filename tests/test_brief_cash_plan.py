@@ -14,8 +14,8 @@ from conftest import BASELINE, quiet
 
 import simulation
 from simulation.reporting.notebook import prepare
-from simulation.reporting.pdf import print_html
-from simulation.reporting.tables import KEEP_CLASS, TOTAL_CLASS, cash_first_year
+from simulation.reporting.pdf import KEEP_CLASS, TOTAL_CLASS, print_html
+from simulation.reporting.tables import cash_first_year
 
 MEMBERS, MONTHLY = 73_000, 16_800
 YEAR = MEMBERS * MONTHLY * 12  # 14,716,800,000 rupiah

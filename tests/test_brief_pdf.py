@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ pytest.importorskip("weasyprint")
 
 from weasyprint import HTML  # noqa: E402
 
-from simulation.reporting.pdf import print_html  # noqa: E402
+from simulation.reporting.pdf import KEEP_CLASS, TOTAL_CLASS, lean, print_html  # noqa: E402
 
 A4_CSS_PX = (210 / 25.4 * 96, 297 / 25.4 * 96)  # 210 x 297 mm at 96 CSS pixels an inch
 
@@ -70,6 +71,43 @@ def test_pages_are_a4_portrait_numbered_in_the_report_language(language, word):
 def test_screen_styles_and_scripts_are_replaced():
     page = print_html(brief_like(1) + "<script>alert(1)</script>", "id")
     assert "font-size: 40pt" not in page and "<script" not in page and "size: A4 portrait" in page
+
+
+def test_the_print_page_drops_ids_and_unstyled_classes_and_keeps_the_rest():
+    cell = '<td class="data row0 col1 umkm-total" id="T_1_row0_col1" data-x="1" tabindex="0" colspan="2">7</td>'
+    block = f'<div class="jp-Cell {KEEP_CLASS}" id="cell-id=1"><img alt="a" src="data:image/png;base64,{PIXEL}"></div>'
+    assert lean(cell) == f'<td class="{TOTAL_CLASS}" colspan="2">7</td>'
+    assert lean(block) == f'<div class="{KEEP_CLASS}"><img alt="a" src="data:image/png;base64,{PIXEL}"></div>'
+    page = print_html(
+        brief_like(2).replace("<table>", '<table id="T_9"><thead><tr><th class="blank">x</th></tr></thead>'), "id"
+    )
+    assert ' id="' not in page and 'class="blank"' not in page and 'style="width:600px;height:400px"' in page
+
+
+def test_the_lean_page_prints_as_the_full_one():
+    """What :func:`lean` removes changes no box: same pages, same texts at the same places."""
+    cells = "".join(
+        f'<tr><td class="data row{i} col0" id="T_1_row{i}_col0">{i}</td><td class="data col1">{"kata " * 9}</td></tr>'
+        for i in range(120)
+    )
+    page = brief_like(2).replace("</body>", f'<table id="T_1"><tbody>{cells}</tbody></table></body>')
+    quick = print_html(page, "en")
+    print_styles = re.search(r"<style>.*?</style>", quick, re.S).group(0)
+    full = page.replace("<style>body { font-size: 40pt }</style>", print_styles)
+    full = full.replace('<a class="anchor-link" href="#x">¶</a>', "")
+    assert ' id="' in full and ' id="' not in quick
+    full_pages, quick_pages = HTML(string=full).render().pages, HTML(string=quick).render().pages
+    assert len(full_pages) == len(quick_pages) >= 2
+    for a, b in zip(full_pages, quick_pages, strict=True):
+        assert _placed(a._page_box, []) == _placed(b._page_box, [])
+
+
+def _placed(box, out):
+    if getattr(box, "text", None):
+        out.append((box.text, round(box.position_x, 3), round(box.position_y, 3)))
+    for child in getattr(box, "children", None) or []:
+        _placed(child, out)
+    return out
 
 
 def test_charts_are_never_split_across_pages():

@@ -238,7 +238,11 @@ def test_a_whole_batch_runs_the_ntb_portfolio_by_default(tmp_path, monkeypatch, 
     import simulation.reporting.batch as reporting_batch
 
     ran = []
-    monkeypatch.setattr(reporting_batch, "run_batch", lambda *args, **kwargs: [])  # the reports are not the point
+
+    def reports_only_beside(*args, beside=None, **kwargs):  # the reports are not the point; what runs beside is
+        return beside() if beside is not None else []
+
+    monkeypatch.setattr(reporting_batch, "run_batch", reports_only_beside)
     monkeypatch.setattr(portfolio_batch, "run_portfolios", lambda files, *a, **k: ran.append(files) or [])
     assert main(["batch", "--out", str(tmp_path / "reports"), "--no-analyses", *named]) == 0
     resolved = [[Path(f).resolve() for f in files] for files in ran]

@@ -206,11 +206,8 @@ LEVERS: dict[str, Lever] = {
             unit={"id": "saat bayar", "en": "timing"},
             choices=TIMING,
             shown={
-                "advance": {"id": "di muka (bulan pertama periode)", "en": "in advance (first month of the period)"},
-                "arrears": {
-                    "id": "di belakang (bulan terakhir periode)",
-                    "en": "in arrears (last month of the period)",
-                },
+                "advance": {"id": "di muka (bulan pertama)", "en": "in advance (first month)"},
+                "arrears": {"id": "di belakang (bulan terakhir)", "en": "in arrears (last month)"},
             },
         ),
         Lever(

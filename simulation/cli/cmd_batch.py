@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 from simulation.cli import CommandError, add_notebook_parameters_argument, add_overrides_argument
@@ -87,9 +88,12 @@ def main(args) -> int:
             parameters=parameters,
             baseline=Path(args.baseline) if args.baseline else None,
             analyses=not args.no_analyses,
+            beside=(
+                partial(run_portfolios, portfolios, Path(args.out), args.language, overrides, scheduler=scheduler)
+                if portfolios
+                else None
+            ),
         )
-        if portfolios:
-            outcomes += run_portfolios(portfolios, Path(args.out), args.language, overrides, scheduler=scheduler)
     print()
     print(summary(outcomes, args.language))
     failed = [o.name for o in outcomes if not o.ok]

@@ -11,7 +11,7 @@ import html
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
@@ -166,9 +166,14 @@ def run_batch(
     baseline: Path | None = None,
     progress=print,
     analyses: bool = True,
+    beside=None,
 ) -> list[Outcome]:
     """Run every scenario's report (``jobs`` at a time), then the comparison and (with ``analyses``)
     the sensitivity and calibration notebooks on the baseline; write ``index.html``.
+
+    ``beside`` (a callable returning a list of :class:`Outcome`, e.g. the portfolios) runs in a
+    thread of this process once the lock is held, beside the reports: this process mostly waits on
+    its workers, so it fills the cores' idle moments rather than coming after everything.
 
     The reports folder is locked for the whole batch (:func:`folder_lock`): a second batch into it
     is refused rather than interleaved. Scenario files with one stem get distinct folders
@@ -177,7 +182,8 @@ def run_batch(
     Returns
     -------
     list of Outcome
-        One per scenario in the order given, then the comparison's, then the analyses'.
+        One per scenario in the order given, then the comparison's, then the analyses', then
+        those of ``beside``.
 
     Raises
     ------
@@ -193,7 +199,10 @@ def run_batch(
     if baseline is None:
         baseline = _default_baseline(scenarios)
     with folder_lock(out_root, "another umkm-sim batch"):
-        return _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="umkm-beside") as side:
+            later = side.submit(beside) if beside is not None else None
+            done = _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses)
+            return done + (later.result() if later is not None else [])
 
 
 def _default_baseline(scenarios: list[Path]) -> Path | None:
@@ -214,61 +223,66 @@ def _default_baseline(scenarios: list[Path]) -> Path | None:
 
 
 def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses):
+    """The batch inside its lock: reports and analyses on the pool's workers, the comparison here.
+
+    The reports are queued first and the analyses (which need only the baseline) after them, so the
+    comparison, which needs every report's outcome, starts as soon as the last report is done and
+    runs in this process's own warm kernel while the workers finish the analyses.
+    """
     overrides, parameters = dict(overrides or {}), dict(parameters or {})
     outcomes: dict[str, Outcome] = {}
     analysed = list(ANALYSES) if analyses and baseline is not None else []
+    comparison = None
     kernel = None
     try:
         with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel) as pool:
-            futures = {
+            reports = {
                 pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
                 for p, name in zip(scenarios, names, strict=True)
             }
-            # the analyses need only the baseline: they run beside the reports, in the workers' kernels
-            futures.update({pool.submit(run_analysis, key, Path(baseline), out_root): f"\0{key}" for key in analysed})
+            # the analyses need only the baseline: they run after the reports, beside the comparison
+            rest = {pool.submit(run_analysis, key, Path(baseline), out_root): f"\0{key}" for key in analysed}
             # the comparison's kernel boots and imports while the reports run
             kernel = WarmKernel(REPO_ROOT, warm=COMPARISON_IMPORTS)
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes[futures[future]] = outcome
-                progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
-        return _compare_and_index(
-            names, outcomes, out_root, overrides, parameters, baseline, progress, analysed, kernel
-        )
+            _collect(reports, outcomes, progress)
+            comparison = _compare(names, outcomes, out_root, overrides, parameters, baseline, kernel)
+            progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
+            _collect(rest, outcomes, progress)
     finally:
         if kernel is not None:
             kernel.shutdown()
-
-
-def _compare_and_index(names, outcomes, out_root, overrides, parameters, baseline, progress, analysed, kernel):
     ordered = [outcomes[name] for name in names]
-    done = [Path(o.path) for o in ordered if o.ok]
-    language = parameters.get("language", "id")
-    began = time.perf_counter()
-    if done:
-        base = baseline if baseline is not None else done[0]
-        try:
-            report = run_comparison(
-                done,
-                out_root / COMPARISON,
-                baseline=base,
-                overrides=overrides,
-                parameters={"language": language},
-                kernel=kernel,
-            )
-            comparison = Outcome(
-                COMPARISON, "", True, time.perf_counter() - began, html=f"{COMPARISON}/{report.html.name}"
-            )
-        except Exception as exc:  # noqa: BLE001
-            comparison = Outcome(
-                COMPARISON, "", False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}"
-            )
-    else:
-        comparison = Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
-    progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
     extra = [outcomes[f"\0{key}"] for key in analysed]
-    write_index(out_root / "index.html", ordered, comparison, language, analyses=extra)
+    write_index(out_root / "index.html", ordered, comparison, parameters.get("language", "id"), analyses=extra)
     return [*ordered, comparison, *extra]
+
+
+def _collect(futures: dict, outcomes: dict, progress) -> None:
+    """Wait for ``futures`` (future to key), record each outcome under its key and report it."""
+    for future in as_completed(futures):
+        outcome = future.result()
+        outcomes[futures[future]] = outcome
+        progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
+
+
+def _compare(names, outcomes, out_root, overrides, parameters, baseline, kernel) -> Outcome:
+    """The comparison of the scenarios whose reports succeeded (against ``baseline``, else the first)."""
+    done = [Path(outcomes[name].path) for name in names if outcomes[name].ok]
+    began = time.perf_counter()
+    if not done:
+        return Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
+    try:
+        report = run_comparison(
+            done,
+            out_root / COMPARISON,
+            baseline=baseline if baseline is not None else done[0],
+            overrides=overrides,
+            parameters={"language": parameters.get("language", "id")},
+            kernel=kernel,
+        )
+    except Exception as exc:  # noqa: BLE001
+        return Outcome(COMPARISON, "", False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
+    return Outcome(COMPARISON, "", True, time.perf_counter() - began, html=f"{COMPARISON}/{report.html.name}")
 
 
 def run_analysis(name: str, baseline: Path, out_root: Path) -> Outcome:

@@ -214,6 +214,12 @@ REPORT_CHARTS = {
 """The report's charts: PNG file stem to the function drawing it."""
 
 
+def draw_report(result, language: str, paths: dict) -> None:
+    """Draw each of :data:`REPORT_CHARTS` named in ``paths`` (stem to PNG path) and save it there."""
+    for name, path in paths.items():
+        save(REPORT_CHARTS[name](result, language), path)
+
+
 DPI = 100
 """Resolution of the brief's PNG charts (dots per inch): 800 pixels across an 8-inch chart."""
 

@@ -14,10 +14,12 @@ import pandas as pd
 
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards
+from simulation.reporting.aside import Aside
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.parameters import resolve, validate
+from simulation.reporting.reading import Base, against_base
 from simulation.reporting.tables import Table, styled, with_unit
 from simulation.scenario import load_scenario
 
@@ -139,6 +141,22 @@ class Comparison:
     def summary(self):
         return styled(self.summary_table(), self.language)
 
+    def surprises(self) -> tuple:
+        """A heading and one sentence per counter-intuitive result against the baseline
+        (:func:`~simulation.reporting.reading.against_base`), each after its scenario's name; nothing
+        when no scenario's result is counter-intuitive."""
+        # deferred: IPython is there only inside a notebook kernel
+        from IPython.display import Markdown
+
+        base = Base(self.baseline, self.annuals[self.baseline])
+        lines = [
+            f"- `{name}`: {sentence}"
+            for name, annual in self.annuals.items()
+            if name != self.baseline
+            for sentence in against_base(annual, base, self.language)
+        ]
+        return (self.heading("compare_surprises"), Markdown("\n".join(lines))) if lines else ()
+
     def chart(self, name: str):
         # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Image
@@ -155,6 +173,10 @@ def differences(cmp: Comparison) -> pd.DataFrame:
     return pd.DataFrame(
         {cmp.text("cost_total_col"): public, cmp.text("kabupaten_total_col"): regency}, index=pd.Index(names)
     )
+
+
+def _draw_and_save(draw, path: Path) -> None:
+    charts.save(draw(), path)
 
 
 def prepare_comparison(
@@ -191,11 +213,6 @@ def prepare_comparison(
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     cmp = Comparison(names[0], annuals, indicators, descriptions, language, out)
-    summary = cmp.summary_table()
-    summary.frame.to_csv(out / "comparison_summary.csv", index=False)
-    cmp.by_year_table().frame.to_csv(out / "comparison_by_year.csv", index=False)
-    cmp.by_year_table(difference=True).frame.to_csv(out / "comparison_difference.csv", index=False)
-    write_workbook(out / "comparison.xlsx", {"annual": summary}, language)
     draws = {
         "compare_cost": lambda: charts.compare_lines(
             annuals,
@@ -213,8 +230,14 @@ def prepare_comparison(
         ),
         "compare_difference": lambda: charts.compare_difference(differences(cmp), language),
     }
-    for name, draw in draws.items():
-        path = out / f"{name}.png"
-        charts.save(draw(), path)
-        cmp.charts[name] = path
+    cmp.charts = {name: out / f"{name}.png" for name in draws}
+    # each chart in a child of its own (simulation.reporting.aside) while the tables are written here
+    drawing = [Aside(_draw_and_save, draw, cmp.charts[name]) for name, draw in draws.items()]
+    summary = cmp.summary_table()
+    summary.frame.to_csv(out / "comparison_summary.csv", index=False)
+    cmp.by_year_table().frame.to_csv(out / "comparison_by_year.csv", index=False)
+    cmp.by_year_table(difference=True).frame.to_csv(out / "comparison_difference.csv", index=False)
+    write_workbook(out / "comparison.xlsx", {"annual": summary}, language)
+    for chart in drawing:
+        chart.wait()
     return cmp

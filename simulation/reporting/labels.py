@@ -221,6 +221,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare_summary": ("Ringkasan satu halaman", "One-page summary"),
     "compare_by_year": ("Per tahun", "Year by year"),
     "compare_differences": ("Selisih terhadap baseline", "Difference against the baseline"),
+    "compare_surprises": ("Hasil yang berlawanan dengan dugaan", "Results against intuition"),
     "compare_charts": ("Grafik perbandingan", "Comparison charts"),
     "description": ("Uraian", "Description"),
     "cost_total_col": ("Biaya publik total", "Total public cost"),

@@ -16,14 +16,15 @@ from simulation.outputs.fiscal import apbd_is_illustrative
 from simulation.outputs.run import run_scenario
 from simulation.reporting import charts, formats, guards, parameter_labels
 from simulation.reporting.apbd_note import apbd_illustrative_note
+from simulation.reporting.aside import Aside
 from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.parameters import resolve, validate
-from simulation.reporting.reading import reading
+from simulation.reporting.pdf import KEEP_CLASS
+from simulation.reporting.reading import Base, reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
-    KEEP_CLASS,
     annual_table,
     apbd_table,
     assumptions_table,
@@ -42,6 +43,7 @@ from simulation.reporting.tables import (
     whole_states,
 )
 from simulation.scenario import load_scenario
+from simulation.scenario.loader import base_of
 
 
 @dataclass
@@ -53,6 +55,7 @@ class ReportContext:
     output_dir: Path
     language: str
     reps: int = 1
+    base: Base | None = None
     charts: dict[str, Path] = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
 
@@ -91,7 +94,7 @@ class ReportContext:
         # deferred: IPython is there only inside a notebook kernel
         from IPython.display import Markdown
 
-        return Markdown(reading(self.result, self.language, reps=self.reps))
+        return Markdown(reading(self.result, self.language, reps=self.reps, base=self.base))
 
     def years(self):
 
@@ -127,7 +130,7 @@ class ReportContext:
         -------
         tuple
             One HTML output holding the heading, the sentence and the table (class
-            :data:`~simulation.reporting.tables.KEEP_CLASS`, so the PDF keeps them on one page), or
+            :data:`~simulation.reporting.pdf.KEEP_CLASS`, so the PDF keeps them on one page), or
             nothing when no payer pays in the first year.
         """
         # deferred: IPython is there only inside a notebook kernel
@@ -186,6 +189,20 @@ class ReportContext:
         return Markdown("\n\n".join(parts))
 
 
+def base_run(path: Path, scenario, params, run_options: dict) -> Base | None:
+    """The scenario ``path`` extends, run as the brief's own run is (same overrides, engine, seed and
+    replicates), for the reading to say a counter-intuitive result against it; None when the file
+    extends none or its base is of another region (a different population is no yardstick)."""
+    file = base_of(path)
+    if file is None:
+        return None
+    loaded = load_scenario(file, overrides=params.overrides)
+    if loaded.model.region != scenario.model.region:
+        return None
+    result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
+    return Base(name=loaded.name, annual=result.annual(), path=str(loaded.path), sha256=loaded.hash)
+
+
 def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> ReportContext:
     """Validate the parameters, run the scenario, check it, write tables, charts and the workbook.
 
@@ -225,14 +242,15 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
     result = run_scenario(loaded, engine=params.engine, seed=params.seed, **run_options)
     guards.check(result)
     out = Path(params.output_dir)
-    write_result(result, out, language=language, reps=reps)
+    write_result(result, out, language=language, reps=reps)  # the folder is in place: charts may go in
+    paths = {name: out / f"{name}.png" for name in charts.REPORT_CHARTS}
+    # each chart in a child of its own, on the other core while this process makes the tables
+    drawing = [Aside(charts.draw_report, result, language, {name: path}) for name, path in paths.items()]
     parameter_table(loaded).to_csv(out / "assumptions.csv", index=False)
     reps = getattr(result, "reps", 1)  # the cohort engine has one, whatever ``reps`` says
-    ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps)
-    for name, draw in charts.REPORT_CHARTS.items():
-        path = out / f"{name}.png"
-        charts.save(draw(result, language), path)
-        ctx.charts[name] = path
+    base = base_run(resolve(params.scenario), loaded, params, run_options)
+    ctx = ReportContext(scenario=loaded, result=result, output_dir=out, language=language, reps=reps, base=base)
+    ctx.charts = paths
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     ctx.tables = {
         "annual": annual_table(result, language),
@@ -247,6 +265,10 @@ def prepare(scenario: str, overrides: dict, output_dir: str, **options) -> Repor
         "provenance": provenance_table(manifest, language),
     }
     write_workbook(out / "tables.xlsx", ctx.tables, language)
+    for chart in drawing:
+        chart.wait()
     manifest["files"] += ["assumptions.csv", "tables.xlsx", *(p.name for p in ctx.charts.values())]
+    if base is not None:  # the reading cites its numbers
+        manifest["base_scenario"] = {"name": base.name, "path": base.path, "sha256": base.sha256}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return ctx

@@ -32,10 +32,7 @@ from simulation.core.errors import NO_VALUE, ScenarioError
 from simulation.core.languages import LANGUAGES
 from simulation.outputs.run import ENGINES
 from simulation.outputs.schedulers import check_scheduler
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO_ROOT / "notebooks"
-"""The notebooks: ``NAME.py`` (percent format, edited) paired with ``NAME.ipynb`` (run by papermill)."""
+from simulation.reporting.repository import NOTEBOOKS, REPO_ROOT
 
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "dict": dict, "list": list}
 """Annotations a parameters cell may use, by name."""

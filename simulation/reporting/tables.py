@@ -15,6 +15,7 @@ from simulation.outputs.variables import variable
 from simulation.reporting import formats, parameter_labels
 from simulation.reporting.charts import quantiles
 from simulation.reporting.labels import LABELS, label_of, payer, text
+from simulation.reporting.pdf import TOTAL_CLASS
 from simulation.scenario.schema import iter_params
 
 ANNUAL_COLUMNS = (
@@ -547,14 +548,6 @@ def styled(table: Table, language: str, one_unit: bool = False):
             renamed[column] = with_unit(column, unit, language)
     styler = frame.style.format(plain).hide(axis="index")
     return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
-
-
-TOTAL_CLASS = "umkm-total"
-"""The class of a table's total row (bold with a rule above, on screen and in the PDF's print styles)."""
-
-
-KEEP_CLASS = "umkm-keep"
-"""The class of a block (heading, note, short table) the PDF keeps on one page: the cash plan."""
 
 
 def total_row(styler):

@@ -181,6 +181,19 @@ def read_chain(
     return merge(base, data, "", origins, str(path))
 
 
+def base_of(path: str | Path) -> Path | None:
+    """The scenario file ``path`` extends (its base, resolved relative to it), or None when it extends none.
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read (see :func:`read_yaml`).
+    """
+    path = Path(path)
+    parent = read_yaml(path).get("extends")
+    return path.parent / parent if isinstance(parent, str) else None
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """Split ``key.path=VALUE`` and read VALUE as YAML (``0.08``, ``rate``, ``{2026-01: 5}``).
 
