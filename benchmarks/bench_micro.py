@@ -4,6 +4,7 @@ Run from the repository's root (the Mesa peer needs the ``bench`` extra: ``pip i
 
     python benchmarks/bench_micro.py            # everything below but the 10-million-UMKM run
     python benchmarks/bench_micro.py --big      # ... and one replicate of 10 million UMKM x 120 months
+    python benchmarks/bench_micro.py --steps scenarios/budget_ceiling.yaml   # only a scenario's step split
 
 It prints, in one run:
 
@@ -74,7 +75,7 @@ def run_child(reps: int, years: int, jobs: int | None, out: str) -> dict:
 
     mark()
     scenario = load_scenario(BASELINE, overrides={"years": years})
-    result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs)
+    result = run_scenario(scenario, engine="micro", seed=2026, reps=reps, jobs=jobs, reduce=True)  # as umkm-sim run
     mark()
     # read before writing: the manifest's git call is a child forked from this (large) process
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -141,15 +142,15 @@ def engine_only(reps: int, years: int) -> dict:
     return {"reps": reps, "months": scenario.horizon.n_months, "cpu": cpu, "wall": wall, "agent_months": am}
 
 
-def engine_steps(reps: int) -> dict[str, float]:
+def engine_steps(reps: int, scenario_path: Path = BASELINE) -> dict[str, float]:
     """CPU seconds per replicate in each of the month's steps and outside them (start, month's end
-    records), the baseline's 10 years in this process."""
+    records), a scenario's 10 years (default the baseline) in this process."""
     import simulation.engines.micro as micro
     from simulation.core.streams import replicate_seeds
     from simulation.engines.steps import AGENTS, STEPS
     from simulation.scenario import load_scenario
 
-    inputs = micro.MicroInputs.from_scenario(load_scenario(BASELINE))
+    inputs = micro.MicroInputs.from_scenario(load_scenario(scenario_path))
     spent = dict.fromkeys(STEPS, 0.0)
 
     def timed_step(name, step):
@@ -199,15 +200,17 @@ def big_child(n: int, years: int) -> dict:
 
     scenario = load_scenario(BASELINE, overrides={"population.initial_umkm": n, "policy.rollout": n, "years": years})
     inputs = MicroInputs.from_scenario(scenario)
-    cpu0, t0 = time.process_time(), time.perf_counter()
+    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     out = run_micro(inputs, np.random.SeedSequence(7))
-    cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+    r1, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - t0
+    user, system = r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime
     return {
         "umkm": n,
         "agents_at_end": int(out["agents"]),
         "months": scenario.horizon.n_months,
         "wall": wall,
-        "cpu": cpu,
+        "cpu": user + system,
+        "system": system,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -244,6 +247,7 @@ def main() -> None:
     p.add_argument("--engine-reps", type=int, default=20, help="replicates of the engine-only run (10 years)")
     p.add_argument("--mesa-months", type=int, default=12, help="months of the Mesa peer (73,000 UMKM)")
     p.add_argument("--big", action="store_true", help="also one replicate of 10 million UMKM x 120 months")
+    p.add_argument("--steps", type=Path, metavar="SCENARIO", help="only the CPU per replicate by step, of SCENARIO")
     p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     p.add_argument("--big-child", nargs=2, type=int, help=argparse.SUPPRESS)
     p.add_argument("--numba-child", action="store_true", help=argparse.SUPPRESS)
@@ -257,6 +261,16 @@ def main() -> None:
         return
     if args.big_child:
         print(json.dumps(big_child(*args.big_child)))
+        return
+    if args.steps:
+        split = engine_steps(5, args.steps)
+        load = os.getloadavg()
+        print(
+            f"{time.strftime('%Y-%m-%d %H:%M %Z')}, load average {load[0]:.1f}; {args.steps.name}, CPU per replicate "
+            "by step: "
+            + ", ".join(f"{name} {seconds * 1e3:.1f} ms" for name, seconds in split.items())
+            + f" (total {sum(split.values()) * 1e3:.1f} ms)"
+        )
         return
 
     import numba
@@ -321,7 +335,8 @@ def main() -> None:
         am = b["umkm"] * b["months"]
         print(
             f"\nbig: {b['umkm']:,} UMKM x {b['months']} months, one replicate ({b['agents_at_end']:,} agents at the "
-            f"end): wall {b['wall']:.1f} s, CPU {b['cpu']:.1f} s ({rate(am, b['cpu'])} agent-months per CPU-s), "
+            f"end): wall {b['wall']:.1f} s, CPU {b['cpu']:.1f} s of which system {b['system']:.1f} s "
+            f"({rate(am, b['cpu'])} agent-months per CPU-s), "
             f"including the synthetic population; peak RSS {b['peak_rss_mb']:.0f} MB"
         )
 

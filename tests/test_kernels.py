@@ -8,9 +8,14 @@ as whole-array numpy operations (the form the steps had before the kernels).
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numba
 import numpy as np
 import pytest
+from conftest import BASELINE
 from scipy.special import ndtri
 
 from simulation.core.states import State
@@ -18,9 +23,13 @@ from simulation.core.streams import PURPOSES, Streams
 from simulation.engines import kernels
 from simulation.engines.kernels import entry, evaluation, month_end, normal
 from simulation.engines.kernels import streams as kstreams
+from simulation.engines.micro import MicroInputs, start
 from simulation.engines.state import ARREARS_MONTHS, NOT_COVERED, AgentState, counts
+from simulation.engines.steps import AGENTS
+from simulation.scenario import load_scenario
 
 E, S, M, L, C = (int(s) for s in State)
+ROOT = Path(__file__).resolve().parents[1]
 
 kernels.compile_kernels()
 
@@ -59,7 +68,8 @@ def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams
     assert np.array_equal(out, streams.uniform("revenue", 7, index))
     assert np.array_equal(ndtri(out), streams.normal("revenue", 7, index))
     z = np.empty(n)
-    evaluation.normals(streams.base("revenue", 7), lo, z)
+    scratch = np.full(n + 3, np.nan), np.full(n + 3, -1, np.int64), np.full(3 * n + 3, np.nan)  # longer: fine
+    evaluation.normals(streams.base("revenue", 7), lo, z, *scratch)
     assert np.array_equal(z.view(np.uint64), streams.normal("revenue", 7, index).view(np.uint64))
 
 
@@ -67,6 +77,11 @@ def test_block_of_uniforms_equals_the_numpy_stream_and_gives_its_normals(streams
 def _ndtri_all(u, out):
     for i in range(len(u)):
         out[i] = normal.ndtri(u[i])
+
+
+def _ndtri_block(u, out):
+    """The block form with scratch space full of garbage (it must not read what was there)."""
+    normal.ndtri_block(u, out, np.full(len(u), -1, np.int64), np.full(3 * len(u), np.nan))
 
 
 def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draws(streams):
@@ -83,9 +98,25 @@ def test_in_kernel_normal_quantile_is_scipys_ndtri_bit_for_bit_on_a_million_draw
     _ndtri_all(u, got)
     assert np.array_equal(got.view(np.uint64), ndtri(u).view(np.uint64))
     assert got[-40_000] < -37.0  # the far tail (y = 1e-300) was reached
+    block = np.empty_like(u)
+    _ndtri_block(u, block)  # the same draws in the four passes (centre vectorised, tails staged)
+    assert np.array_equal(block.view(np.uint64), ndtri(u).view(np.uint64))
     edges = np.empty(4)
     _ndtri_all(np.array([0.0, 1.0, -0.1, 1.5]), edges)
     assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
+    edges = np.empty(5)
+    _ndtri_block(np.array([0.0, 1.0, -0.1, 1.5, np.nan]), edges)
+    assert edges[0] == -np.inf and edges[1] == np.inf and np.isnan(edges[2:]).all()
+
+
+def test_the_block_form_reaches_the_tails_and_the_scalar_form_in_one_call():
+    """A block mixing the centre, both tails, the far tail (x >= 8) and the ends gives scipy's
+    values in their places (the staged tails are put back where they came from)."""
+    u = np.array([0.5, 1e-20, 0.01, 1.0 - 1e-3, 0.3, 0.0, 1e-300, 0.9, 0.2, 1.0, 0.135, 0.865])
+    out = np.empty_like(u)
+    _ndtri_block(u, out)
+    assert np.array_equal(out.view(np.uint64), ndtri(u).view(np.uint64))
+    assert out[6] < -37.0 and out[1] < -9.0 and out[3] > 3.0  # far tail, tails
 
 
 def test_uncompiled_normal_quantile_agrees(streams):
@@ -139,10 +170,18 @@ def _month_end(status, unpaid, covered, segment, n, streams, t, lapse, react, cl
     close_month = np.full(len(status), 10_000, np.int16) if close_month is None else close_month
     st, up, cov = status.copy(), unpaid.copy(), covered.copy()
     c, arrears, flows = counts(segment, status, G), np.full(G, 1000, dtype=np.int64), np.zeros((4, G), np.int32)
+    # the self-payers listed in a shuffled order: the kernel's results may not depend on it
+    shuffle = np.random.default_rng(t).permutation
+    on = [shuffle(np.flatnonzero(status[:n] == state)).astype(np.int32) for state in (M, L)]
+    listed = np.array([len(on[0]), len(on[1])])
+    mandiri, lapsed = (np.r_[x, np.full(len(on[1 - j]), -1, np.int32)] for j, x in enumerate(on))
     month_end.month_end(
         close_month, st, up, cov, segment, n, t, streams.base("self_pay", t), Streams.limit(lapse)[()],
-        Streams.limit(react)[()], c, arrears, flows,
+        Streams.limit(react)[()], c, arrears, flows, mandiri, lapsed, listed,
     )  # fmt: skip
+    # the lists kept: exactly the mandiri and the lapsed agents after the month, each once
+    assert sorted(mandiri[: listed[0]]) == list(np.flatnonzero(st[:n] == M))
+    assert sorted(lapsed[: listed[1]]) == list(np.flatnonzero(st[:n] == L))
     return st, up, cov, c, arrears, flows
 
 
@@ -252,7 +291,8 @@ def test_billing_pass_equals_the_numpy_form(new_year, funded, cover):
         want_cov[sub] = t
 
     counted = np.zeros(G)
-    billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted)
+    members = np.full(n + 5, -7, np.int32)  # scratch, longer than needed
+    billing.subsidised(status, segment, paid, covered, n, new_year, funded, cover, t, weights, counted, members)
     assert np.array_equal(paid, want_paid) and np.array_equal(covered, want_cov)
     assert np.array_equal(counted, want_counted)  # the same sums in the same order: equal, not close
 
@@ -322,6 +362,61 @@ def test_billing_sums_runs_of_one_segment_as_bincount_does():
         want_seq[segment[i]] += weights[min(paid[i] + 1, COUNTED_MONTHS)]
     counted = start.copy()
     covered = np.zeros(n, np.int16)
-    billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted)
+    members = np.empty(n, np.int32)
+    billing.subsidised(status, segment, paid, covered, n, False, True, billing.KEEP, 3, weights, counted, members)
     assert np.array_equal(counted, want_seq)
     assert np.allclose(counted, want, rtol=1e-12)
+
+
+def test_numbas_first_use_does_not_import_scipy_linalg_and_a_later_import_is_the_real_one():
+    """numba's CPU target checks for a BLAS by importing ``scipy.linalg.cython_blas`` (0.3 CPU-s);
+    the kernels load it without that import, and ``scipy.linalg`` imported afterwards is scipy's."""
+    code = (
+        "import sys\n"
+        "from simulation.engines.kernels import compile_kernels, streams\n"
+        "import numpy as np\n"
+        "compile_kernels()\n"
+        "out = np.empty(4)\n"
+        "streams.uniforms(np.uint64(1), 0, out)\n"
+        "assert 'numba.np.arraymath' in sys.modules\n"
+        "assert 'scipy.linalg' not in sys.modules and 'scipy.linalg.cython_blas' not in sys.modules\n"
+        "import scipy.linalg\n"
+        "import scipy.linalg.cython_blas as blas\n"
+        "assert blas.__file__ and blas.__file__.endswith(('.so', '.pyd'))\n"
+        "assert np.allclose(scipy.linalg.solve(np.eye(2) * 2.0, np.ones(2)), 0.5)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("overrides", [{"years": 3}, {"years": 3, "assumptions.mandiri_lapse_rate": 0.6}])
+def test_the_engines_self_payer_lists_hold_every_mandiri_and_lapsed_agent_once_every_month(overrides):
+    """The lists the month end reads (kept by ``MicroState.move`` and the kernel) are, after every
+    month, exactly the agents whose status is mandiri or lapsed: none missing, none twice."""
+    inputs = MicroInputs.from_scenario(load_scenario(BASELINE, overrides=overrides))
+    s, _ = start(inputs, np.random.SeedSequence(11))
+    seen = np.zeros(2, dtype=np.int64)
+    for t in range(inputs.scenario.horizon.n_months):
+        for step in AGENTS:
+            step(s, t)
+        status = s.ag.status[: s.ag.n]
+        for j, (state, listed) in enumerate(((M, s.mandiri), (L, s.lapsed))):
+            on = listed[: s.listed[j]]
+            on = on[status[on] == state]  # closed agents may wait in the list until the next month end
+            assert len(np.unique(on)) == len(on)
+            assert np.array_equal(np.sort(on), np.flatnonzero(status == state))
+            seen[j] = max(seen[j], len(on))
+    assert (seen > 500).all()  # both lists were in use
+
+
+@pytest.mark.parametrize("p", [0.0, 1e-6, 0.2, 0.5, 1.0])
+def test_compiled_bernoulli_draws_equal_the_numpy_streams(streams, p):
+    index = np.r_[np.arange(5000), np.array([10**6, 2**31 - 1, 2**40 + 3])].astype(np.int64)
+    out = np.empty(len(index), np.bool_)
+    kstreams.bernoulli(streams.base("graduation", 9), index, Streams.limit(p)[()], out)
+    want = streams.bernoulli("graduation", 9, index, p)
+    assert np.array_equal(out, want)
+    if 0.1 < p < 1.0:  # both outcomes drawn
+        assert 0 < out.sum() < len(out)

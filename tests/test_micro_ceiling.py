@@ -40,7 +40,7 @@ from simulation.core.states import State
 from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import compile_inputs, run_cohort
 from simulation.engines.micro import NOT_COVERED, MicroInputs, run_micro
-from simulation.engines.micro_enrolment import MicroEnrolment, apportion
+from simulation.engines.micro_enrolment import MicroEnrolment, apportion, stable_order
 from simulation.outputs.montecarlo import MonteCarloResult, simulate
 from simulation.outputs.results import Result
 from simulation.population.synthetic import allocate
@@ -256,3 +256,17 @@ def test_same_seed_same_numbers_with_one_or_two_workers_under_the_ceiling():
     for k in one.flows:
         np.testing.assert_array_equal(one.flows[k], two.flows[k])
     assert one.flows["suspended"].sum() > 0 and one.waiting.sum() > 0  # the ceiling did something
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 1000, 40_000])
+def test_stable_order_is_numpys_stable_argsort_ties_included(n):
+    """The enrolment's sort (keys made unique by their position) gives exactly the stable argsort:
+    many equal keys, keys at the top of the 64 bits (the stable argsort itself) and none at all."""
+    rng = np.random.default_rng(n)
+    keys = [
+        rng.integers(0, 2**38, n, dtype=np.uint64),
+        rng.integers(0, 5, n, dtype=np.uint64) << np.uint64(33),  # ties everywhere
+        rng.integers(2**62, 2**64 - 1, n, dtype=np.uint64),  # no room for the position: the fallback
+    ]
+    for key in keys:
+        assert np.array_equal(stable_order(key), np.argsort(key, kind="stable"))

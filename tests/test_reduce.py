@@ -15,7 +15,7 @@ from conftest import ROOT
 import simulation
 from simulation.cli import main
 from simulation.io.write import write_result
-from simulation.outputs.reduce import ReducedResult, RunningSum
+from simulation.outputs.reduce import Block, ReducedResult, RunningSum, blocks, simulate_reduced
 from simulation.outputs.schedulers import run_ordered
 
 TENGAH = ROOT / "scenarios" / "lombok_tengah.yaml"
@@ -62,6 +62,63 @@ def test_run_reduced_on_a_local_cluster_writes_the_tables_of_a_whole_run(tmp_pat
     written = _written(out)
     for name in whole:
         assert written[name] == whole[name], name
+
+
+@pytest.mark.parametrize(
+    "split, jobs",
+    [([(0, 4)], 1), ([(0, 3), (3, 1)], 2), ([(0, 1), (1, 2), (3, 1)], 2)],
+    ids=["one-block", "three-and-one", "one-two-one"],
+)
+def test_any_split_into_blocks_writes_the_tables_of_a_whole_run(tmp_path, whole, split, jobs):
+    """Replicates run and reduced in blocks of several (integer counts summed on the worker,
+    monthly values computed for the block together) give the whole run's tables, byte for byte."""
+    scenario = simulation.load_scenario(TENGAH, overrides={"years": 2})
+    result = simulate_reduced(scenario, seed=11, reps=4, jobs=jobs, block=lambda reps, jobs: split)
+    write_result(result, tmp_path / "run")
+    written = _written(tmp_path / "run")
+    assert written.keys() == whole.keys()
+    for name in whole:
+        assert written[name] == whole[name], name
+
+
+@pytest.mark.parametrize("reps, jobs", [(1, 1), (7, 2), (200, 2), (1000, 3), (5, 8)])
+def test_blocks_cover_every_replicate_once_in_order_and_shrink_towards_the_end(reps, jobs):
+    split = blocks(reps, jobs)
+    assert [r0 for r0, _ in split] == list(np.cumsum([0] + [n for _, n in split])[:-1])
+    assert sum(n for _, n in split) == reps
+    assert all(1 <= n <= 8 for _, n in split)
+    sizes = [n for _, n in split]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+    if reps == 200:
+        assert sizes[0] == 8 and len(split) < 100  # fewer tasks than replicates
+
+
+def test_a_block_sums_its_integer_counts_and_keeps_its_float_stocks_replicate_by_replicate():
+    months = 2
+    outs = [
+        {
+            "billed": np.full((months, 2, 5), r + 1, np.int32),
+            "end": np.full((months, 2, 5), 10 * r, np.int32),
+            "waiting": np.zeros((months, 2), np.int32),
+            "flows": {"entered": np.full((months, 2), r, np.int32)},
+            "stocks": {"x": np.full((months, 2), 0.1 * (r + 1))},
+        }
+        for r in range(3)
+    ]
+    block = Block.of(outs, {"v": np.zeros((3, months))})
+    assert block.n == 3 and set(block.exact) == {"billed", "end", "waiting", "flow:entered"}
+    assert np.all(block.exact["billed"] == 1 + 2 + 3) and np.all(block.exact["end"] == 0 + 10 + 20)
+    assert [f["stock:x"][0, 0] for f in block.floats] == [0.1, 0.2, 0.1 * 3]
+    one_by_one, at_once = RunningSum(reps=4, months=months), RunningSum(reps=4, months=months)
+    for r, out in enumerate(outs):
+        one_by_one.add(r, out, {"v": np.full(months, r)})
+    at_once.add_block(0, Block.of(outs, {"v": np.array([np.full(months, r) for r in range(3)])}))
+    for total in (one_by_one, at_once):
+        total.add(3, outs[0], {"v": np.zeros(months)})
+    left, right = one_by_one.mean(), at_once.mean()
+    assert np.array_equal(left.billed, right.billed) and np.array_equal(left.end, right.end)
+    assert left.stocks["x"].tobytes() == right.stocks["x"].tobytes()
+    assert np.array_equal(one_by_one.month["v"], at_once.month["v"])
 
 
 def test_a_budget_ceiling_run_reduced_equals_the_whole_run():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -10,7 +11,9 @@ from conftest import BASELINE, ROOT
 
 from simulation import run
 from simulation.cli import main
+from simulation.core.streams import replicate_seeds
 from simulation.engines.cohort import compile_inputs, registry_states, run_cohort
+from simulation.engines.micro import MicroInputs, run_micro
 from simulation.population import load_agents
 from simulation.population.registry.read import file_sha256
 from simulation.scenario import load_scenario
@@ -69,3 +72,22 @@ def test_suspension_under_a_revenue_rule_keeps_the_twin_consistent():
     m = result.monthly()
     total = m[["eligible", "subsidised", "mandiri", "lapsed", "closed"]].sum(axis=1)
     np.testing.assert_allclose(total, 73_000 + m["entered"].cumsum(), rtol=1e-9)
+
+
+def test_a_zero_revenue_in_the_registry_is_taken_without_a_warning_and_never_passes_a_revenue_threshold():
+    """The fixture's agent 6 records a revenue of 0: its log revenue is -inf on purpose (no
+    RuntimeWarning), stays -inf through the increments, reads back as 0 and never graduates on a
+    revenue threshold, however low."""
+    over = {**WITH_REGISTRY, "years": 3, "policy.rollout": 8, "policy.graduation.rule": "revenue_threshold"}
+    over |= {"policy.graduation.revenue_threshold": 1.0, "population.entry_rate": 0.0}  # 1 rupiah a year
+    over |= {"assumptions.closure_rate": 0.0}
+    scenario = load_scenario(BASELINE, overrides=over)
+    assert load_agents(scenario).revenue[6] == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = run_micro(MicroInputs.from_scenario(scenario), replicate_seeds(3, 1)[0], keep_agents=True, snapshots=[35])
+    ag = out["state"]
+    assert ag.log_revenue[6] == -np.inf and np.exp(float(out["snapshots"][35].log_revenue[6])) == 0.0
+    assert ag.enrolled[6] >= 0 and ag.status[6] == 1  # enrolled, and still subsidised after three evaluations
+    others = np.r_[0:6, 7 : ag.n]
+    assert (ag.status[others][ag.enrolled[others] >= 0] != 1).any()  # positive revenues passed the 1-rupiah threshold

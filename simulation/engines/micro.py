@@ -30,6 +30,7 @@ from simulation.core.states import N_STATES, State
 from simulation.core.streams import Streams
 from simulation.engines.cohort import CohortOutput, compile_inputs
 from simulation.engines.kernels import compile_kernels
+from simulation.engines.kernels import streams as kstreams
 from simulation.engines.micro_enrolment import MicroEnrolment
 from simulation.engines.state import (
     ARREARS_MONTHS,
@@ -203,7 +204,10 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
     n0 = len(pop)
     growth = (1.0 + mi.entry[0].max()) ** T - 1.0
     ag = AgentState(int(n0 * (1.0 + 1.2 * growth)) + 1024)
-    idx0 = np.arange(n0)
+    u = np.empty(n0)
+    kstreams.uniforms(streams.base("closure", 0), 0, u)  # streams.uniform("closure", 0, agents 0..n0-1), compiled
+    close0 = closure_months(hazard, 0, u)
+    del u  # not held while the agents are written (peak memory of a large population)
     status0 = pop.status.astype(np.int8)
     enrolled0 = np.where(pop.enrolled_since >= 0, np.maximum(pop.enrolled_since - h.start, -1000), -1)
     covered0 = (status0 == S) | (status0 == M)
@@ -212,10 +216,10 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         sector=(pop.segment % n_sectors).astype(np.int8),
         status=status0,
         unpaid=np.where(status0 == L, ARREARS_MONTHS + 1, 0),
-        close_month=closure_months(hazard, 0, streams.uniform("closure", 0, idx0)),
+        close_month=close0,
         enrolled=enrolled0,
         covered_since=np.where(covered0, enrolled0, NOT_COVERED),
-        log_revenue=np.log(pop.revenue),
+        log_revenue=log_revenue(pop.revenue),
         priority=pop.priority,
     )
     ever_enrolled = int(((status0 == S) | (status0 == M) | (status0 == L)).sum())
@@ -242,6 +246,18 @@ def start(inputs: MicroInputs, seed_seq, chunk: int = CHUNK, population=None, sn
         waiting=np.zeros((T, G), dtype=np.int32),
     )
     return s, snap_months
+
+
+def log_revenue(revenue: np.ndarray) -> np.ndarray:
+    """Log annual revenue (log rupiah per year) of the starting agents.
+
+    A registry may record a revenue of 0 (a UMKM with no sales): its log is ``-inf``, taken on
+    purpose (no warning). It stays ``-inf`` through every increment (``-inf + x``), so it is below
+    every revenue threshold and the UMKM never graduates on its revenue level; its revenue reads
+    back as 0 (``exp(-inf)``).
+    """
+    with np.errstate(divide="ignore"):
+        return np.log(revenue)
 
 
 class Stack:

@@ -34,6 +34,24 @@ def descending_bits(priority: np.ndarray) -> np.ndarray:
     return _LOW32 - ascending
 
 
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` of uint64 ``key``, the same array, about five times faster.
+
+    Each key is shifted left and given its position in the low bits, so no two are equal and the
+    order of the sorted values is the stable order (ties by position); numpy sorts such values
+    without keeping an index beside them (vector instructions where the machine has them: 30,000
+    keys in 0.32 ms against 1.79 ms for the stable argsort, measured 2026-11-26). When key and
+    position do not fit in 64 bits together, the stable argsort itself.
+    """
+    n = len(key)
+    bits = max(int(n - 1).bit_length(), 1)
+    if n == 0 or int(key.max()).bit_length() + bits > 64:
+        return np.argsort(key, kind="stable")
+    values = (key.astype(np.uint64) << np.uint64(bits)) | np.arange(n, dtype=np.uint64)
+    values.sort()
+    return (values & np.uint64((1 << bits) - 1)).astype(np.intp)
+
+
 def apportion(k: int, quota: np.ndarray, caps: np.ndarray) -> np.ndarray:
     """Share ``k`` whole units among groups by ``quota`` (largest remainder), at most ``caps`` each.
 
@@ -126,16 +144,16 @@ class MicroEnrolment:
             return self._by_quota(idx, segment, key, k, money, cost)
         if k < len(idx):
             top = np.argpartition(key, k - 1)[:k]
-            top = top[np.argsort(key[top], kind="stable")]
+            top = top[stable_order(key[top])]
         else:
-            top = np.argsort(key, kind="stable")
+            top = stable_order(key)
         if not np.isfinite(money):
             return idx[top], idx[:0]
         n = int(np.searchsorted(np.cumsum(cost[segment[top]]), money, side="right"))
         return idx[top[:n]], idx[top[n:]]
 
     def _by_quota(self, idx, segment, key, k, money, cost):
-        order = np.argsort(key, kind="stable")
+        order = stable_order(key)
         kec = self.kecamatan[segment[order].astype(np.int64)]
         avail = np.bincount(kec, minlength=len(self.quota))
         start = np.r_[0, np.cumsum(avail)[:-1]]

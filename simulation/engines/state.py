@@ -274,9 +274,17 @@ class MicroState:
     flows : dict of str to ndarray of int32, shape (T, G)
     stocks : dict of str to ndarray, shape (T, G)
     waiting : ndarray of int32, shape (T, G)
-    unfunded : ndarray of int, shape (T,), or None
-        Consecutive unfunded months up to each month (:func:`simulation.scenario.prices.unfunded_run`),
-        filled by the billing step on first use.
+    per_month : dict
+        What a step reads month by month and computes from the inputs alone, kept by the step under
+        its name on first use (once per replicate instead of once a month): e.g. the billing step's
+        funded months, year starts and cover changes; and the scratch arrays of :meth:`scratch`.
+    mandiri, lapsed : ndarray of int32
+        The self-payers: their first ``listed[0]`` and ``listed[1]`` entries list every mandiri and
+        every lapsed agent once, in no particular order (and possibly agents closed since, which
+        the month end drops). :meth:`move` adds the agents it moves into either state, the month
+        end (:mod:`simulation.engines.kernels.month_end`) reads and rewrites the lists instead of
+        scanning every agent. Default: listed from the agents' statuses.
+    listed : ndarray of int64, shape (2,)
     """
 
     ag: AgentState
@@ -297,14 +305,59 @@ class MicroState:
     flows: dict
     stocks: dict
     waiting: np.ndarray
-    unfunded: np.ndarray | None = None
+    per_month: dict = field(default_factory=dict)
+    mandiri: np.ndarray | None = None
+    lapsed: np.ndarray | None = None
+    listed: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.listed is None:
+            status = self.ag.status[: self.ag.n]
+            on = [np.flatnonzero(status == M), np.flatnonzero(status == L)]
+            self.listed = np.array([len(on[0]), len(on[1])], dtype=np.int64)
+            self.mandiri, self.lapsed = (np.empty(self._room(0), np.int32) for _ in range(2))
+            self.mandiri[: len(on[0])], self.lapsed[: len(on[1])] = on
+
+    def _room(self, more: int) -> int:
+        """Length each self-payer list needs for ``more`` agents to join (the month end moves agents
+        from one list to the other, so each must hold them all); at least doubled when grown."""
+        need = int(self.listed.sum()) + more
+        have = 0 if self.mandiri is None else len(self.mandiri)
+        return have if need <= have else max(need, 2 * have, 1024)
 
     def move(self, idx: np.ndarray, new: int) -> None:
-        """Set the status of agents ``idx`` to ``new``, keeping :attr:`counts` up to date."""
+        """Set the status of agents ``idx`` to ``new``, keeping :attr:`counts` and the self-payer
+        lists (:attr:`mandiri`, :attr:`lapsed`) up to date."""
         ag = self.ag
-        self.counts -= counts(ag.segment[idx], ag.status[idx], self.G)
+        old = ag.status[idx]
+        self.counts -= counts(ag.segment[idx], old, self.G)
         ag.status[idx] = new
         self.counts += counts(ag.segment[idx], ag.status[idx], self.G)
+        if new == M or new == L:  # they join the list of their state (once: those already in it stay)
+            joining = np.asarray(idx)[old != new]
+            room = self._room(len(joining))
+            if room > len(self.mandiri):
+                for name in ("mandiri", "lapsed"):
+                    grown = np.empty(room, np.int32)
+                    grown[: len(getattr(self, name))] = getattr(self, name)
+                    setattr(self, name, grown)
+            j = 0 if new == M else 1
+            listed = self.mandiri if new == M else self.lapsed
+            listed[self.listed[j] : self.listed[j] + len(joining)] = joining
+            self.listed[j] += len(joining)
+
+    def scratch(self, name: str, size: int, dtype) -> np.ndarray:
+        """A scratch array of at least ``size`` entries, kept under ``name`` from month to month.
+
+        A step's large temporary allocated afresh every month comes from new pages of memory, which
+        the system must zero (with 10 million agents, the billing pass's list of 47 MB cost 14 ms of
+        system time a month, ``benchmarks/bench_micro.py --big``); kept, it is allocated once.
+        """
+        have = self.per_month.get(("scratch", name))
+        if have is None or len(have) < size or have.dtype != dtype:
+            have = np.empty(max(size, 0 if have is None else 2 * len(have)), dtype)
+            self.per_month["scratch", name] = have
+        return have
 
     def per_segment(self, idx: np.ndarray) -> np.ndarray:
         """Agents ``idx`` per segment, shape (G,)."""

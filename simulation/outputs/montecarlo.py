@@ -27,11 +27,14 @@ from simulation.outputs.variables import MONTH, YEAR
 
 __all__ = ["QUANTILES", "MonteCarloResult", "simulate"]
 
-SERIAL_BELOW = 1.5e8
+SERIAL_BELOW = 3e7
 """Agent-months (UMKM at the start x months x replicates) below which the replicates run in this
-process unless ``jobs`` is given: a worker process costs about half a CPU second to start (numba
-and its cached kernels, the compiled inputs), more than sharing about a second of engine work
-saves. The numbers never depend on where replicates run."""
+process unless ``jobs`` is given: a worker process costs about 0.4 CPU-s to start (numba, its
+cached kernels, the compiled inputs), paid on each worker side by side, against about 6.5 ns of
+engine work an agent-month. ``umkm-sim run scenarios/baseline.yaml --engine micro --set years=2``
+(73,000 UMKM x 24 months) ran as fast on two workers as in one process at about 15 replicates
+(26 million agent-months; 2026-11-26, load about 2) and faster above. The numbers never depend on
+where replicates run."""
 
 
 def worker_count(scenario, reps: int, jobs: int | None, scheduler: str = PROCESSES) -> int:

@@ -16,7 +16,7 @@ KEEP, END_COVER, NEW_SPELL = 0, 1, 2
 """What happens to the subsidised agents' cover this month (``cover`` of :func:`subsidised`)."""
 
 
-def subsidised(status, segment, paid_year, covered_since, n, new_year, funded, cover, t, weights, counted):
+def subsidised(status, segment, paid_year, covered_since, n, new_year, funded, cover, t, weights, counted, members):
     """Update the first ``n`` agents' months paid and add the subsidised ones to ``counted``, in place.
 
     Parameters
@@ -36,11 +36,13 @@ def subsidised(status, segment, paid_year, covered_since, n, new_year, funded, c
         How much a member counts by its months paid.
     counted : ndarray of float64, shape (G,)
         Added to, segment by segment, in the agents' order (as ``np.bincount`` with weights sums).
+    members : ndarray of int32, length at least ``n``
+        Scratch space (overwritten): the subsidised agents are listed in it.
     """
     if new_year:
         for i in range(n):
             paid_year[i] = 0
-    members = np.empty(n, np.int32)  # listed without a branch: statuses are mixed over the agents
+    # listed without a branch: statuses are mixed over the agents
     k = 0
     for i in range(n):
         members[k] = i

@@ -19,13 +19,16 @@ KERNELS = ("normals", "grow")
 S = np.int8(State.SUBSIDISED)
 
 
-def normals(base, lo, out):
+def normals(base, lo, out, u, tails, work):
     """``out[j]``: the standard normal of agent ``lo + j`` in the stream whose month base is ``base``,
     exactly :meth:`simulation.core.streams.Streams.normal` (scipy's ``ndtri`` of the same uniforms,
-    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri`)."""
-    streams.uniforms(base, lo, out)  # a pass of its own: vectorised, it costs a fifth of drawing in the loop below
-    for j in range(len(out)):
-        out[j] = normal.ndtri(out[j])
+    computed in the kernel by :func:`simulation.engines.kernels.normal.ndtri_block`).
+
+    ``u`` (float64), ``tails`` (int64) and ``work`` (float64, three times as long) are scratch
+    space at least as long as ``out`` (a step keeps them from one evaluation to the next)."""
+    n = len(out)
+    streams.uniforms(base, lo, u[:n])  # a pass of its own: vectorised
+    normal.ndtri_block(u[:n], out, tails, work)
 
 
 def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months, inc, members):
@@ -51,14 +54,18 @@ def grow(z, lo, sector, status, enrolled, log_revenue, drift, sd, t, min_months,
         Its first ``k`` entries (``k`` returned) are filled with the offsets in the block of the
         subsidised agents enrolled at least ``min_months`` months by the end of month ``t``.
     """
-    k = 0
     for j in range(len(z)):
         i = lo + j
         s = sector[i]
         x = np.float32(z[j]) * sd[s] + drift[s]
         inc[j] = x
         log_revenue[i] += x
-        if status[i] == S and t - np.int64(enrolled[i]) + 1 >= min_months:
-            members[k] = j
-            k += 1
+    # listed without a branch: the subsidised are mixed at random over the agents (a branch on the
+    # status is mispredicted often)
+    k = 0
+    last = t + 1 - min_months  # enrolled in this month or before
+    for j in range(len(z)):
+        i = lo + j
+        members[k] = j
+        k += (status[i] == S) & (np.int64(enrolled[i]) <= last)
     return k

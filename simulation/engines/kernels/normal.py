@@ -19,7 +19,7 @@ import numpy as np
 
 from simulation.engines.kernels import streams
 
-KERNELS = ("_polevl", "_p1evl", "ndtri", "normal")
+KERNELS = ("_polevl", "_p1evl", "ndtri", "normal", "ndtri_block")
 INLINE = ("_polevl", "_p1evl")
 """Kernels compiled into their callers (``inline="always"``): the coefficients, global tuples, are
 then constants of the caller's loop (85,000 draws: 1.13 ms against 1.35 ms with array coefficients)."""
@@ -140,6 +140,72 @@ def ndtri(y0):
         x1 = z * _polevl(z, P2) / _p1evl(z, Q2)
     x = x0 - x1
     return -x if negate else x
+
+
+def ndtri_block(y, out, tails, work):
+    """``out[j] = ndtri(y[j])`` for every ``j``, each the same double as :func:`ndtri`, in four passes.
+
+    :func:`ndtri` one draw at a time costs about 12 ns a draw: the branch between the centre and
+    the tails (a quarter of the draws) is mispredicted often, and the two logarithms of a tail
+    draw keep the loop from running on the vector units. Here
+
+    1. the centre's rational function is evaluated for *every* draw without a branch (the compiler
+       runs it eight lanes at a time);
+    2. the draws in the tails (``y <= exp(-2)`` or ``y > 1 - exp(-2)``) are listed without a branch;
+    3. for each of them, one at a time, ``x = sqrt(-2 log y)`` and ``log x`` with the C library's
+       ``log``, as :func:`ndtri` computes them (the ends of (0, 1), NaN and the far tail
+       ``x >= 8``, which a draw of the streams reaches about once in 10**14, take :func:`ndtri` itself);
+    4. the tail's rational function for all of them without a branch, and the results put in place.
+
+    Every value is computed by the same operations in the same order as in :func:`ndtri` (numba
+    contracts nothing into fused multiply-adds, and IEEE 754 rounds a vector lane's arithmetic as
+    a scalar's), so ``out`` is bit for bit what :func:`ndtri` gives (``tests/test_kernels.py``).
+
+    Parameters
+    ----------
+    y : ndarray of float64
+        Probabilities, normally strictly inside (0, 1).
+    out : ndarray of float64, len(y)
+        Filled with the standard normal quantiles; must not be ``y`` itself.
+    tails : ndarray of int64, length at least ``len(y)``
+        Scratch space (overwritten).
+    work : ndarray of float64, length at least ``3 * len(y)``
+        Scratch space (overwritten).
+    """
+    n = len(y)
+    for j in range(n):  # 1. the centre, for every draw
+        w = y[j] - 0.5
+        w2 = w * w
+        out[j] = (w + w * (w2 * _polevl(w2, P0) / _p1evl(w2, Q0))) * S2PI
+    k = 0
+    for j in range(n):  # 2. the tails, listed without a branch
+        v = y[j]
+        tails[k] = j
+        k += (v <= EXP_M2) | (v > 1.0 - EXP_M2) | (v != v)  # v != v: NaN, to the scalar form
+    x = work[:k]
+    log_x = work[n : n + k]
+    sign = work[2 * n : 2 * n + k]
+    m = 0
+    for i in range(k):  # 3. the logarithms, one draw at a time
+        j = tails[i]
+        v = y[j]
+        upper = v > 1.0 - EXP_M2
+        t = 1.0 - v if upper else v
+        r = np.sqrt(-2.0 * np.log(t)) if 0.0 < t <= EXP_M2 else 8.0
+        if r < 8.0:
+            tails[m] = j
+            x[m] = r
+            log_x[m] = np.log(r)
+            sign[m] = 1.0 if upper else -1.0
+            m += 1
+        else:  # the ends, NaN, the far tail: the scalar form
+            out[j] = ndtri(v)
+    for i in range(m):  # 4. the tail's rational function, for every tail draw
+        r = x[i]
+        z = 1.0 / r
+        x[i] = (r - log_x[i] / r - z * _polevl(z, P1) / _p1evl(z, Q1)) * sign[i]
+    for i in range(m):
+        out[tails[i]] = x[i]
 
 
 def normal(base, i):

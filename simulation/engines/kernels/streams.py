@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-KERNELS = ("mix", "bits", "uniform", "uniforms")
+KERNELS = ("mix", "bits", "uniform", "uniforms", "bernoulli")
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -40,3 +40,10 @@ def uniforms(base, lo, out):
     """``out[j]``: the uniform of agent ``lo + j`` in the stream whose month base is ``base``."""
     for j in range(len(out)):
         out[j] = uniform(base, lo + j)
+
+
+def bernoulli(base, index, limit, out):
+    """``out[j]``: whether agent ``index[j]``'s bits in the stream whose month base is ``base`` fall
+    below ``limit`` (``p * 2**64``): exactly :meth:`simulation.core.streams.Streams.bernoulli`."""
+    for j in range(len(index)):
+        out[j] = bits(base, index[j]) < limit

@@ -62,21 +62,32 @@ def expected(s, t: int) -> None:
 def agents(s, t: int) -> None:
     """Record the agents billed in month ``t`` by segment and state, those in arrears and the
     subsidised agents counted by BPJS-TK (each by its months paid this fiscal year)."""
-    ag, mi = s.ag, s.monthly
+    ag = s.ag
     s.billed[t] = s.counts
     s.stocks["arrears"][t] = s.arrears
-    funded = bool(np.all(_flag(mi.funded, t, True)))
-    cover = kernel.KEEP
-    if mi.funded is not None:
-        if s.unfunded is None:  # consecutive unfunded months, computed once per replicate
-            s.unfunded = unfunded_run(mi.funded[0])
-        run = s.unfunded[: t + 1]
-        if run[-1] == ARREARS_MONTHS + 1:  # membership ends (G4.1)
-            cover = kernel.END_COVER
-        elif funded and t > 0 and run[-2] > ARREARS_MONTHS:
-            cover = kernel.NEW_SPELL  # a new spell of cover
+    plan = s.per_month.get("billing")
+    if plan is None:  # the same every replicate: computed once per replicate, not once a month
+        plan = s.per_month["billing"] = _plan(s.monthly, len(s.billed))
+    funded, new_year, cover = plan
     counted = np.zeros(s.G)
-    new_year = bool(np.all(_flag(mi.year_start, t, t == 0)))
     fields = (ag.status, ag.segment, ag.paid_year, ag.covered_since, ag.n)
-    kernel.subsidised(*fields, new_year, funded, cover, t, WEIGHTS, counted)  # one compiled pass
+    members = s.scratch("members", ag.n, np.int32)
+    kernel.subsidised(*fields, new_year[t], funded[t], cover[t], t, WEIGHTS, counted, members)  # compiled
     s.stocks["counted_bpjs"][t] = counted
+
+
+def _plan(mi, T: int) -> tuple[list, list, list]:
+    """For each month of ``T``: whether the payers fund it, whether a fiscal year starts, and what
+    happens to the subsidised agents' cover (``kernel.KEEP``, ``END_COVER`` after a fourth unfunded
+    month in a row, facts G4.1, or ``NEW_SPELL`` in the first funded month after such a run)."""
+    funded = (np.ones(T, bool) if mi.funded is None else (mi.funded > 0).all(axis=0)).tolist()
+    new_year = (np.arange(T) == 0 if mi.year_start is None else (mi.year_start > 0).all(axis=0)).tolist()
+    cover = [kernel.KEEP] * T
+    if mi.funded is not None:
+        run = unfunded_run(mi.funded[0])  # consecutive unfunded months
+        for t in range(T):
+            if run[t] == ARREARS_MONTHS + 1:  # membership ends (G4.1)
+                cover[t] = kernel.END_COVER
+            elif funded[t] and t > 0 and run[t - 1] > ARREARS_MONTHS:
+                cover[t] = kernel.NEW_SPELL  # a new spell of cover
+    return funded, new_year, cover

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engines.kernels import evaluation
+from simulation.engines.kernels import streams as kstreams
 from simulation.engines.state import L, M, S
 from simulation.rules.graduation import EvaluationMonth, Members, Rate
 
@@ -57,14 +58,19 @@ def agents(s, t: int) -> None:
     month = rules.month(t, rules.rate[t], EMPTY, EMPTY)
 
     def draw(purpose, index, p):
-        return streams.bernoulli(purpose, t, index, p)
+        if np.ndim(p):  # a probability per agent
+            return streams.bernoulli(purpose, t, index, p)
+        out = np.empty(len(index), np.bool_)  # streams.bernoulli(purpose, t, index, p), compiled
+        kstreams.bernoulli(streams.base(purpose, t), np.asarray(index, np.int64), streams.limit(p)[()], out)
+        return out
 
     base = streams.base("revenue", t)
     size = min(s.chunk, ag.n)
-    z, inc, offsets = np.empty(size), np.empty(size, np.float32), np.empty(size, np.int64)
+    z, u, inc = s.scratch("z", size, np.float64), s.scratch("u", size, np.float64), s.scratch("inc", size, np.float32)
+    offsets, work = s.scratch("offsets", size, np.int64), s.scratch("work", 3 * size, np.float64)
     for lo in range(0, ag.n, s.chunk):
         hi = min(lo + s.chunk, ag.n)
-        evaluation.normals(base, lo, z[: hi - lo])  # streams.normal("revenue", t, lo..hi), in place
+        evaluation.normals(base, lo, z[: hi - lo], u, offsets, work)  # streams.normal("revenue", t, lo..hi)
         fields = (ag.sector, ag.status, ag.enrolled, ag.log_revenue)
         k = evaluation.grow(z[: hi - lo], lo, *fields, drift, sd, t, rules.min_months[t], inc, offsets)
         sub = offsets[:k]
@@ -72,7 +78,7 @@ def agents(s, t: int) -> None:
         grad = sub[rule.agents(members, month)] + lo
         if not len(grad):
             continue
-        keeps = streams.bernoulli("retention", t, grad, retention)
+        keeps = draw("retention", grad, retention)
         to_m, to_l = grad[keeps], grad[~keeps]
         s.move(to_m, M)
         s.move(to_l, L)

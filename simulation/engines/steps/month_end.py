@@ -35,9 +35,12 @@ def expected(s, t: int) -> None:
 
 def agents(s, t: int) -> None:
     """Agents whose closure month it is close; each self-payer draws whether it stops or resumes
-    paying (stream ``self_pay``); unpaid months age (one compiled pass,
-    :func:`simulation.engines.kernels.month_end.month_end`)."""
+    paying (stream ``self_pay``); unpaid months age (compiled passes,
+    :func:`simulation.engines.kernels.month_end.month_end`, over the self-payers the state lists)."""
     ag, flows, streams = s.ag, s.flows, s.streams
+    limits = s.per_month.get("self_pay")
+    if limits is None:  # p * 2**64 of each month's lapse and reactivation, once per replicate
+        limits = s.per_month["self_pay"] = (streams.limit(s.monthly.lapse[0]), streams.limit(s.monthly.reactivation[0]))
     moved = np.zeros((4, s.G), dtype=np.int32)  # closures, lapses, reactivated, lost_cover
     month_end.month_end(
         ag.close_month,
@@ -48,11 +51,14 @@ def agents(s, t: int) -> None:
         ag.n,
         t,
         streams.base("self_pay", t),
-        streams.limit(s.monthly.lapse[0, t])[()],
-        streams.limit(s.monthly.reactivation[0, t])[()],
+        limits[0][t],
+        limits[1][t],
         s.counts,
         s.arrears,
         moved,
+        s.mandiri,
+        s.lapsed,
+        s.listed,
     )
     for name, row in zip(("closures", "lapses", "reactivated", "lost_cover"), moved, strict=True):
         flows[name][t] += row
