@@ -14,6 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from queue import Empty
 
+READY_CLIENT_CLASS = "simulation.reporting.ready_client.ReadyKernelClient"
+"""The client class of a warm kernel's manager (:mod:`simulation.reporting.ready_client`), named
+here so that this module imports no Jupyter library until a kernel starts."""
+
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 """The kernel logs errors only: a normal report prints no warning (the kernel talks to papermill over
 local TCP, and ipykernel warns about that on every start)."""
@@ -67,7 +71,8 @@ class WarmKernel:
         from jupyter_client.manager import KernelManager
 
         self.cwd = str(cwd)
-        self.manager = KernelManager(kernel_name="python3")
+        # papermill's client for this kernel checks it is ready without a 0.2 s wait (ready_client.py)
+        self.manager = KernelManager(kernel_name="python3", client_class=READY_CLIENT_CLASS)
         self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=self.cwd)
         self._client = self.manager.blocking_client()
         self._client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
