@@ -32,6 +32,15 @@ def quiet(**changes) -> dict:
     return out
 
 
+def page_texts(box, out: list) -> list:
+    """Every text of a WeasyPrint layout box and its descendants, in document order, appended to ``out``."""
+    if getattr(box, "text", None):
+        out.append(box.text)
+    for child in getattr(box, "children", None) or []:
+        page_texts(child, out)
+    return out
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: they are the slowest, and every other test reports first."""
     browser = [item for item in items if item.nodeid.startswith("tests/test_app_browser.py")]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASELINE
+from conftest import BASELINE, page_texts
 
 pytest.importorskip("weasyprint")
 
@@ -26,14 +26,6 @@ PIXEL = base64.b64encode(
         "3a7e9b550000000a49444154789c6360000000020001e221bc330000000049454e44ae426082"
     )
 ).decode()
-
-
-def texts(box, out):
-    if getattr(box, "text", None):
-        out.append(box.text)
-    for child in getattr(box, "children", None) or []:
-        texts(child, out)
-    return out
 
 
 def images(box, out):
@@ -63,8 +55,8 @@ def test_pages_are_a4_portrait_numbered_in_the_report_language(language, word):
     assert len(document.pages) >= 3
     for number, page in enumerate(document.pages, start=1):
         assert (page.width, page.height) == pytest.approx(A4_CSS_PX, abs=0.5)
-        assert f"{word} {number} / {len(document.pages)}" in texts(page._page_box, [])
-    first = " ".join(texts(document.pages[0]._page_box, []))
+        assert f"{word} {number} / {len(document.pages)}" in page_texts(page._page_box, [])
+    first = " ".join(page_texts(document.pages[0]._page_box, []))
     assert "Angka utama" in first and "¶" not in first
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, page_texts
 from test_brief_language import foreign_words
 from weasyprint import HTML
 
@@ -26,14 +26,6 @@ members:
   - {{region: "52.03", scenario: {SCENARIOS}/baseline.yaml}}
   - {{region: "52.02", scenario: {SCENARIOS}/lombok_tengah.yaml}}
 """
-
-
-def texts(box, out):
-    if getattr(box, "text", None):
-        out.append(box.text)
-    for child in getattr(box, "children", None) or []:
-        texts(child, out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +53,8 @@ def test_the_portfolio_brief_is_also_a_pdf_from_the_same_html(tmp_path, monkeypa
     assert len(document.pages) >= 2
     for number, one in enumerate(document.pages, start=1):
         assert (one.width, one.height) == pytest.approx(A4_CSS_PX, abs=0.5)
-        assert f"{word} {number} / {len(document.pages)}" in texts(one._page_box, [])
-    first = " ".join(texts(document.pages[0]._page_box, []))
+        assert f"{word} {number} / {len(document.pages)}" in page_texts(one._page_box, [])
+    first = " ".join(page_texts(document.pages[0]._page_box, []))
     assert portfolio.describe(language) in " ".join(first.split())
     assert portfolio.describe(other) not in page
     assert b"/FontFile2" in document.write_pdf(uncompressed_pdf=True)  # fonts embedded
