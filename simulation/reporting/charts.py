@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulation.reporting import formats
+from simulation.reporting.chart_layout import fit
 from simulation.reporting.labels import payer, state, text
 
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1))]
@@ -51,7 +52,7 @@ def _finish(fig, ax, title: str, ylabel: str, legend: bool = True) -> Figure:
     ax.grid(axis="y", color="0.9")
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    fit(fig)
     return fig
 
 
@@ -198,9 +199,9 @@ def by_kecamatan(result, language: str = "id") -> Figure:
     fig.suptitle(text("chart_kecamatan", language), fontsize=11)
     if equal_split(result):
         fig.text(0.01, 0.005, text("equal_split_note", language), fontsize=8, style="italic", ha="left", va="bottom")
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        fit(fig, rect=(0, 0.03, 1, 1))
     else:
-        fig.tight_layout()
+        fit(fig)
     return fig
 
 
@@ -325,5 +326,5 @@ def compare_difference(differences: pd.DataFrame, language: str) -> Figure:
     ax.set_axisbelow(True)
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    fit(fig)
     return fig
