@@ -76,16 +76,17 @@ def _write_sheet(ws, table: Table, language: str) -> None:
     lines = 1
     for j, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
+        millions = _in_millions(column, table)  # once per column: it looks at every value
         for i, cell in enumerate(ws[letter][1:]):
             shown = table.kind_at(column, i)
-            if shown == "rupiah" and _in_millions(column, table):
+            if shown == "rupiah" and millions:
                 shown = "rupiah_million"
             if shown != "text":
                 cell.number_format = formats[shown]
             else:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [_shown_width(v, table.kind_at(column, i)) for i, v in enumerate(frame[column])]
-        if _in_millions(column, table):
+        if millions:
             widths = [len(f"{abs(v) / 1e6:,.1f}") + 1 for v in frame[column] if not _missing(v)]
         header = excel_header(column, table, language)
         longest_word = max((len(w) for w in header.split()), default=8)
