@@ -1,5 +1,6 @@
 """Chart margins found from text sizes (simulation.reporting.chart_layout) against matplotlib's own
-``tight_layout`` on the same figures, and no text of a chart outside its figure."""
+``tight_layout`` on the same figures, no text of a chart outside its figure, and the greyscale PNG
+losing nothing of matplotlib's own RGBA one."""
 
 from __future__ import annotations
 
@@ -90,3 +91,33 @@ def test_text_box_is_matplotlibs_text_size():
     width, height, _ = chart_layout.text_box("Rp14,38 miliar (2026)", 10.0, fig.dpi)
     assert width == pytest.approx(extent.width, abs=0.5)
     assert height == pytest.approx(extent.height, abs=0.5)
+
+
+@pytest.mark.parametrize("chart", list(charts.REPORT_CHARTS))
+def test_greyscale_file_loses_nothing(results, chart, tmp_path):
+    """The greyscale PNG holds exactly what matplotlib's own RGBA PNG of the chart shows: that one is
+    opaque and grey in every pixel (red = green = blue), and its grey is the saved file's."""
+    ours = tmp_path / "grey.png"
+    charts.save(charts.REPORT_CHARTS[chart](results["micro"], "en"), ours)
+    theirs = tmp_path / "rgba.png"
+    charts.REPORT_CHARTS[chart](results["micro"], "en").savefig(theirs, dpi=charts.DPI)
+    grey, rgba = Image.open(ours), np.asarray(Image.open(theirs))
+    assert grey.mode == "L"
+    assert (rgba[..., 3] == 255).all()
+    assert (rgba[..., 0] == rgba[..., 1]).all() and (rgba[..., 1] == rgba[..., 2]).all()
+    assert np.array_equal(np.asarray(grey), rgba[..., 0])
+
+
+def test_comparison_charts_are_grey(results, tmp_path):
+    """The comparison's charts go through the same greyscale file: each is grey in every pixel."""
+    annuals = {name: results[name].annual() for name in ("baseline", "budget_ceiling", "lombok_tengah")}
+    differences = pd.DataFrame({"Biaya publik": [-2e9, 3e9], "APBD Kabupaten": [-1e9, 2e9]}, index=["a", "bb"])
+    figures = (
+        charts.compare_lines(annuals, "covered_end", "Terlindungi", "UMKM", charts.formats.count_axis("id")),
+        charts.compare_difference(differences, "id"),
+    )
+    for fig in figures:
+        fig.savefig(tmp_path / "rgba.png", dpi=charts.DPI)
+        rgba = np.asarray(Image.open(tmp_path / "rgba.png"))
+        assert (rgba[..., 3] == 255).all()
+        assert (rgba[..., 0] == rgba[..., 1]).all() and (rgba[..., 1] == rgba[..., 2]).all()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from simulation.reporting import formats
 from simulation.reporting.chart_layout import fit
@@ -236,8 +238,19 @@ def subplots(*grid, figsize, **options):
 
 
 def save(fig: Figure, path) -> None:
-    """Write a figure as PNG (:data:`DPI`); the figure is freed with its last reference."""
-    fig.savefig(path, dpi=DPI)
+    """Write a figure as an 8-bit greyscale PNG at :data:`DPI`; the figure is freed with its last reference.
+
+    The charts are drawn in greys only (see the module docstring), on an opaque white figure, so one
+    grey channel holds every pixel exactly as the red, green and blue channels would: the file is a
+    quarter of an RGBA PNG, and so is the work of every step that encodes, embeds or reads it
+    (the notebook, the HTML, WeasyPrint, which re-encodes each image and its alpha channel).
+    ``tests/test_chart_layout.py`` checks that nothing is lost.
+    """
+    fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    rgba.convert("L").save(path, format="PNG")
 
 
 def compare_lines(annuals: dict[str, pd.DataFrame], column: str, title: str, ylabel: str, formatter) -> Figure:
