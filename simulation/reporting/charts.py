@@ -237,8 +237,9 @@ def subplots(*grid, figsize, **options):
     return fig, fig.subplots(*grid, **options)
 
 
-def save(fig: Figure, path) -> None:
-    """Write a figure as an 8-bit greyscale PNG at :data:`DPI`; the figure is freed with its last reference.
+def save(fig: Figure, path, dpi: float = DPI) -> None:
+    """Write a figure as an 8-bit greyscale PNG at ``dpi`` (default :data:`DPI`) to ``path`` (a file
+    name or a binary file object); the figure is freed with its last reference.
 
     The charts are drawn in greys only (see the module docstring), on an opaque white figure, so one
     grey channel holds every pixel exactly as the red, green and blue channels would: the file is a
@@ -246,7 +247,7 @@ def save(fig: Figure, path) -> None:
     (the notebook, the HTML, WeasyPrint, which re-encodes each image and its alpha channel).
     ``tests/test_chart_layout.py`` checks that nothing is lost.
     """
-    fig.set_dpi(DPI)
+    fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)

@@ -93,7 +93,7 @@ def _payers(frame: pd.DataFrame) -> list[str]:
 
 def _png(fig) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)  # a plain Figure (charts.subplots): no backend is forced
+    charts.save(fig, buffer, dpi=90)  # greyscale, as the briefs' charts
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
