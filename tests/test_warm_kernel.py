@@ -91,3 +91,21 @@ def test_a_dead_kernel_is_reported_not_waited_for(tmp_path):
         warm.manager.provisioner.process.wait()
         with pytest.raises(KernelGone, match="not running"):
             warm.fresh()
+
+
+def test_the_kernel_keeps_no_input_history(kernel):
+    # a report's cells stay out of the user's IPython history file
+    assert asked(kernel, "get_ipython().history_manager.enabled") == "False"
+
+
+def test_a_released_kernel_stops_while_the_caller_goes_on():
+    warm = WarmKernel(ROOT, warm="")
+    warm.fresh()
+    pid = warm.manager.provisioner.process.pid
+    warm.release()
+    warm.release()  # a second call starts no second stop
+    warm.shutdown()  # waits for the stop started by release
+    assert not warm.manager.is_alive()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    warm.shutdown()  # and is safe to call again

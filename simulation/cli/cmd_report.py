@@ -51,7 +51,7 @@ def _run(args, kernel) -> int:
         if getattr(args, name) is not None:
             extra[name] = getattr(args, name)
     try:
-        report = run_report(args.scenario, out, overrides=args.overrides, parameters=extra, kernel=kernel)
+        report = run_report(args.scenario, out, overrides=args.overrides, parameters=extra, kernel=kernel, release=True)
     except ReportError as exc:
         raise CommandError(str(exc)) from None
     print(f"report written: {report.html}\n  PDF {report.pdf}")

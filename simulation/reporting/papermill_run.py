@@ -204,12 +204,19 @@ def _warm_engine():
 
 
 def execute(
-    notebook: Path, out: Path, parameters: dict, name: str | None = None, kernel: WarmKernel | None = None
+    notebook: Path,
+    out: Path,
+    parameters: dict,
+    name: str | None = None,
+    kernel: WarmKernel | None = None,
+    release: bool = False,
 ) -> Report:
     """Execute ``notebook`` with ``parameters`` into ``out`` atomically; see the module docstring.
 
     ``parameters`` gets ``output_dir`` set to the working folder. With ``kernel`` the notebook runs in
-    that warm kernel (emptied first, :meth:`WarmKernel.fresh`), else in a kernel of its own.
+    that warm kernel (emptied first, :meth:`WarmKernel.fresh`), else in a kernel of its own. With
+    ``release`` the warm kernel is stopped (:meth:`WarmKernel.release`) as soon as the notebook ran,
+    while the HTML and PDF are written: a single brief has no further use for it.
 
     Raises
     ------
@@ -246,6 +253,8 @@ def execute(
             log_output=False,
             **where,
         )
+        if release and kernel is not None:
+            kernel.release()
         preload.join()
         to_html(executed, executed.with_suffix(".html"))
         if on_paper:
@@ -284,14 +293,16 @@ def run_report(
     overrides: list[str] | dict | None = None,
     parameters: dict | None = None,
     kernel: WarmKernel | None = None,
+    release: bool = False,
 ) -> Report:
     """Validate the scenario, then run ``scenario_report.ipynb`` for it into ``out``.
 
     ``parameters`` are further notebook parameters (``language``, ``engine``, ``reps``, ``seed``);
     one the notebook does not declare is refused before anything runs. ``kernel`` is a warm kernel
-    to run in (a batch worker's); without one a kernel is started as soon as the parameters are
-    checked, so it boots and imports while this process validates the scenario and imports
-    papermill, and is stopped after the run.
+    to run in (a batch worker's; with ``release`` it is stopped once the notebook ran, see
+    :func:`execute`); without one a kernel is started as soon as the parameters are checked, so it
+    boots and imports while this process validates the scenario and imports papermill, and is
+    stopped once the notebook ran.
 
     Raises
     ------
@@ -309,7 +320,13 @@ def run_report(
     try:
         load_scenario(path, overrides=overrides)  # fail fast, with the scenario's own message
         params = {"scenario": str(path.resolve()), "overrides": dict(overrides or {}), **(parameters or {})}
-        return execute(notebook_path("scenario_report.ipynb"), Path(out), params, kernel=kernel or own)
+        return execute(
+            notebook_path("scenario_report.ipynb"),
+            Path(out),
+            params,
+            kernel=kernel or own,
+            release=release or own is not None,
+        )
     finally:
         if own is not None:
             own.shutdown()

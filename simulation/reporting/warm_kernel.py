@@ -11,6 +11,7 @@ kernel; only the modules stay imported.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from queue import Empty
 
@@ -18,9 +19,10 @@ READY_CLIENT_CLASS = "simulation.reporting.ready_client.ReadyKernelClient"
 """The client class of a warm kernel's manager (:mod:`simulation.reporting.ready_client`), named
 here so that this module imports no Jupyter library until a kernel starts."""
 
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 """The kernel logs errors only: a normal report prints no warning (the kernel talks to papermill over
-local TCP, and ipykernel warns about that on every start)."""
+local TCP, and ipykernel warns about that on every start). It keeps no input history: a report's cells
+do not belong in the user's IPython history file, and opening it is work a report does not need."""
 
 WARM_IMPORTS = "import simulation.reporting.notebook"
 """What the kernel imports before its first notebook (the report notebook's own imports)."""
@@ -78,6 +80,7 @@ class WarmKernel:
         self._client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         self._pending = self._client.execute(warm, silent=True, store_history=False) if warm else None
         self.runs = 0
+        self._stopping: threading.Thread | None = None
 
     def _wait(self, msg_id: str, what: str) -> None:
         """Wait for the shell reply to ``msg_id``; raise :class:`KernelGone` if none comes or it failed."""
@@ -109,8 +112,21 @@ class WarmKernel:
         self._wait(self._client.execute(FRESH, silent=True, store_history=False), "reset")
         self.runs += 1
 
+    def release(self) -> None:
+        """Stop the kernel in a thread of this process, for a caller that needs it no more but has other
+        work to do (a brief's HTML and PDF after its notebook ran); :meth:`shutdown` waits for it."""
+        if self._stopping is None:
+            self._stopping = threading.Thread(target=self._stop, name="umkm-kernel-stop", daemon=True)
+            self._stopping.start()
+
     def shutdown(self) -> None:
-        """Stop the kernel and close the channels (safe to call twice)."""
+        """Stop the kernel and close the channels (safe to call twice, and after :meth:`release`)."""
+        if self._stopping is not None:
+            self._stopping.join()
+            return
+        self._stop()
+
+    def _stop(self) -> None:
         try:
             self._client.stop_channels()
         finally:
