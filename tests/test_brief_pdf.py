@@ -15,7 +15,15 @@ pytest.importorskip("weasyprint")
 
 from weasyprint import HTML  # noqa: E402
 
-from simulation.reporting.pdf import KEEP_CLASS, TOTAL_CLASS, lean, print_html  # noqa: E402
+from simulation.reporting.pdf import (  # noqa: E402
+    ASSUMPTION_WIDTHS,
+    ASSUMPTIONS_CLASS,
+    KEEP_CLASS,
+    TOTAL_CLASS,
+    lean,
+    print_html,
+)
+from simulation.reporting.tables import ASSUMPTION_COLUMNS  # noqa: E402
 
 A4_CSS_PX = (210 / 25.4 * 96, 297 / 25.4 * 96)  # 210 x 297 mm at 96 CSS pixels an inch
 
@@ -130,3 +138,35 @@ def test_the_report_writes_a_pdf_beside_the_html_and_prints_no_warning(tmp_path)
     )
     assert proc.stderr == "", proc.stderr
     assert (out / "scenario_report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_assumptions_table_prints_with_its_column_widths(language):
+    """The assumptions table (class ASSUMPTIONS_CLASS) fills the page's width, each column as wide as
+    ASSUMPTION_WIDTHS says, one column per entry of ASSUMPTION_COLUMNS; other tables keep the
+    automatic layout."""
+    shares = ASSUMPTION_WIDTHS[language]
+    assert len(shares) == len(ASSUMPTION_COLUMNS) and sum(shares) == 100
+    head = "".join(f"<th>h{i}</th>" for i in range(len(shares)))
+    row = "".join(f"<td>{'kata ' * (i + 1)}</td>" for i in range(len(shares)))
+    table = f"<thead><tr>{head}</tr></thead><tbody>{f'<tr>{row}</tr>' * 3}</tbody></table>"
+    page = brief_like(0).replace(
+        "</body>", f'<table class="{ASSUMPTIONS_CLASS}" id="T_2">{table}<table id="T_3">{head}</table></body>'
+    )
+    document = HTML(string=print_html(page, language)).render()
+    tables = [b for b in _boxes(document.pages[0]._page_box, []) if type(b).__name__ == "TableBox"]
+    fixed, auto = tables[-2], tables[-1]
+    body = next(b for b in _boxes(document.pages[0]._page_box, []) if getattr(b, "element_tag", "") == "body")
+    content = body.width  # A4 less the page's margins and the body's own
+    assert fixed.width == pytest.approx(content, abs=1)
+    widths = fixed.column_widths
+    for width, percent in zip(widths, shares, strict=True):
+        assert width == pytest.approx(content * percent / 100, abs=1.5)
+    assert auto.width < content / 2  # another table of short texts: the automatic layout keeps it narrow
+
+
+def _boxes(box, out):
+    out.append(box)
+    for child in getattr(box, "children", None) or []:
+        _boxes(child, out)
+    return out

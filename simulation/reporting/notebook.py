@@ -21,7 +21,7 @@ from simulation.reporting.charts import MIN_BAND_REPS, quantiles
 from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.parameters import resolve, validate
-from simulation.reporting.pdf import KEEP_CLASS
+from simulation.reporting.pdf import ASSUMPTIONS_CLASS, KEEP_CLASS
 from simulation.reporting.reading import Base, reading
 from simulation.reporting.tables import (
     BRIEF_COLUMNS,
@@ -166,8 +166,8 @@ class ReportContext:
         return Markdown(self.text("benefits_note")), styled(self.tables["benefits"], self.language)
 
     def assumptions(self):
-
-        return styled(self.tables["assumptions"], self.language)
+        """Every assumption (class :data:`~simulation.reporting.pdf.ASSUMPTIONS_CLASS`: its print widths)."""
+        return styled(self.tables["assumptions"], self.language).set_table_attributes(f'class="{ASSUMPTIONS_CLASS}"')
 
     def chart(self, name: str):
         """A chart as an embedded PNG (with a note on the bands when the run has replicates)."""
