@@ -121,3 +121,44 @@ def test_comparison_charts_are_grey(results, tmp_path):
         rgba = np.asarray(Image.open(tmp_path / "rgba.png"))
         assert (rgba[..., 3] == 255).all()
         assert (rgba[..., 0] == rgba[..., 1]).all() and (rgba[..., 1] == rgba[..., 2]).all()
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    # deferred: only these tests need a sensitivity study (64 samples: a second or two)
+    from simulation.analysis.sensitivity import analyse
+
+    return analyse(load_scenario("scenarios/baseline.yaml"), samples=64, seed=1, year=2030, extra=[])
+
+
+def _analysis_charts(report) -> dict:
+    # deferred: the analysis charts import pyplot
+    from simulation.analysis import charts as analysis_charts
+
+    return {
+        "fan": (analysis_charts.fan_chart, (report.fan,)),
+        "tornado": (analysis_charts.tornado_chart, (report.tornado, "2030 subsidy cost (Rp billion)", 1e-9)),
+        "sobol": (analysis_charts.sobol_chart, (report.sobol,)),
+    }
+
+
+@pytest.mark.parametrize("chart", ["fan", "tornado", "sobol"])
+def test_analysis_charts_match_tight_layout_and_are_grey(monkeypatch, analysis, chart, tmp_path):
+    # deferred: the analysis charts import pyplot
+    import matplotlib.pyplot as plt
+
+    from simulation.analysis import charts as analysis_charts
+
+    draw, args = _analysis_charts(analysis)[chart]
+    ours = _margins(draw(*args))
+    with monkeypatch.context() as m:
+        m.setattr(analysis_charts, "fit", lambda fig, rect=(0, 0, 1, 1): fig.tight_layout(rect=rect))
+        theirs = _margins(draw(*args))
+    for a, b in zip(ours, theirs, strict=True):
+        assert abs(a - b) <= TOLERANCE
+    fig = draw(*args)
+    fig.savefig(tmp_path / "rgba.png", dpi=120)
+    rgba = np.asarray(Image.open(tmp_path / "rgba.png"))
+    assert (rgba[..., 3] == 255).all()
+    assert (rgba[..., 0] == rgba[..., 1]).all() and (rgba[..., 1] == rgba[..., 2]).all()
+    plt.close("all")

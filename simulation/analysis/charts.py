@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import pandas as pd
 
+from simulation.reporting.chart_layout import fit
 from simulation.reporting.charts import GREYS, HATCHES, LINESTYLES
 
 _BILLION = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.1f}")
@@ -33,7 +34,7 @@ def fan_chart(fan: pd.DataFrame, title: str = "Uncertainty of annual subsidy cos
         ax.grid(axis="y", color="0.9")
     axes[0].legend(frameon=False)
     fig.suptitle(title)
-    fig.tight_layout()
+    fit(fig)
     return fig
 
 
@@ -53,7 +54,7 @@ def tornado_chart(table: pd.DataFrame, label: str, scale: float = 1.0) -> plt.Fi
     ax.set_xlabel(label)
     ax.set_title("One at a time over each range (others central)")
     ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
+    fit(fig)
     return fig
 
 
@@ -71,7 +72,7 @@ def sobol_chart(table: pd.DataFrame) -> plt.Figure:
         ax.set_xlim(0, 1.05)
         ax.set_title(f"{output} {int(t['year'].iloc[0])}", fontsize=10)
     axes[0].legend(frameon=False, fontsize=8)
-    fig.tight_layout()
+    fit(fig)
     return fig
 
 

@@ -34,6 +34,7 @@ from simulation.analysis.uncertainty import Uncertain, ignored_assumptions, unce
 from simulation.io.atomic import writes_folder
 from simulation.io.provenance import manifest, seal
 from simulation.outputs.schedulers import PROCESSES, shared_scheduler
+from simulation.reporting.charts import save
 
 OUTPUTS = {
     "subsidy_cost": "public subsidy cost in the year, nominal rupiah",
@@ -289,7 +290,7 @@ class SensitivityReport:
             ),
             ("sobol.png", charts.sobol_chart(self.sobol)),
         ):
-            fig.savefig(out / name, dpi=120)
+            save(fig, out / name, dpi=120)  # greyscale, as the briefs' charts
             plt.close(fig)
             written.append(out / name)
         (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
