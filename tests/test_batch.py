@@ -378,3 +378,18 @@ def test_a_failing_cell_is_not_tried_again(tmp_path, monkeypatch):
     table = batch_module.summary([outcome])
     expected = "cell 4 failed with PlausibilityError: x | the partial run is in y"
     assert table.splitlines()[-1] == f"baseline: ReportError: scenario_report.ipynb: {expected}"
+
+
+def test_a_worker_freezes_what_it_holds_once_and_a_callers_process_never(monkeypatch):
+    import simulation.reporting.batch as batch_module
+
+    calls = []
+    monkeypatch.setattr(batch_module.gc, "freeze", lambda: calls.append(1))
+    monkeypatch.setattr(batch_module, "_FROZEN", [])
+    monkeypatch.setattr(batch_module, "_WORKER_KERNEL", [])
+    batch_module._freeze_once()
+    assert calls == []  # not a batch worker: the caller's objects stay collectable
+    monkeypatch.setattr(batch_module, "_WORKER_KERNEL", [object()])
+    batch_module._freeze_once()
+    batch_module._freeze_once()
+    assert calls == [1]  # a worker, once

@@ -7,6 +7,7 @@ never stops the others; :func:`run_batch` returns every outcome and the caller d
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import html
 import json
 import os
@@ -113,6 +114,24 @@ def _renew_kernel() -> None:
         start_worker_kernel(*_BUSY)
 
 
+def _freeze_once() -> None:
+    """After a batch worker's first brief, move everything it holds (papermill, nbconvert's exporter,
+    WeasyPrint and its fonts, the package) out of the garbage collector's reach (:func:`gc.freeze`).
+
+    Those objects live as long as the worker; without this each later brief's collections scanned
+    them again: the worker's own CPU per brief (the HTML, the PDF, papermill's side) was 1.44-1.59 s
+    without and 1.18-1.29 s with (four briefs each, two runs, 2026-11-26, 2-core Xeon, load 0.8).
+    Only in a worker process (:data:`_WORKER_KERNEL` set): a caller's own process is left alone.
+    """
+    if _WORKER_KERNEL and not _FROZEN:
+        gc.freeze()
+        _FROZEN.append(True)
+
+
+_FROZEN: list[bool] = []
+"""Whether this batch worker has frozen what it holds (:func:`_freeze_once`)."""
+
+
 def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: str | None = None) -> Outcome:
     """Run one scenario's report into ``out_root/<name>``; never raises (the error is in the outcome).
 
@@ -133,7 +152,7 @@ def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: s
             report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters, **_warm())
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
-
+    _freeze_once()
     manifest = json.loads((report.folder / "manifest.json").read_text(encoding="utf-8"))
     annual = pd.read_csv(report.folder / "annual.csv")
     indicators = dict(manifest.get("indicators", {}))
