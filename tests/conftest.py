@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,14 @@ def page_texts(box, out: list) -> list:
     for child in getattr(box, "children", None) or []:
         page_texts(child, out)
     return out
+
+
+def pdf_pages(pdf: Path) -> int:
+    """Pages of a PDF: poppler's ``pdfinfo`` where installed, else the page objects in its bytes."""
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
 
 
 def pytest_collection_modifyitems(config, items):
