@@ -252,3 +252,18 @@ def test_a_socket_with_no_process_behind_it_is_removed(tmp_path, monkeypatch):
 def test_two_checkouts_have_two_sockets(tmp_path):
     assert host.checkout_key(tmp_path / "a") != host.checkout_key(tmp_path / "b")
     assert host.checkout_key(ROOT) == host.checkout_key(ROOT / "." / "notebooks" / "..")
+
+
+def test_looking_for_a_host_loads_no_heavy_library(tmp_path):
+    """What ``umkm-sim report`` does before its cold path (no host answering) imports nothing heavy."""
+    folder = tmp_path / "sockets"
+    folder.mkdir(mode=0o700)
+    probe = (
+        "import sys\nfrom simulation.cli import host\n"
+        f"assert host.forward(['report', {str(BASELINE)!r}]) is None\n"
+        "heavy = ('numpy', 'pandas', 'papermill', 'jupyter_client', 'zmq', 'weasyprint')\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))"
+    )
+    env = {**os.environ, host.FOLDER_ENV: str(folder)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split() == []
