@@ -67,9 +67,12 @@ def _in_host(args) -> int:
     from simulation.reporting.warm_kernel import KernelGone
 
     try:
-        return _run(args, HOSTED.kernel())
-    except (KernelGone, DeadKernelError):
-        return _run(args, HOSTED.renew())
+        try:
+            return _run(args, HOSTED.kernel())
+        except (KernelGone, DeadKernelError):
+            return _run(args, HOSTED.renew())
+    finally:
+        HOSTED.kernel().reset_ahead()  # the next brief finds the namespace emptied already
 
 
 def _run(args, kernel) -> int:
