@@ -57,7 +57,9 @@ class Hosts:
         return subprocess.run([*CLI, *args], cwd=cwd, env=self.env, capture_output=True, text=True, timeout=300)
 
     def status(self) -> dict | None:
-        return host.ask({"op": "status"}, self.folder)
+        """The host's status, or None when none answers."""
+        reply = host.ask({"op": "status"}, self.folder)
+        return reply if reply and "served" in reply else None
 
     def ensure(self) -> int:
         """The running host's pid, starting one if none runs."""
@@ -177,6 +179,39 @@ def test_the_log_holds_command_exit_code_and_seconds_only(hosts):
     )
     assert [line for line in lines if not allowed.match(line)] == []
     assert any(line.endswith(" s") and "report exit 0" in line for line in lines)
+
+
+def test_sigterm_during_a_brief_stops_the_host_and_the_report_runs_cold(hosts, tmp_path):
+    pid = hosts.ensure()
+    out = tmp_path / "brief"
+    argv = [*CLI, "report", str(BASELINE), "--out", str(out)]
+    client = subprocess.Popen(argv, cwd=ROOT, env=hosts.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(f".brief.*-{pid}-*")) and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the host has begun writing the brief
+        os.kill(pid, signal.SIGTERM)  # the host this module started, by its pid
+        _, err = client.communicate(timeout=300)
+    finally:
+        if client.poll() is None:
+            client.kill()
+    assert client.returncode == 0, err
+    assert "the report host stopped before answering; running without it" in err
+    assert _wait_gone(pid) and not host.socket_path(hosts.folder).exists()
+    assert list(tmp_path.glob(f".brief.*-{pid}-*")) == []  # the host removed its half-written brief
+    assert (out / "annual.csv").is_file() and (out / "scenario_report.pdf").is_file()  # written by the cold run
+
+
+def test_an_idle_host_stops_by_itself(hosts):
+    if hosts.status():
+        hosts.cli("host", "stop")
+    done = hosts.cli("host", "start", "--idle-minutes", "0.05")  # 3 s
+    assert done.returncode == 0, done.stderr
+    pid = int(done.stdout.split("pid ")[1].split(",")[0])
+    hosts.pids.append(pid)
+    assert _wait_gone(pid, 60)
+    assert not host.socket_path(hosts.folder).exists()
+    assert host.log_path(hosts.folder).read_text(encoding="utf-8").splitlines()[-1].endswith("stopping: idle")
 
 
 def test_stop_removes_the_socket_and_ends_the_process(hosts):

@@ -90,7 +90,7 @@ def _stop(args, folder) -> int:
     from simulation.cli import host
 
     reply = host.ask({"op": "stop"}, folder)
-    if reply is None:
+    if reply is None or reply.get("gone"):
         print("no report host runs for this checkout")
         return 0
     pid = reply.get("pid")
@@ -108,7 +108,7 @@ def _status(args, folder) -> int:
     from simulation.cli import host
 
     reply = host.ask({"op": "status"}, folder)
-    if reply is None:
+    if reply is None or reply.get("gone"):
         print("no report host runs for this checkout")
         return 0
     if reply.get("stale"):

@@ -200,9 +200,15 @@ def _remove_stale(path: Path) -> None:
         pass
 
 
+GONE = {"gone": True}
+"""What :func:`ask` returns when the host took the request and went away before answering (stopped,
+killed, or stale)."""
+
+
 def ask(message: dict, folder: Path | None = None) -> dict | None:
     """Send ``message`` (with this checkout's root and code digest added) to the host and return its
-    reply, or None when no host answers. Waits while the host serves another brief.
+    reply, or None when no host answers (:data:`GONE` when it went away before answering). Waits
+    while the host serves another brief.
 
     Raises
     ------
@@ -217,7 +223,7 @@ def ask(message: dict, folder: Path | None = None) -> dict | None:
             send(conn, {**message, "root": str(ROOT), "digest": code_digest()})
             return receive(conn, MAX_REPLY)
         except (HostError, OSError):
-            return None  # the host went away meanwhile (stopped, stale, killed)
+            return dict(GONE)
 
 
 def forward(argv: list[str]) -> int | None:
@@ -235,6 +241,9 @@ def forward(argv: list[str]) -> int | None:
         print(f"umkm-sim: {exc}; running without the report host", file=sys.stderr)
         return None
     if reply is None:
+        return None
+    if reply.get("gone"):
+        print("umkm-sim: the report host stopped before answering; running without it", file=sys.stderr)
         return None
     if reply.get("stale"):
         print("umkm-sim: the report host ran older code and has stopped; running without it", file=sys.stderr)

@@ -132,6 +132,7 @@ class Host:
         os.chmod(self.path, 0o600)
         sock.listen(16)
         self.sock = sock
+        self.last = time.monotonic()  # idle from now on, not from before the warm-up
 
     def close(self) -> None:
         if self.sock is not None:
