@@ -272,6 +272,13 @@ def test_an_unsafe_folder_leaves_the_report_cold(tmp_path, monkeypatch, capsys):
     assert "open to others" in capsys.readouterr().err
 
 
+def test_without_a_host_folder_a_report_makes_none(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(host.FOLDER_ENV, str(tmp_path / "never"))
+    assert host.forward(["report", str(BASELINE)]) is None
+    assert not (tmp_path / "never").exists()
+    assert capsys.readouterr().err == ""
+
+
 def test_a_socket_with_no_process_behind_it_is_removed(tmp_path, monkeypatch):
     folder = tmp_path / "sockets"
     folder.mkdir(mode=0o700)

@@ -71,12 +71,7 @@ def socket_folder(create: bool = True) -> Path:
     HostError
         If the folder is a symlink, is not owned by this user, or grants the group or others any access.
     """
-    given = os.environ.get(FOLDER_ENV)
-    if given:
-        folder = Path(given)
-    else:
-        base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-        folder = Path(base) / f"umkm-sim-{os.getuid()}"
+    folder = folder_path()
     if create:
         try:
             folder.mkdir(mode=0o700)
@@ -84,6 +79,15 @@ def socket_folder(create: bool = True) -> Path:
             pass
     check_private(folder)
     return folder
+
+
+def folder_path() -> Path:
+    """Where the host folder is (see :func:`socket_folder`), without making or checking it."""
+    given = os.environ.get(FOLDER_ENV)
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    return Path(base) / f"umkm-sim-{os.getuid()}"
 
 
 def check_private(folder: Path) -> None:
@@ -233,8 +237,8 @@ def forward(argv: list[str]) -> int | None:
     for this checkout and code, and the report should run cold (a host with other code stops, and one
     line says so). Costs a few milliseconds when no host runs.
     """
-    if not supported():
-        return None
+    if not supported() or not os.path.lexists(folder_path()):
+        return None  # no host was ever started here: nothing is made or checked
     try:
         reply = ask({"op": "report", "argv": list(argv), "cwd": os.getcwd()})
     except HostError as exc:
