@@ -15,7 +15,10 @@ machine may be shared:
 - engine, charts, xlsx: the pieces of ``prepare``; the charts drawn here one after another, and
   ``prepare`` as a brief runs it (charts in children forked from it, beside the tables);
 - HTML, PDF: the executed notebook to HTML (nbconvert) and the HTML to PDF (WeasyPrint), warm;
-- end to end: a fresh ``umkm-sim report`` process (papermill still executes the notebook).
+- end to end: a fresh ``umkm-sim report`` process (papermill still executes the notebook);
+- through a running host: ``umkm-sim host start`` (a report host in a temporary socket folder), then
+  three ``umkm-sim report`` commands that it serves, each with the client's CPU and the host's and its
+  kernel's (read from ``/proc``, Linux), then ``umkm-sim host stop``.
 """
 
 from __future__ import annotations
@@ -145,6 +148,46 @@ def end_to_end(folder: Path) -> None:
     in_child("umkm-sim report scenarios/baseline.yaml", [*CLI, "report", str(BASELINE), "--out", str(folder / "e2e")])
 
 
+def host_cpu(pid: int) -> float:
+    """CPU seconds a process and its live children (the host and its kernel) have used, with the children
+    they reaped (the charts' forked children), from ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for each in [pid, *_children(pid)]:
+        fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def through_host(folder: Path) -> None:
+    """A report host started, three briefs through it, stopped (in a socket folder of its own)."""
+    print("through a running report host (umkm-sim host start, then umkm-sim report):", flush=True)
+    sockets = folder / "sockets"
+    sockets.mkdir(mode=0o700)
+    env = {**os.environ, "UMKM_SIM_HOST_DIR": str(sockets)}
+    wall = time.perf_counter()
+    started = subprocess.run([*CLI, "host", "start"], check=True, capture_output=True, text=True, cwd=ROOT, env=env)
+    pid = int(started.stdout.split("pid ")[1].split(",")[0])
+    line("umkm-sim host start (returns when warm)", time.perf_counter() - wall, host_cpu(pid), "host + kernel")
+    try:
+        for i in (1, 2, 3):
+            before, client, wall = host_cpu(pid), children_cpu(), time.perf_counter()
+            argv = [*CLI, "report", str(BASELINE), "--out", str(folder / f"host{i}")]
+            subprocess.run(argv, check=True, capture_output=True, cwd=ROOT, env=env)
+            spent = time.perf_counter() - wall
+            line(f"umkm-sim report through the host ({i})", spent, host_cpu(pid) - before, "host + kernel")
+            line("  (the same brief: the client's own CPU)", spent, children_cpu() - client, "client")
+    finally:
+        subprocess.run([*CLI, "host", "stop"], check=True, capture_output=True, cwd=ROOT, env=env)
+
+
 def batch(folder: Path) -> None:
     scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
     in_child(
@@ -162,6 +205,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         end_to_end(folder)
+        if sys.platform.startswith("linux"):
+            through_host(folder)
         if not args.no_phases:
             phases(folder)
         if args.batch:

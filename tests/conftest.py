@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+
+from simulation.cli.host import FOLDER_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -18,6 +24,22 @@ QUIET = {
     "policy.graduation.rate": 0.0,
     "contribution.self_pay_discount": 0.0,
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_users_report_host(tmp_path_factory):
+    """Every ``umkm-sim report`` a test runs looks for a report host in an empty private folder of the
+    session, never in the user's: a host the user keeps running never serves a test's brief
+    (tests/test_host.py starts its own hosts in a folder of its own)."""
+    folder = tmp_path_factory.mktemp("no-host") / "sockets"
+    folder.mkdir(mode=0o700)
+    before = os.environ.get(FOLDER_ENV)
+    os.environ[FOLDER_ENV] = str(folder)
+    yield
+    if before is None:
+        os.environ.pop(FOLDER_ENV, None)
+    else:
+        os.environ[FOLDER_ENV] = before
 
 
 @pytest.fixture
@@ -39,6 +61,14 @@ def page_texts(box, out: list) -> list:
     for child in getattr(box, "children", None) or []:
         page_texts(child, out)
     return out
+
+
+def pdf_pages(pdf: Path) -> int:
+    """Pages of a PDF: poppler's ``pdfinfo`` where installed, else the page objects in its bytes."""
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import signal
 import socket
 import subprocess
@@ -39,7 +40,9 @@ def folder(tmp_path):
 
 @pytest.fixture
 def planner(folder, tmp_path):
-    return Planner(folder, tmp_path / "out", scenario="quiet")
+    made = Planner(folder, tmp_path / "out", scenario="quiet")
+    yield made
+    made.close()  # the briefs' kernel, if a test started one
 
 
 def test_lever_ranges_come_from_the_scenario_file():
@@ -318,6 +321,24 @@ def test_downloads_write_into_the_output_folder_only(planner, tmp_path):
     assert "umkm-link-pdf" in planner.links.value
     planner.controls["policy.graduation.rate"].value = 0.1
     assert planner.links.value == ""  # prepared for other settings: no longer offered
+
+
+@pytest.mark.slow
+def test_later_briefs_run_in_the_kernel_the_first_started(planner, tmp_path):
+    first = planner.prepare_brief()
+    kernel = planner._kernel
+    pid = kernel.manager.provisioner.process.pid
+    planner.controls["policy.graduation.rate"].value = 0.2
+    second = planner.prepare_brief()
+    assert second == first and planner._kernel is kernel and kernel.manager.provisioner.process.pid == pid
+    assert kernel.runs == 2
+    cells = json.loads(second.with_suffix(".ipynb").read_text(encoding="utf-8"))["cells"]
+    counts = [c["execution_count"] for c in cells if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # every cell run, as in a new kernel
+    manifest = json.loads((second.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["scenario"]["overrides"] == {"policy.graduation.rate": 0.2}  # the second settings' brief
+    planner.close()
+    assert not kernel.manager.is_alive()
 
 
 def test_the_served_notebook_is_one_cell_and_the_server_guards_its_address(tmp_path):

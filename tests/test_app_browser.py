@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import signal
 import socket
 import statistics
@@ -24,7 +22,7 @@ import psutil
 import pytest
 import yaml
 from app_helpers import MEMBERS, MONTHLY, scenario_folder
-from conftest import ROOT
+from conftest import ROOT, pdf_pages
 
 from simulation.reporting import formats
 
@@ -160,14 +158,6 @@ def _shows(css: str, text: str) -> str:
     return f"() => document.querySelector({json.dumps(css)}).innerText === {json.dumps(text)}"
 
 
-def _pages(pdf: Path) -> int:
-    """Pages of a PDF: poppler's ``pdfinfo`` where installed, else the page objects in its bytes."""
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        return int(re.search(r"^Pages:\s+(\d+)", info, flags=re.M).group(1))
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
-
-
 def _shots() -> Path | None:
     folder = os.environ.get("UMKM_APP_SCREENSHOTS")
     return Path(folder) if folder else None
@@ -257,7 +247,7 @@ def test_the_pdf_download_is_a_pdf_with_pages(page, app):
     path = app["root"] / "downloaded.pdf"
     download.value.save_as(path)
     assert path.read_bytes()[:5] == b"%PDF-"
-    assert _pages(path) >= 1
+    assert pdf_pages(path) >= 1
 
 
 def test_the_funding_levers_move_the_first_years_cost_and_cash(page):

@@ -30,6 +30,18 @@ def asked(kernel: WarmKernel, expression: str) -> str:
         client.stop_channels()
 
 
+def run_in(kernel: WarmKernel, code: str) -> None:
+    """Run ``code`` in the kernel as a cell (counted), through a client of our own."""
+    client = kernel.manager.blocking_client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.execute(code, silent=False)
+        while client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
+            pass
+    finally:
+        client.stop_channels()
+
+
 def counts(folder) -> list[int]:
     nb = nbformat.read(folder / "scenario_report.ipynb", as_version=4)
     return [c.execution_count for c in nb.cells if c.cell_type == "code"]
@@ -60,19 +72,23 @@ def test_two_briefs_in_one_kernel_each_run_every_cell_from_one(kernel, tmp_path)
 
 def test_each_run_starts_from_an_empty_namespace(kernel):
     kernel.fresh()
-    client = kernel.manager.blocking_client()
-    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-    try:
-        msg_id = client.execute("left_over = 1", silent=False)
-        while client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
-            pass
-    finally:
-        client.stop_channels()
+    run_in(kernel, "left_over = 1")
     assert asked(kernel, "'left_over' in globals()") == "True"
     kernel.fresh()
     assert asked(kernel, "'left_over' in globals()") == "False"
     assert asked(kernel, "'simulation.reporting.notebook' in __import__('sys').modules") == "True"  # warm
     assert asked(kernel, "'_warm' in globals()") == "False"  # nothing of the reset itself is left
+
+
+def test_a_reset_sent_ahead_empties_the_namespace_for_the_next_run(kernel):
+    kernel.fresh()
+    run_in(kernel, "left_over = 1")
+    run_in(kernel, "left_over += 1")
+    assert asked(kernel, "get_ipython().execution_count") == "3"
+    kernel.reset_ahead()  # as a report host does after each brief
+    kernel.fresh()  # collects that reset's reply instead of sending its own
+    assert asked(kernel, "'left_over' in globals()") == "False"
+    assert asked(kernel, "get_ipython().execution_count") == "1"
 
 
 def test_an_emptied_namespace_keeps_the_module_attributes_a_new_kernel_has(kernel):

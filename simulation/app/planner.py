@@ -13,6 +13,7 @@ import base64
 import html
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import ipywidgets as w
@@ -98,6 +99,8 @@ class Planner:
         self._quiet = False
         self.prepared: dict[str, str] = {}  # download kind to its link, for the current settings
         self._brief = None  # (settings, report) of the last brief run
+        self._kernel = None  # the briefs' warm kernel, started with the first brief (_warm_kernel)
+        self._stop_kernel = None
         self.choose(scenario)
 
     # -- state -------------------------------------------------------------------------------------
@@ -462,16 +465,49 @@ class Planner:
 
         One run serves both downloads: it is kept until the settings or the language change.
         """
+        # deferred: nbclient comes with papermill, needed only when a planner asks for the brief
+        from nbclient.exceptions import DeadKernelError
+
         # deferred: papermill starts a kernel; needed only when a planner asks for the brief
         from simulation.reporting.papermill_run import run_report
+        from simulation.reporting.warm_kernel import KernelGone
 
         key = (self.base.path, repr(sorted(self.overrides().items())), self.language)
         if self._brief is None or self._brief[0] != key:
-            report = run_report(
-                self.base.path, self.out / "brief", overrides=self.overrides(), parameters={"language": self.language}
-            )
+            settings = {"overrides": self.overrides(), "parameters": {"language": self.language}}
+            try:
+                try:
+                    report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel())
+                except (KernelGone, DeadKernelError):  # the kernel died: one more try in a new one
+                    report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel(True))
+            finally:
+                if self._kernel is not None:
+                    self._kernel.reset_ahead()  # emptied now, not while the next brief waits
             self._brief = (key, report)
         return self._brief[1]
+
+    def _warm_kernel(self, renew: bool = False):
+        """The briefs' kernel: started when the first brief is asked for and kept for the app session,
+        so a later brief pays neither a kernel's start nor its imports (each brief still runs every
+        cell, in a namespace emptied first). It stops with the planner (:meth:`close`, or when the
+        planner is collected) and, as any kernel jupyter_client starts, by itself within a second of
+        the app's kernel ending (it watches its parent process, ``JPY_PARENT_PID``)."""
+        # deferred: jupyter_client is needed only when a planner asks for the brief
+        from simulation.reporting.repository import REPO_ROOT
+        from simulation.reporting.warm_kernel import WarmKernel
+
+        if renew:
+            self.close()
+        if self._kernel is None:
+            self._kernel = WarmKernel(REPO_ROOT)
+            self._stop_kernel = weakref.finalize(self, self._kernel.shutdown)
+        return self._kernel
+
+    def close(self) -> None:
+        """Stop the briefs' kernel, if one was started (safe to call twice)."""
+        if self._stop_kernel is not None:
+            self._stop_kernel()
+        self._kernel = self._stop_kernel = None
 
     def _prepare(self, kind: str) -> Path | None:
         self.links.value = word("preparing", self.language)

@@ -25,6 +25,7 @@ COMMANDS = (
     "app",
     "evaluate",
     "portfolio",
+    "host",
 )
 """Subcommands; each lives in ``simulation.cli.cmd_<name>`` with ``register(subparsers)``."""
 
@@ -82,6 +83,7 @@ def add_notebook_parameters_argument(parser: argparse.ArgumentParser, help: str)
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (see :data:`EXIT_CODES`): every known failure is one message."""
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # as given: a report host runs the same line
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

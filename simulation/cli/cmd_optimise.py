@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
 from simulation.cli import add_scenario_arguments
 
 QUESTIONS = ("budget", "rollout", "graduation", "threshold", "curve")
@@ -146,6 +144,9 @@ def main(args) -> int:
             low, high = _bounds(scenario, args.lever, args.low, args.high)
             if not low < high or args.points < 2:
                 raise CommandError(f"--from {low:g} --to {high:g} --points {args.points}: need from < to and 2+ points")
+            # deferred: numpy at the top would cost every `umkm-sim` command (a report host's client too) 0.07 s
+            import numpy as np
+
             curve = optimisation.tradeoff(scenario, args.lever, np.linspace(low, high, args.points), args.year)
             curve.to_csv(out / "tradeoff.csv", index=False)
             fig = charts.tradeoff_chart(curve, args.lever, args.year)
