@@ -214,9 +214,10 @@ def execute(
     """Execute ``notebook`` with ``parameters`` into ``out`` atomically; see the module docstring.
 
     ``parameters`` gets ``output_dir`` set to the working folder. With ``kernel`` the notebook runs in
-    that warm kernel (emptied first, :meth:`WarmKernel.fresh`), else in a kernel of its own. With
-    ``release`` the warm kernel is stopped (:meth:`WarmKernel.release`) as soon as the notebook ran,
-    while the HTML and PDF are written: a single brief has no further use for it.
+    that warm kernel (emptied first, :meth:`WarmKernel.fresh`), else in a kernel of its own. As soon
+    as the notebook ran, while this process writes the HTML and PDF, the warm kernel is stopped
+    (:meth:`WarmKernel.release`) with ``release`` (a single brief has no further use for it), else
+    emptied for the next notebook (:meth:`WarmKernel.reset_ahead`: a batch worker's, a host's).
 
     Raises
     ------
@@ -255,6 +256,8 @@ def execute(
         )
         if release and kernel is not None:
             kernel.release()
+        elif kernel is not None:
+            kernel.reset_ahead()  # its namespace emptied while this process writes the HTML and PDF
         preload.join()
         to_html(executed, executed.with_suffix(".html"))
         if on_paper:
