@@ -1,5 +1,5 @@
 import sys
 
-from simulation.cli import main
+from simulation.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -70,3 +70,23 @@ def test_unknown_command_is_a_usage_error():
     with pytest.raises(SystemExit) as info:
         main(["fly"])
     assert info.value.code == 2
+
+
+def test_the_command_freezes_before_exit_and_main_never_does(monkeypatch, capsys):
+    """``umkm-sim`` is :func:`simulation.cli.run`: main's exit code, then gc.freeze (the interpreter's
+    shutdown no longer scans every object); main itself, which tests and a report host call, never freezes."""
+    import gc
+    import tomllib
+
+    import simulation.cli as cli
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["umkm-sim"] == "simulation.cli:run"
+    before = gc.get_freeze_count()
+    assert main(["list", str(ROOT / "scenarios")]) == 0
+    assert gc.get_freeze_count() == before
+    frozen = []
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    assert cli.run() == 3 and frozen == [1]
+    capsys.readouterr()
