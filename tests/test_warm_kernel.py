@@ -125,3 +125,15 @@ def test_a_released_kernel_stops_while_the_caller_goes_on():
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     warm.shutdown()  # and is safe to call again
+
+
+def test_a_failed_cell_sends_the_reset_ahead_and_the_next_brief_runs_from_one(kernel, tmp_path):
+    """The warm kernel survives a cell that fails; its namespace is emptied right away (as after a
+    brief that succeeds), and the next brief in it runs every cell from 1."""
+    from simulation.reporting.papermill_run import ReportError
+
+    with pytest.raises(ReportError, match="overrides"):
+        run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "bad", parameters={"overrides": "x"}, kernel=kernel)
+    assert kernel._ahead is not None  # the reset is on its way, not left for the next brief to wait on
+    good = run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "good", kernel=kernel)
+    assert counts(good.folder) == list(range(1, len(counts(good.folder)) + 1))

@@ -475,14 +475,10 @@ class Planner:
         key = (self.base.path, repr(sorted(self.overrides().items())), self.language)
         if self._brief is None or self._brief[0] != key:
             settings = {"overrides": self.overrides(), "parameters": {"language": self.language}}
-            try:
-                try:
-                    report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel())
-                except (KernelGone, DeadKernelError):  # the kernel died: one more try in a new one
-                    report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel(True))
-            finally:
-                if self._kernel is not None:
-                    self._kernel.reset_ahead()  # emptied now, not while the next brief waits
+            try:  # the run empties the kernel for the next brief (papermill_run.execute, reset_ahead)
+                report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel())
+            except (KernelGone, DeadKernelError):  # the kernel died: one more try in a new one
+                report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel(True))
             self._brief = (key, report)
         return self._brief[1]
 

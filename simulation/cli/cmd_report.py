@@ -66,13 +66,10 @@ def _in_host(args) -> int:
     # deferred: the command line imports what a command needs only when it runs
     from simulation.reporting.warm_kernel import KernelGone
 
-    try:
-        try:
-            return _run(args, HOSTED.kernel(), release=False)
-        except (KernelGone, DeadKernelError):
-            return _run(args, HOSTED.renew(), release=False)
-    finally:
-        HOSTED.kernel().reset_ahead()  # the next brief finds the namespace emptied already
+    try:  # the run empties the kernel for the next brief (papermill_run.execute, reset_ahead)
+        return _run(args, HOSTED.kernel(), release=False)
+    except (KernelGone, DeadKernelError):
+        return _run(args, HOSTED.renew(), release=False)
 
 
 def _run(args, kernel, release: bool) -> int:

@@ -97,10 +97,9 @@ def warm_up(hosted: Hosted) -> None:
     if WARM_BRIEF.exists():
         with tempfile.TemporaryDirectory(prefix="umkm-host-warm-") as folder:
             try:
-                run_report(WARM_BRIEF, Path(folder) / "brief", kernel=kernel)
+                run_report(WARM_BRIEF, Path(folder) / "brief", kernel=kernel)  # empties the kernel after
             except Exception as exc:  # noqa: BLE001 - a brief that fails says why when a user runs it
                 log(f"the warm-up brief failed ({type(exc).__name__})")
-    kernel.reset_ahead()  # the first brief finds its namespace emptied (a reset's gc takes 0.15 s)
     # what the host holds now (papermill, nbconvert, WeasyPrint and their caches) is kept for good: out
     # of every later garbage collection (the host's collections took 0.41-0.59 s of each brief's
     # 1.9-2.0 CPU-s, 0.06-0.12 s once frozen; 2026-11-26 17:42 UTC, load 2.5-4.5)

@@ -217,7 +217,8 @@ def execute(
     that warm kernel (emptied first, :meth:`WarmKernel.fresh`), else in a kernel of its own. As soon
     as the notebook ran, while this process writes the HTML and PDF, the warm kernel is stopped
     (:meth:`WarmKernel.release`) with ``release`` (a single brief has no further use for it), else
-    emptied for the next notebook (:meth:`WarmKernel.reset_ahead`: a batch worker's, a host's).
+    emptied for the next notebook (:meth:`WarmKernel.reset_ahead`: a batch worker's, a host's, the
+    app's), and so it is after a failed cell.
 
     Raises
     ------
@@ -263,6 +264,8 @@ def execute(
         if on_paper:
             to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
     except PapermillExecutionError as exc:
+        if kernel is not None and not release:
+            kernel.reset_ahead()  # a failed cell leaves the kernel running: emptied for the next notebook
         failed = _keep_failed(work, out)
         message = (
             f"{notebook.name}: cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}\n"
