@@ -195,3 +195,14 @@ def test_n_counts_the_umkm_that_inform_each_status_rate(fitted):
     assert n["assumptions.mandiri_lapse_rate"] == open_again["status_1"].isin(["mandiri", "lapsed"]).sum()
     assert n["assumptions.closure_rate"] == both["status_1"].ne("closed").sum()
     assert (both["status_1"] == "subsidised").sum() > n["policy.graduation.rate"]
+
+
+def test_umkm_in_one_wave_only_are_counted_and_left_out(fitted):
+    w1, w2, _ = fitted
+    ids = w1["business_id"]
+    second = w2[w2["business_id"].isin(ids)]  # every id of wave 2 is in wave 1
+    first = w1.drop(index=w1.index[:3])  # 3 ids now only in wave 2
+    second = second[~second["business_id"].isin(ids.iloc[10:15])]  # 5 ids now only in wave 1
+    cal = calibrate(first, second, load_scenario(BASELINE))
+    assert cal.left_out["only_in_wave_1"] == 5
+    assert cal.left_out["only_in_wave_2"] == 3

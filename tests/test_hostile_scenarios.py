@@ -8,6 +8,7 @@ in a ScenarioError or in a scenario whose numbers are all finite and within boun
 
 from __future__ import annotations
 
+import datetime
 import math
 import pickle
 import time
@@ -21,7 +22,7 @@ from simulation import ScenarioError, load_scenario
 from simulation.cli import main
 from simulation.core.errors import MISSING, NO_VALUE
 from simulation.scenario.limits import MAX_MAGNITUDE
-from simulation.scenario.safe_yaml import MAX_BYTES
+from simulation.scenario.safe_yaml import MAX_BYTES, YamlLimitError, load
 from simulation.scenario.schema import iter_params
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -92,6 +93,19 @@ def test_a_few_aliases_are_still_allowed(tmp_path):
     )
     s = load_scenario(path)
     assert s.first("assumptions.closure_rate") == s.first("assumptions.mandiri_lapse_rate") == 0.07
+
+
+def test_a_text_read_again_is_a_new_copy_and_its_errors_come_again():
+    text = "a: &x [1, 2]\nb: *x\nc: {d: 2026-01-01}\n"
+    first = load(text)
+    first["a"].append(3)
+    first["c"]["d"] = None
+    again = load(text)
+    assert again == {"a": [1, 2], "b": [1, 2], "c": {"d": datetime.date(2026, 1, 1)}}
+    assert again["a"] is again["b"]  # an alias is still one object, as PyYAML builds it
+    for _ in range(2):
+        with pytest.raises(YamlLimitError, match="appears twice"):
+            load("a: 1\na: 2\n")
 
 
 def test_a_secrets_file_named_directly_is_not_echoed():

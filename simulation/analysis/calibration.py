@@ -269,9 +269,12 @@ def calibrate(wave1: pd.DataFrame, wave2: pd.DataFrame, scenario, names=("wave 1
     w1 = check_wave(wave1, names[0], sectors)
     w2 = check_wave(wave2, names[1], sectors)
     both = w1.merge(w2[["business_id", "revenue", "status"]], on="business_id", suffixes=("_1", "_2"))
+    # ids are unique within a wave (check_wave), so ``both`` has one row per id in both waves; counted
+    # so, not by pandas' ``isin`` on the string ids (it converts every id to a pyarrow scalar in
+    # Python: 0.3 s for each wave of 73,000)
     left_out = {
-        "only_in_wave_1": int((~w1["business_id"].isin(w2["business_id"])).sum()),
-        "only_in_wave_2": int((~w2["business_id"].isin(w1["business_id"])).sum()),
+        "only_in_wave_1": len(w1) - len(both),
+        "only_in_wave_2": len(w2) - len(both),
         "closed_in_wave_1": int((both["status_1"] == "closed").sum()),
     }
     pairs = {f"{a}>{b}" for a, to in _ALLOWED.items() for b in to}

@@ -46,6 +46,10 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    # first: the workers' fork server imports what they need while this process imports the rest
+    from simulation.reporting.batch_workers import start_server
+
+    start_server()
 
     # deferred: the command line imports what a command needs only when it runs
     from simulation.analysis.portfolio.batch import default_portfolios, run_portfolios

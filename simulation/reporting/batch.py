@@ -14,7 +14,6 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pandas as pd
 from simulation.core.errors import OutputError, ScenarioError
 from simulation.io.lock import folder_lock
 from simulation.reporting import formats
+from simulation.reporting.batch_workers import WORKERS, start_server
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.papermill_run import (
@@ -38,11 +38,6 @@ from simulation.reporting.warm_kernel import WARM_IMPORTS, WarmKernel
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
-
-WORKERS = get_context("forkserver")
-"""How batch workers are started: forked from a clean server process, never from this one. A child
-forked from a process that has already driven a kernel inherits jupyter_client's helper thread as a
-dead entry and waits on it forever (seen when a batch ran after a report in the same process)."""
 
 COMPARISON_IMPORTS = "import simulation.reporting.compare"
 """What the comparison's warm kernel imports ahead (the comparison notebook's imports)."""
@@ -266,6 +261,7 @@ def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baselin
     kernel = None
     try:
         busy = max(1, jobs) >= (os.cpu_count() or 1)  # every core has a worker: no chart needs a child
+        start_server()  # the workers' fork server, with their imports done once (already running from the CLI)
         with ProcessPoolExecutor(
             max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel, initargs=(busy,)
         ) as pool:
