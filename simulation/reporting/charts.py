@@ -47,7 +47,7 @@ def band(result, column: str) -> tuple[pd.Series, pd.Series] | None:
 
 
 def _finish(fig, ax, title: str, ylabel: str, legend: bool = True) -> Figure:
-    ax.set_title(title)
+    ax.set_title(title, y=1.0)  # a fixed place: no measuring of the axis labels below it
     ax.set_ylabel(ylabel)
     if legend:
         ax.legend(frameon=False, fontsize=8)
@@ -196,8 +196,8 @@ def by_kecamatan(result, language: str = "id") -> Figure:
         ax.grid(axis="x", color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", labelsize=8)
-    left.set_title(text("chart_kecamatan_covered", language, year=year), fontsize=9)
-    right.set_title(text("chart_kecamatan_cost", language, first=first, last=year), fontsize=9)
+    left.set_title(text("chart_kecamatan_covered", language, year=year), fontsize=9, y=1.0)
+    right.set_title(text("chart_kecamatan_cost", language, first=first, last=year), fontsize=9, y=1.0)
     fig.suptitle(text("chart_kecamatan", language), fontsize=11)
     if equal_split(result):
         fig.text(0.01, 0.005, text("equal_split_note", language), fontsize=8, style="italic", ha="left", va="bottom")
@@ -335,7 +335,7 @@ def compare_difference(differences: pd.DataFrame, language: str) -> Figure:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(formats.billions_axis(language))
     ax.set_xlabel(text("axis_billion", language))
-    ax.set_title(text("chart_compare_diff", language))
+    ax.set_title(text("chart_compare_diff", language), y=1.0)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     ax.legend(frameon=False, fontsize=8)
