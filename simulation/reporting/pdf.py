@@ -58,7 +58,6 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th { border-bottom: 0.8pt solid #000; text-align: left; vertical-align: bottom; padding: 2pt 4pt; }
 td { border-bottom: 0.3pt solid #999; padding: 1.5pt 4pt; vertical-align: top; }
-td, th { font-variant-numeric: tabular-nums; }
 th { overflow-wrap: break-word; hyphens: manual; }
 table { table-layout: auto; }
 td.%(total)s { font-weight: bold; border-top: 0.8pt solid #000; }
@@ -72,7 +71,13 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
 """
 """Print styles; ``%(page)s`` and ``%(title)s`` are filled in the report language, ``%(total)s``,
 ``%(keep)s`` and ``%(assumptions)s`` with :data:`TOTAL_CLASS`, :data:`KEEP_CLASS` and
-:data:`ASSUMPTIONS_CLASS`, ``%(assumption_widths)s`` with the rules of :data:`ASSUMPTION_WIDTHS`."""
+:data:`ASSUMPTIONS_CLASS`, ``%(assumption_widths)s`` with the rules of :data:`ASSUMPTION_WIDTHS`.
+
+Figures in a column line up without asking for tabular digits (``font-variant-numeric``): the digits
+of DejaVu Sans, Liberation Sans and Arial are all of one width already. Asking for them made Pango
+shape every cell with an OpenType feature, 8% of a brief's PDF (0.88 against 0.81 CPU-s), and the
+pages came out pixel for pixel the same without (the baseline brief and the comparison, 2026-11-26,
+2-core Xeon)."""
 
 _STYLE = re.compile(r"<style[^>]*>.*?</style>|<link[^>]*rel=\"stylesheet\"[^>]*>|<script.*?</script>", re.S)
 
