@@ -137,3 +137,33 @@ def test_a_failed_cell_sends_the_reset_ahead_and_the_next_brief_runs_from_one(ke
     assert kernel._ahead is not None  # the reset is on its way, not left for the next brief to wait on
     good = run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "good", kernel=kernel)
     assert counts(good.folder) == list(range(1, len(counts(good.folder)) + 1))
+
+
+def test_a_warm_run_writes_its_notebook_three_times_and_a_failed_one_keeps_the_error(kernel, tmp_path, monkeypatch):
+    """In a warm kernel the notebook is written as the run starts and ends and once more by papermill,
+    not as each cell starts and ends; a failed run's notebook still holds the failing cell's error."""
+    import papermill.engines
+    import papermill.execute
+    import papermill.iorw
+
+    from simulation.reporting.papermill_run import ReportError
+
+    writes = []
+    real = papermill.iorw.write_ipynb
+
+    def counted(nb, path):
+        writes.append(path)
+        return real(nb, path)
+
+    for module in (papermill.iorw, papermill.execute, papermill.engines):  # each imported the function itself
+        monkeypatch.setattr(module, "write_ipynb", counted)
+    good = run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "good", kernel=kernel)
+    assert len(writes) == 3 and len(counts(good.folder)) > 3
+    writes.clear()
+    with pytest.raises(ReportError, match="overrides"):
+        run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "bad", parameters={"overrides": "x"}, kernel=kernel)
+    assert len(writes) == 3
+    failed = nbformat.read(tmp_path / "bad.failed" / "scenario_report.ipynb", as_version=4)
+    assert failed.metadata.papermill.exception is True
+    errors = [o.ename for c in failed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == ["ScenarioError"]
