@@ -137,6 +137,11 @@ def test_html_has_the_sections_embedded_images_and_no_code(batch):
     ):
         assert text(key, "id") in page, key
     assert page.count('src="data:image/png;base64') == 5
+    # each chart's alternative text is its title in the brief's language, not nbconvert's English stand-in
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    assert alts == ["UMKM menurut status kepesertaan", "Biaya tahunan menurut pembayar", "Biaya publik kumulatif",
+                    "UMKM terlindungi terhadap target", "Per kecamatan"]  # fmt: skip
+    assert "No description" not in page
     assert "from simulation" not in page and "prepare(" not in page and "display(" not in page
     assert not re.search(r'<script[^>]*src="https?://', page), "the brief must open offline"
     # 2026 public cost: 73,000 x Rp16,800 x sum of (1 - c)^t over t = 0..11, c the monthly closure
@@ -222,6 +227,9 @@ def test_comparison_has_summary_differences_and_charts(batch):
     for key in ("compare_title", "compare_summary", "compare_by_year", "compare_differences"):
         assert text(key, "id") in page
     assert page.count('src="data:image/png;base64') == 3 and "from simulation" not in page
+    assert re.findall(r'<img [^>]*alt="([^"]*)"', page) == [
+        "Biaya publik per tahun", "Cakupan terhadap target", "Selisih biaya total terhadap baseline"
+    ]  # fmt: skip
     summary = pd.read_csv(folder / "comparison_summary.csv")
     assert list(summary[text("scenario", "id")]) == ["baseline", "faster_graduation"]
     diff = summary.set_index(text("scenario", "id"))[text("diff_cost_total", "id")]

@@ -124,6 +124,7 @@ def brief_texts(ctx, folder) -> dict[str, str]:
         "notes": ctx.notes().data,
         "fiscal": " ".join(cells(p) if hasattr(p, "to_html") else p.data for p in ctx.fiscal()),
         "cash_plan": " ".join(shown(p.data) for p in ctx.cash_plan()),
+        "charts": " ".join(ctx.chart(name).alt for name in ctx.charts),
     }
     for key in ("section_headline", "section_reading", "section_years", "section_charts", "section_payers"):
         pieces[key] = ctx.heading(key).data

@@ -7,6 +7,10 @@ result has ``annual_quantiles()`` (the microsimulation), the annual charts draw 
 
 from __future__ import annotations
 
+import base64
+import html
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -215,6 +219,35 @@ REPORT_CHARTS = {
     "by_kecamatan": by_kecamatan,
 }
 """The report's charts: PNG file stem to the function drawing it."""
+
+CHART_TITLES = {
+    "members_by_state": "chart_members",
+    "cost_by_payer": "chart_cost_by_payer",
+    "cumulative_cost": "chart_cumulative",
+    "coverage": "chart_coverage",
+    "by_kecamatan": "chart_kecamatan",
+    "compare_cost": "chart_compare_cost",
+    "compare_coverage": "chart_compare_coverage",
+    "compare_difference": "chart_compare_diff",
+}
+"""The label (:mod:`simulation.reporting.labels`) of each chart's title, by PNG file stem: the
+text a screen reader says for the chart (:class:`Shown`)."""
+
+
+class Shown:
+    """A chart's PNG as a notebook shows it: an ``<img>`` with the data inline and, as its alternative
+    text, the chart's title in the brief's language.
+
+    IPython's ``Image`` has no alternative text, and nbconvert writes "No description has been
+    provided for this image" into the page for each one, in English whatever the brief's language.
+    """
+
+    def __init__(self, path, name: str, language: str):
+        self.path, self.alt = Path(path), text(CHART_TITLES[name], language)
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
 
 
 def draw_report(result, language: str, paths: dict) -> None:

@@ -157,11 +157,9 @@ class Comparison:
         ]
         return (self.heading("compare_surprises"), Markdown("\n".join(lines))) if lines else ()
 
-    def chart(self, name: str):
-        # deferred: IPython is there only inside a notebook kernel
-        from IPython.display import Image
-
-        return Image(filename=str(self.charts[name]))
+    def chart(self, name: str) -> charts.Shown:
+        """A chart as an embedded PNG, its title as the image's alternative text."""
+        return charts.Shown(self.charts[name], name, self.language)
 
 
 def differences(cmp: Comparison) -> pd.DataFrame:

@@ -169,12 +169,9 @@ class ReportContext:
         """Every assumption (class :data:`~simulation.reporting.pdf.ASSUMPTIONS_CLASS`: its print widths)."""
         return styled(self.tables["assumptions"], self.language).set_table_attributes(f'class="{ASSUMPTIONS_CLASS}"')
 
-    def chart(self, name: str):
-        """A chart as an embedded PNG (with a note on the bands when the run has replicates)."""
-        # deferred: IPython is there only inside a notebook kernel
-        from IPython.display import Image
-
-        return Image(filename=str(self.charts[name]))
+    def chart(self, name: str) -> charts.Shown:
+        """A chart as an embedded PNG, its title as the image's alternative text."""
+        return charts.Shown(self.charts[name], name, self.language)
 
     def notes(self):
         """The note on P5-P95 bands (micro engine) and where the full tables are."""
