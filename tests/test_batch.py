@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -401,3 +402,35 @@ def test_a_worker_freezes_what_it_holds_once_and_a_callers_process_never(monkeyp
     batch_module._freeze_once()
     batch_module._freeze_once()
     assert calls == [1]  # a worker, once
+
+
+def test_the_comparison_starts_once_every_report_left_is_running():
+    from simulation.reporting.batch import _ready_to_compare
+
+    # 13 reports on 2 workers: after 11 are done the last 2 are running, none waits
+    assert [_ready_to_compare(13, done, 2) for done in (0, 10, 11, 12, 13)] == [False, False, True, True, True]
+    assert _ready_to_compare(2, 0, 2) and _ready_to_compare(1, 0, 4)  # fewer reports than workers: at once
+
+
+def test_the_early_comparison_stands_when_its_scenarios_succeeded_else_it_runs_again_on_those_that_did():
+    from simulation.reporting.batch import Outcome, _final_comparison
+
+    early = Outcome("compare_scenarios", "", True, 1.0)
+    names = ["baseline", "broken", "pessimistic"]
+    outcomes = {
+        "baseline": Outcome("baseline", "s/baseline.yaml", True, 1.0),
+        "broken": Outcome("broken", "s/broken.yaml", False, 0.1, error="x"),
+        "pessimistic": Outcome("pessimistic", "s/pessimistic.yaml", True, 1.0),
+    }
+    calls = []
+
+    def compare(done, kernel):
+        calls.append((done, kernel))
+        return Outcome("compare_scenarios", "", True, 2.0)
+
+    # started after "broken" had failed: it compared exactly the scenarios that succeeded
+    assert _final_comparison(early, ["baseline", "pessimistic"], names, outcomes, compare, "k") is early
+    assert calls == []
+    # started while "broken" was still running: run again without it
+    again = _final_comparison(early, names, names, outcomes, compare, "k")
+    assert again.seconds == 2.0 and calls == [([Path("s/baseline.yaml"), Path("s/pessimistic.yaml")], "k")]

@@ -14,6 +14,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.util import Finalize
 from pathlib import Path
 
@@ -250,31 +251,49 @@ def _default_baseline(scenarios: list[Path]) -> Path | None:
 def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baseline, progress, analyses):
     """The batch inside its lock: reports and analyses on the pool's workers, the comparison here.
 
-    The reports are queued first and the analyses (which need only the baseline) after them, so the
-    comparison, which needs every report's outcome, starts as soon as the last report is done and
-    runs in this process's own warm kernel while the workers finish the analyses.
+    The reports are queued first and the analyses (which need only the baseline) after them. The
+    comparison runs every scenario itself; of the reports it needs only to know which succeeded. It
+    starts, in a thread of this process and its own warm kernel, as soon as every report left is
+    already running (:func:`_ready_to_compare`), on the scenarios whose reports have not failed so
+    far: it then runs beside the last reports and the analyses instead of alone after them. Should
+    one of those last reports fail, it is run again without it once all are done
+    (:func:`_final_comparison`).
     """
     overrides, parameters = dict(overrides or {}), dict(parameters or {})
     outcomes: dict[str, Outcome] = {}
     analysed = list(ANALYSES) if analyses and baseline is not None else []
     comparison = None
     kernel = None
+    compare = partial(_compare, out_root=out_root, overrides=overrides, parameters=parameters, baseline=baseline)
     try:
         busy = max(1, jobs) >= (os.cpu_count() or 1)  # every core has a worker: no chart needs a child
         start_server()  # the workers' fork server, with their imports done once (already running from the CLI)
-        with ProcessPoolExecutor(
-            max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel, initargs=(busy,)
-        ) as pool:
+        with (
+            ProcessPoolExecutor(
+                max_workers=max(1, jobs), mp_context=WORKERS, initializer=start_worker_kernel, initargs=(busy,)
+            ) as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="umkm-compare") as here,
+        ):
             reports = {
                 pool.submit(run_one, str(p), str(out_root), overrides, parameters, name): name
                 for p, name in zip(scenarios, names, strict=True)
             }
-            # the analyses need only the baseline: they run after the reports, beside the comparison
+            # the analyses need only the baseline: they run after the reports
             rest = {pool.submit(run_analysis, key, Path(baseline), out_root): f"\0{key}" for key in analysed}
             # the comparison's kernel boots and imports while the reports run
             kernel = WarmKernel(REPO_ROOT, warm=COMPARISON_IMPORTS)
-            _collect(reports, outcomes, progress)
-            comparison = _compare(names, outcomes, out_root, overrides, parameters, baseline, kernel)
+            early: list = []  # (the scenarios it compares, its future), once started
+
+            def start_comparison() -> None:
+                if not early and _ready_to_compare(len(reports), len(outcomes), max(1, jobs)):
+                    chosen = [name for name in names if name not in outcomes or outcomes[name].ok]
+                    paths = [Path(p) for p, name in zip(scenarios, names, strict=True) if name in chosen]
+                    early.append((chosen, here.submit(compare, paths, kernel=kernel)))
+
+            start_comparison()
+            _collect(reports, outcomes, progress, each=start_comparison)
+            chosen, future = early[0]
+            comparison = _final_comparison(future.result(), chosen, names, outcomes, compare, kernel)
             progress(f"{'ok    ' if comparison.ok else 'FAILED'} {COMPARISON} ({comparison.seconds:.1f} s)")
             _collect(rest, outcomes, progress)
     finally:
@@ -286,17 +305,36 @@ def _run_locked(scenarios, names, out_root, jobs, overrides, parameters, baselin
     return [*ordered, comparison, *extra]
 
 
-def _collect(futures: dict, outcomes: dict, progress) -> None:
-    """Wait for ``futures`` (future to key), record each outcome under its key and report it."""
+def _ready_to_compare(reports: int, done: int, jobs: int) -> bool:
+    """Whether the comparison may start: at most ``jobs`` of the ``reports`` are not ``done``, so
+    every one left is running and none waits in the queue (the comparison then takes no core a
+    waiting report would have had)."""
+    return reports - done <= jobs
+
+
+def _final_comparison(early: Outcome, chosen: list[str], names, outcomes: dict, compare, kernel) -> Outcome:
+    """The comparison of the scenarios whose reports succeeded: ``early`` (run on the scenarios
+    ``chosen`` before every report was done) when those are exactly the ones that succeeded, else
+    ``compare`` run again on them."""
+    succeeded = [name for name in names if outcomes[name].ok]
+    if succeeded == chosen:
+        return early
+    return compare([Path(outcomes[name].path) for name in succeeded], kernel=kernel)
+
+
+def _collect(futures: dict, outcomes: dict, progress, each=None) -> None:
+    """Wait for ``futures`` (future to key), record each outcome under its key and report it; then
+    call ``each()`` if given."""
     for future in as_completed(futures):
         outcome = future.result()
         outcomes[futures[future]] = outcome
         progress(f"{'ok    ' if outcome.ok else 'FAILED'} {outcome.name} ({outcome.seconds:.1f} s)")
+        if each is not None:
+            each()
 
 
-def _compare(names, outcomes, out_root, overrides, parameters, baseline, kernel) -> Outcome:
-    """The comparison of the scenarios whose reports succeeded (against ``baseline``, else the first)."""
-    done = [Path(outcomes[name].path) for name in names if outcomes[name].ok]
+def _compare(done: list[Path], out_root, overrides, parameters, baseline, kernel) -> Outcome:
+    """The comparison of the scenarios ``done`` against ``baseline`` (else the first); never raises."""
     began = time.perf_counter()
     if not done:
         return Outcome(COMPARISON, "", False, 0.0, error="no scenario report succeeded")
