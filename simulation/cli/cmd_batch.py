@@ -46,7 +46,8 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    # first: the workers' fork server imports what they need while this process imports the rest
+    # deferred: the command line imports what a command needs only when it runs; first of all the
+    # workers' fork server, which imports what they need while this process imports the rest
     from simulation.reporting.batch_workers import start_server
 
     start_server()
