@@ -170,3 +170,39 @@ def _boxes(box, out):
     for child in getattr(box, "children", None) or []:
         _boxes(child, out)
     return out
+
+
+def test_numbers_are_marked_and_print_flush_right_labels_and_texts_are_not():
+    """Every cell of a number column (and each number of a mixed one) has NUMBER_CLASS, with the
+    total row's class beside it; a year, a label or a source does not. In the PDF a number ends at
+    its cell's right edge, a label starts at its left edge."""
+    import pandas as pd
+
+    from simulation import load_scenario
+    from simulation.reporting.pdf import NUMBER_CLASS
+    from simulation.reporting.tables import Table, assumptions_table, styled, total_row
+
+    table = Table(
+        pd.DataFrame({"Tahun": [2026, 2027, 0], "UMKM": [73000.0, 69350.0, 142350.0]}),
+        {"Tahun": "year", "UMKM": "count"},
+    )
+    html = total_row(styled(table, "id")).to_html()
+    cells = re.findall(r'<td id="T_\w+_row(\d)_col(\d)" class="([^"]*)"', html)
+    classes = {(int(r), int(c)): set(k.split()) for r, c, k in cells}
+    assert [NUMBER_CLASS in classes[(r, 1)] for r in range(3)] == [True, True, True]
+    assert [NUMBER_CLASS in classes[(r, 0)] for r in range(3)] == [False, False, False]
+    assert {NUMBER_CLASS, TOTAL_CLASS} <= classes[(2, 1)] and TOTAL_CLASS in classes[(2, 0)]
+    # the assumptions: value, low and high are numbers, the group, unit and source are not
+    assumptions = styled(assumptions_table(load_scenario(BASELINE), "id"), "id").to_html()
+    first = re.findall(r'<td id="T_\w+_row0_col(\d)" class="([^"]*)"', assumptions)
+    numbered = [int(c) for c, k in first if NUMBER_CLASS in k.split()]
+    assert [ASSUMPTION_COLUMNS[c] for c in numbered] == ["value", "low", "high"]
+    # laid out: the number flush right in its cell, the year flush left
+    page = brief_like(0).replace("</body>", f"{html}</body>")
+    document = HTML(string=print_html(page, "id")).render()
+    tds = [b for b in _boxes(document.pages[0]._page_box, []) if getattr(b, "element_tag", "") == "td"]
+    year, count = tds[0], tds[1]
+    text_of = lambda cell: next(b for b in _boxes(cell, []) if type(b).__name__ == "TextBox")  # noqa: E731
+    assert text_of(year).position_x == pytest.approx(year.content_box_x(), abs=0.5)
+    right = count.content_box_x() + count.width
+    assert text_of(count).position_x + text_of(count).width == pytest.approx(right, abs=0.5)

@@ -19,6 +19,7 @@ from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.parameters import resolve, validate
+from simulation.reporting.pdf import NUMBER_CLASS
 from simulation.reporting.reading import Base, against_base
 from simulation.reporting.tables import Table, styled, with_unit
 from simulation.scenario import load_scenario
@@ -136,7 +137,9 @@ class Comparison:
         frame[measure] = [
             with_unit(m, billion, self.language) if measure_kind[m] == "rupiah" else m for m in frame[measure]
         ]
-        return frame.style.hide(axis="index")
+        numbers = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        numbers[scenario_cols] = NUMBER_CLASS  # the PDF sets them flush right
+        return frame.style.hide(axis="index").set_td_classes(numbers)
 
     def summary(self):
         return styled(self.summary_table(), self.language)

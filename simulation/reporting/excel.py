@@ -54,6 +54,7 @@ def number_formats(language: str) -> dict[str, str]:
         "rupiah_million": "#,##0.0,,",
         "number": "0.0###",
         "text": "@",
+        "figure": "@",  # a number already written out as text (the brief's headline)
     }
 
 

@@ -20,6 +20,10 @@ from simulation.reporting.labels import text
 TOTAL_CLASS = "umkm-total"
 """The class of a table's total row (bold with a rule above, on screen and in the PDF's print styles)."""
 
+NUMBER_CLASS = "umkm-number"
+"""The class of a table cell holding a number (a count, a share, an amount): the PDF sets it flush
+right, so the digits of a column line up (JupyterLab's screen styles right-align every cell)."""
+
 KEEP_CLASS = "umkm-keep"
 """The class of a block (heading, note, short table) the PDF keeps on one page: the cash plan."""
 
@@ -61,6 +65,7 @@ td { border-bottom: 0.3pt solid #999; padding: 1.5pt 4pt; vertical-align: top; }
 th { overflow-wrap: break-word; hyphens: manual; }
 table { table-layout: auto; }
 td.%(total)s { font-weight: bold; border-top: 0.8pt solid #000; }
+td.%(number)s { text-align: right; }
 .%(keep)s { break-inside: avoid; }
 .%(keep)s h3 { font-size: 10pt; margin: 8pt 0 3pt 0; }
 table.%(assumptions)s { table-layout: fixed; width: 100%%; }
@@ -70,8 +75,8 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
 .jp-Cell, .jp-OutputArea-output, .cell, .output_area { break-inside: auto; }
 """
 """Print styles; ``%(page)s`` and ``%(title)s`` are filled in the report language, ``%(total)s``,
-``%(keep)s`` and ``%(assumptions)s`` with :data:`TOTAL_CLASS`, :data:`KEEP_CLASS` and
-:data:`ASSUMPTIONS_CLASS`, ``%(assumption_widths)s`` with the rules of :data:`ASSUMPTION_WIDTHS`.
+``%(number)s``, ``%(keep)s`` and ``%(assumptions)s`` with :data:`TOTAL_CLASS`, :data:`NUMBER_CLASS`,
+:data:`KEEP_CLASS` and :data:`ASSUMPTIONS_CLASS`, ``%(assumption_widths)s`` with the rules of :data:`ASSUMPTION_WIDTHS`.
 
 Figures in a column line up without asking for tabular digits (``font-variant-numeric``): the digits
 of DejaVu Sans, Liberation Sans and Arial are all of one width already. Asking for them made Pango
@@ -88,7 +93,7 @@ portfolio's in two threads of one process, and Pango's font map is not safe to s
 
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 
-PRINT_CLASSES = frozenset({KEEP_CLASS, TOTAL_CLASS, ASSUMPTIONS_CLASS})
+PRINT_CLASSES = frozenset({KEEP_CLASS, TOTAL_CLASS, ASSUMPTIONS_CLASS, NUMBER_CLASS})
 """The only classes :data:`PRINT_CSS` styles; every other class goes from the print HTML."""
 
 _TAG = re.compile(r"<([A-Za-z][\w-]*)(\s[^>]*)>")
@@ -131,6 +136,7 @@ def print_html(html: str, language: str) -> str:
         "page": text("pdf_page", language),
         "title": (title.group(1).strip() if title else "").replace('"', "'"),
         "total": TOTAL_CLASS,
+        "number": NUMBER_CLASS,
         "keep": KEEP_CLASS,
         "assumptions": ASSUMPTIONS_CLASS,
         "assumption_widths": "\n".join(

@@ -19,6 +19,7 @@ from simulation.reporting import charts, formats
 from simulation.reporting.apbd_note import portfolio_apbd_note
 from simulation.reporting.excel import write_named_sheets
 from simulation.reporting.labels import payer, text
+from simulation.reporting.pdf import NUMBER_CLASS
 from simulation.reporting.tables import Table, rupiah_unit, with_unit
 from simulation.rules.payers import PAYER_NAMES
 
@@ -97,10 +98,16 @@ def _png(fig) -> str:
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
-def _html_table(frame: pd.DataFrame) -> str:
+def _html_table(frame: pd.DataFrame, labels: int = 1) -> str:
+    """``frame`` as an HTML table; the cells after its first ``labels`` columns hold numbers (class
+    :data:`~simulation.reporting.pdf.NUMBER_CLASS`: flush right in the PDF)."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    number = f' class="{NUMBER_CLASS}"'
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in frame.itertuples(index=False)
+        "<tr>"
+        + "".join(f"<td{number if i >= labels else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(r))
+        + "</tr>"
+        for r in frame.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
@@ -210,7 +217,7 @@ def write_brief_html(result, portfolio, path: str | Path, language: str = "id") 
         _png(charts.annual_cost_by_payer(_Annual(total, _payers(total)), language)),
         _png(charts.coverage_against_target(_Annual(total, _payers(total)), language)),
         f"<h2>{word('regions', language)}</h2>",
-        _html_table(regions_table(result, language)),
+        _html_table(regions_table(result, language), labels=2),
     ]
     summary = result.regions_summary().sort_values("subsidy_cost_total", ascending=False, kind="stable")
     shown = list(summary["region"][:MAX_SECTIONS])

@@ -1,7 +1,7 @@
 """Tables for people: year by year, payers, kecamatan, assumptions with sources, provenance.
 
 Each builder returns numbers (not strings) under headers in the report language, plus a
-``kinds`` mapping header -> "year" | "count" | "share" | "rupiah" | "text" that both the HTML
+``kinds`` mapping header -> "year" | "count" | "share" | "rupiah" | "figure" | "text" that both the HTML
 (:func:`styled`, Babel formats) and the Excel writer (number formats) use.
 """
 
@@ -15,7 +15,7 @@ from simulation.outputs.variables import variable
 from simulation.reporting import formats, parameter_labels
 from simulation.reporting.charts import quantiles
 from simulation.reporting.labels import LABELS, label_of, payer, text
-from simulation.reporting.pdf import TOTAL_CLASS
+from simulation.reporting.pdf import NUMBER_CLASS, TOTAL_CLASS
 from simulation.scenario.schema import iter_params
 
 ANNUAL_COLUMNS = (
@@ -313,7 +313,7 @@ def value_for_money(result, language: str) -> Table:
             text("value", language): [show[kind](s[key], language) for key, kind in kept],
         }
     )
-    return Table(frame, dict.fromkeys(frame.columns, "text"))
+    return Table(frame, {frame.columns[0]: "text", frame.columns[1]: "figure"})
 
 
 def _show(value, language: str = "en") -> str:
@@ -493,7 +493,7 @@ def headline(result, language: str) -> Table:
             )
             for _, _, name, kind in rows
         ]
-    return Table(frame, dict.fromkeys(frame.columns, "text"))
+    return Table(frame, {frame.columns[0]: "text"} | dict.fromkeys(frame.columns[1:], "figure"))
 
 
 def indicator_quantiles(q: pd.DataFrame) -> dict[str, tuple[float, float]]:
@@ -530,6 +530,7 @@ def styled(table: Table, language: str, one_unit: bool = False):
         "share": lambda v: formats.percent(v, language),
         "rupiah": lambda v: formats.rupiah(v, language),
         "text": lambda v: "" if v is None else str(v),
+        "figure": lambda v: "" if v is None else str(v),  # a number already written out
     }
     frame = table.frame.copy()
     for column, kinds in table.cell_kinds.items():
@@ -546,8 +547,21 @@ def styled(table: Table, language: str, one_unit: bool = False):
                 "–" if v != v else formats.number(v / scale, language, digits=digits)
             )
             renamed[column] = with_unit(column, unit, language)
-    styler = frame.style.format(plain).hide(axis="index")
+    styler = numbers_marked(frame.style.format(plain).hide(axis="index"), table)
     return styler.relabel_index([renamed.get(c, c) for c in frame.columns], axis="columns") if renamed else styler
+
+
+NUMBER_KINDS = frozenset({"count", "share", "rupiah", "number", "figure"})
+"""Kinds of cell (:class:`Table`) that hold a number (``figure``: one already written out, as the
+headline's); a year is a label, a text is text."""
+
+
+def numbers_marked(styler, table: Table):
+    """``styler`` with class :data:`~simulation.reporting.pdf.NUMBER_CLASS` on each cell holding a
+    number (:data:`NUMBER_KINDS`), which the PDF sets flush right."""
+    rows, columns = range(len(table.frame)), list(table.frame.columns)
+    marks = [[NUMBER_CLASS if table.kind_at(c, r) in NUMBER_KINDS else "" for c in columns] for r in rows]
+    return styler.set_td_classes(pd.DataFrame(marks, index=styler.data.index, columns=styler.data.columns))
 
 
 def total_row(styler):
@@ -557,7 +571,9 @@ def total_row(styler):
     styles the class in :data:`simulation.reporting.pdf.PRINT_CSS`.
     """
     classes = pd.DataFrame("", index=styler.data.index, columns=styler.data.columns)
-    classes.iloc[-1] = TOTAL_CLASS
+    last = len(classes) - 1
+    for c in range(classes.shape[1]):  # beside a cell's own class (a number's, numbers_marked)
+        classes.iat[last, c] = f"{styler.cell_context.get((last, c), '')} {TOTAL_CLASS}".strip()
     rule = {"selector": f"td.{TOTAL_CLASS}", "props": "font-weight: bold; border-top: 1px solid #000;"}
     return styler.set_td_classes(classes).set_table_styles([rule], overwrite=False)
 
