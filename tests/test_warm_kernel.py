@@ -167,3 +167,30 @@ def test_a_warm_run_writes_its_notebook_three_times_and_a_failed_one_keeps_the_e
     assert failed.metadata.papermill.exception is True
     errors = [o.ename for c in failed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == ["ScenarioError"]
+
+
+def test_once_more_if_gone_retries_a_dead_kernel_once_and_nothing_else():
+    from nbclient.exceptions import DeadKernelError
+
+    from simulation.reporting.warm_kernel import once_more_if_gone
+
+    tried, failure = [], []
+
+    def run(kernel):
+        tried.append(kernel)
+        if kernel == "old":
+            raise failure[0]
+        return f"ran in {kernel}"
+
+    for error in (KernelGone("no answer"), DeadKernelError("died in a cell")):
+        tried[:], failure[:] = [], [error]
+        assert once_more_if_gone(run, lambda: "old", lambda: "new") == "ran in new" and tried == ["old", "new"]
+    tried[:], failure[:] = [], [ValueError("a cell failed")]  # not a dead kernel: no second try
+    with pytest.raises(ValueError, match="a cell failed"):
+        once_more_if_gone(run, lambda: "old", lambda: "new")
+    assert tried == ["old"]
+    # a broader rule (a batch worker's): any error it names gets the second try
+    assert once_more_if_gone(run, lambda: "old", lambda: "new", gone=lambda e: True) == "ran in new"
+    failure[:] = [KernelGone("no answer")]
+    with pytest.raises(KernelGone):  # the second try's failure propagates
+        once_more_if_gone(run, lambda: "old", lambda: "old")

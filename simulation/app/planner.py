@@ -465,20 +465,19 @@ class Planner:
 
         One run serves both downloads: it is kept until the settings or the language change.
         """
-        # deferred: nbclient comes with papermill, needed only when a planner asks for the brief
-        from nbclient.exceptions import DeadKernelError
-
         # deferred: papermill starts a kernel; needed only when a planner asks for the brief
         from simulation.reporting.papermill_run import run_report
-        from simulation.reporting.warm_kernel import KernelGone
+        from simulation.reporting.warm_kernel import once_more_if_gone
 
         key = (self.base.path, repr(sorted(self.overrides().items())), self.language)
         if self._brief is None or self._brief[0] != key:
             settings = {"overrides": self.overrides(), "parameters": {"language": self.language}}
-            try:  # the run empties the kernel for the next brief (papermill_run.execute, reset_ahead)
-                report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel())
-            except (KernelGone, DeadKernelError):  # the kernel died: one more try in a new one
-                report = run_report(self.base.path, self.out / "brief", **settings, kernel=self._warm_kernel(True))
+            # the run empties the kernel for the next brief (papermill_run.execute, reset_ahead)
+            report = once_more_if_gone(
+                lambda kernel: run_report(self.base.path, self.out / "brief", **settings, kernel=kernel),
+                self._warm_kernel,
+                lambda: self._warm_kernel(True),
+            )
             self._brief = (key, report)
         return self._brief[1]
 

@@ -60,16 +60,11 @@ def main(args) -> int:
 def _in_host(args) -> int:
     """The brief in the host's warm kernel; a kernel that died (before or during the brief) is replaced
     and the brief tried once more, as a batch worker does."""
-    # deferred: nbclient comes with papermill, which only report runs need
-    from nbclient.exceptions import DeadKernelError
-
     # deferred: the command line imports what a command needs only when it runs
-    from simulation.reporting.warm_kernel import KernelGone
+    from simulation.reporting.warm_kernel import once_more_if_gone
 
-    try:  # the run empties the kernel for the next brief (papermill_run.execute, reset_ahead)
-        return _run(args, HOSTED.kernel(), release=False)
-    except (KernelGone, DeadKernelError):
-        return _run(args, HOSTED.renew(), release=False)
+    # the run empties the kernel for the next brief (papermill_run.execute, reset_ahead)
+    return once_more_if_gone(lambda kernel: _run(args, kernel, release=False), HOSTED.kernel, HOSTED.renew)
 
 
 def _run(args, kernel, release: bool) -> int:

@@ -35,7 +35,7 @@ from simulation.reporting.papermill_run import (
     run_report,
 )
 from simulation.reporting.parameters import REPO_ROOT
-from simulation.reporting.warm_kernel import WARM_IMPORTS, WarmKernel
+from simulation.reporting.warm_kernel import WARM_IMPORTS, WarmKernel, once_more_if_gone
 
 COMPARISON = "compare_scenarios"
 """Folder (under the reports folder) of the comparison notebook's output."""
@@ -99,8 +99,9 @@ def _warm() -> dict:
     return {"kernel": _WORKER_KERNEL[0]} if _WORKER_KERNEL else {}
 
 
-def _renew_kernel() -> None:
-    """Replace this worker's warm kernel (it died or stopped answering) by a new one."""
+def _renewed() -> dict:
+    """Replace this worker's warm kernel (it died or stopped answering) by a new one; what
+    :func:`_warm` gives then."""
     if _WORKER_KERNEL:
         old = _WORKER_KERNEL.pop()
         try:
@@ -108,6 +109,7 @@ def _renew_kernel() -> None:
         except Exception:  # noqa: BLE001, S110 - a dead kernel may not shut down cleanly; it is gone either way
             pass
         start_worker_kernel(*_BUSY)
+    return _warm()
 
 
 def _freeze_once() -> None:
@@ -138,14 +140,12 @@ def run_one(path: str, out_root: str, overrides: dict, parameters: dict, name: s
 
     name = name or Path(path).stem
     began = time.perf_counter()
-    try:
-        try:
-            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters, **_warm())
-        except FINAL:
-            raise
-        except Exception:  # noqa: BLE001 - a kernel that failed to start (or died) gets one more try
-            _renew_kernel()
-            report = run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters, **_warm())
+
+    def run(warm: dict):
+        return run_report(path, Path(out_root) / name, overrides=overrides, parameters=parameters, **warm)
+
+    try:  # a kernel that failed to start (or died) gets one more try: any error but a FINAL one
+        report = once_more_if_gone(run, _warm, _renewed, gone=lambda error: not isinstance(error, FINAL))
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the outcome carries the message
         return Outcome(name, str(path), False, time.perf_counter() - began, error=f"{type(exc).__name__}: {exc}")
     _freeze_once()

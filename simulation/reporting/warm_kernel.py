@@ -55,6 +55,31 @@ class KernelGone(RuntimeError):
     """The warm kernel died or did not answer; a batch tries the scenario once more in a new one."""
 
 
+def kernel_died(error: BaseException) -> bool:
+    """Whether ``error`` says a notebook's kernel died: :class:`KernelGone`, or nbclient's
+    ``DeadKernelError`` (the kernel died while a cell ran)."""
+    # deferred: nbclient comes with papermill, which only notebook runs need
+    from nbclient.exceptions import DeadKernelError
+
+    return isinstance(error, (KernelGone, DeadKernelError))
+
+
+def once_more_if_gone(run, kernel, renew, gone=kernel_died):
+    """``run(kernel())``; if that fails because the kernel is gone (``gone(error)``, by default
+    :func:`kernel_died`; getting the kernel included), ``run(renew())`` once more, in a new kernel.
+    Any other error, and the second try's, propagates.
+
+    The one rule for every warm kernel: a batch worker's (whose ``gone`` also takes a kernel that
+    failed to start), a report host's and the planner app's.
+    """
+    try:
+        return run(kernel())
+    except Exception as error:
+        if not gone(error):
+            raise
+    return run(renew())
+
+
 class WarmKernel:
     """A python3 kernel started in ``cwd`` that imports :data:`WARM_IMPORTS` ahead of its first run.
 
