@@ -19,9 +19,8 @@ from simulation.reporting.excel import write_workbook
 from simulation.reporting.labels import text
 from simulation.reporting.names import scenario_names
 from simulation.reporting.parameters import resolve, validate
-from simulation.reporting.pdf import NUMBER_CLASS
 from simulation.reporting.reading import Base, against_base
-from simulation.reporting.tables import Table, styled, with_unit
+from simulation.reporting.tables import Table, numbers_marked, styled, with_unit
 from simulation.scenario import load_scenario
 
 MEASURES = {
@@ -137,9 +136,8 @@ class Comparison:
         frame[measure] = [
             with_unit(m, billion, self.language) if measure_kind[m] == "rupiah" else m for m in frame[measure]
         ]
-        numbers = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        numbers[scenario_cols] = NUMBER_CLASS  # the PDF sets them flush right
-        return frame.style.hide(axis="index").set_td_classes(numbers)
+        written = Table(frame, table.kinds | dict.fromkeys(scenario_cols, "figure"))  # numbers written out
+        return numbers_marked(frame.style.hide(axis="index"), written)
 
     def summary(self):
         return styled(self.summary_table(), self.language)

@@ -130,7 +130,7 @@ def load(text: str):
     A text parsed before in this process is not parsed again (:func:`_parsed`): every shipped
     scenario extends the baseline, so a batch worker's kernel, the comparison and a portfolio read
     the same file many times, and PyYAML's pure-Python parser takes 14 ms for the baseline where a
-    copy takes about 1 ms.
+    copy takes 0.2 ms.
     """
     return copy.deepcopy(_parsed(text))
 
