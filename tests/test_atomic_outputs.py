@@ -250,3 +250,37 @@ def test_a_killed_report_leaves_the_previous_report_whole(tmp_path):
     assert len(hidden(tmp_path)) == 1
     atomic.clean_stale(out)
     assert hidden(tmp_path) == [] and {p.name: p.read_bytes() for p in out.iterdir()} == previous
+
+
+def test_an_interrupt_between_the_two_renames_puts_the_previous_folder_back(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert main(run_args(out, 3)) == 0
+    rename, calls = os.rename, []
+
+    def interrupted_second(a, b):
+        calls.append((Path(a).name, Path(b).name))
+        if len(calls) == 2:  # the previous folder is aside, the new one not yet in place
+            raise KeyboardInterrupt
+        rename(a, b)
+
+    monkeypatch.setattr(atomic.os, "rename", interrupted_second)
+    assert main(run_args(out, 2)) == 130
+    assert calls[0][0] == "out" and calls[0][1].startswith(".out.old-")  # the swap had begun
+    assert complete(out) == 3 and hidden(tmp_path) == []
+
+
+def test_an_interrupt_as_the_working_folder_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """The working folder is named before it is made, and made inside the block that removes it: an
+    interrupt just after ``mkdir`` (a report host's SIGTERM) leaves no hidden folder behind."""
+    out = tmp_path / "out"
+    mkdir = Path.mkdir
+
+    def made_then_interrupted(self, *args, **kwargs):
+        mkdir(self, *args, **kwargs)
+        if self.name.startswith(".out.partial-"):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "mkdir", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt), atomic.atomic_folder(out):
+        pass
+    assert list(tmp_path.iterdir()) == []

@@ -188,8 +188,8 @@ def test_sigterm_during_a_brief_stops_the_host_and_the_report_runs_cold(hosts, t
     client = subprocess.Popen(argv, cwd=ROOT, env=hosts.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(f".brief.*-{pid}-*")) and time.monotonic() < deadline:
-            time.sleep(0.01)  # until the host has begun writing the brief
+        while not list(tmp_path.glob(f".brief.*-{pid}-*/*.ipynb")) and time.monotonic() < deadline:
+            time.sleep(0.01)  # until papermill has begun the notebook (its cells take about a second)
         os.kill(pid, signal.SIGTERM)  # the host this module started, by its pid
         _, err = client.communicate(timeout=300)
     finally:
@@ -200,6 +200,52 @@ def test_sigterm_during_a_brief_stops_the_host_and_the_report_runs_cold(hosts, t
     assert _wait_gone(pid) and not host.socket_path(hosts.folder).exists()
     assert list(tmp_path.glob(f".brief.*-{pid}-*")) == []  # the host removed its half-written brief
     assert (out / "annual.csv").is_file() and (out / "scenario_report.pdf").is_file()  # written by the cold run
+    assert host.log_path(hosts.folder).read_text(encoding="utf-8").splitlines()[-1].endswith(" stopping: SIGTERM")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def test_sigterm_during_the_warm_up_stops_the_host_and_its_kernel(tmp_path):
+    folder = tmp_path / "sockets"
+    folder.mkdir(mode=0o700)
+    env = {**os.environ, host.FOLDER_ENV: str(folder)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli.host_server", "--idle-minutes", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _children(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the host has started its kernel
+        kernels = _children(server.pid)
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=120)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, err
+    assert kernels and all(_wait_gone(k, 10) for k in kernels)
+    lines = out.splitlines()
+    assert lines[-1].endswith(" stopping: SIGTERM") and not any(line.endswith(" ready") for line in lines)
+    assert not host.socket_path(folder).exists()
+
+
+def test_sigterm_between_briefs_stops_the_host_at_once(hosts):
+    pid = hosts.ensure()
+    began = time.monotonic()
+    os.kill(pid, signal.SIGTERM)  # the host this module started, by its pid
+    assert _wait_gone(pid) and time.monotonic() - began < 10
+    assert not host.socket_path(hosts.folder).exists()
+    assert host.log_path(hosts.folder).read_text(encoding="utf-8").splitlines()[-1].endswith(" stopping: SIGTERM")
 
 
 def test_an_idle_host_stops_by_itself(hosts):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -109,6 +115,17 @@ def test_a_dead_kernel_is_reported_not_waited_for(tmp_path):
             warm.fresh()
 
 
+def test_a_kernel_killed_while_one_waits_for_it_is_reported_within_seconds():
+    """:meth:`WarmKernel.kill` (a report host's SIGTERM) while :meth:`fresh` waits for the kernel's
+    warm-up: the wait ends with KernelGone in seconds, not after READY_SECONDS (180 s)."""
+    with WarmKernel(ROOT, warm="import time; time.sleep(60)") as warm:
+        threading.Timer(0.5, warm.kill).start()
+        began = time.monotonic()
+        with pytest.raises(KernelGone, match="died"):
+            warm.fresh()
+        assert time.monotonic() - began < 10
+
+
 def test_the_kernel_keeps_no_input_history(kernel):
     # a report's cells stay out of the user's IPython history file
     assert asked(kernel, "get_ipython().history_manager.enabled") == "False"
@@ -194,3 +211,124 @@ def test_once_more_if_gone_retries_a_dead_kernel_once_and_nothing_else():
     failure[:] = [KernelGone("no answer")]
     with pytest.raises(KernelGone):  # the second try's failure propagates
         once_more_if_gone(run, lambda: "old", lambda: "old")
+
+
+def slow_notebook(folder: Path) -> tuple[Path, Path]:
+    """A notebook whose one cell marks that it started, sleeps 1.5 s, then (re)makes ``output_dir`` and
+    writes in it; returns (notebook, the mark)."""
+    started = folder / "started"
+    spec = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": spec})
+    nb.cells = [
+        nbformat.v4.new_code_cell('output_dir = ""\nstarted = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import pathlib, time\n"
+            "pathlib.Path(started).write_text('x')\n"
+            "time.sleep(1.5)\n"
+            "pathlib.Path(output_dir).mkdir(parents=True, exist_ok=True)\n"
+            "(pathlib.Path(output_dir) / 'late.csv').write_text('1')\n"
+        ),
+    ]
+    nbformat.write(nb, folder / "slow.ipynb")
+    return folder / "slow.ipynb", started
+
+
+def when(ready, act) -> None:
+    """``act()`` in a thread once ``ready()`` is true (never later than 120 s, so never in another test)."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + 120
+        while not ready():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+        act()
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+INTERRUPTED = """
+import json, os, pathlib, signal, sys, time
+sys.path.insert(0, "tests")
+from test_warm_kernel import slow_notebook, when
+from simulation.reporting import papermill_run
+from simulation.reporting.warm_kernel import WarmKernel
+
+tmp = pathlib.Path(sys.argv[1])
+notebook, started = slow_notebook(tmp)
+papermill_run.check_known = lambda notebook, parameters: None  # not a shipped notebook
+warm = WarmKernel(sys.argv[2], warm="")
+when(started.exists, lambda: os.kill(os.getpid(), signal.SIGINT))
+try:
+    papermill_run.execute(notebook, tmp / "out", {"started": str(started)}, kernel=warm)
+    interrupted = False
+except KeyboardInterrupt:
+    interrupted = True
+time.sleep(2.5)  # past the moment the cell would have written
+alive = warm.manager.is_alive()
+warm.shutdown()
+print(json.dumps({"interrupted": interrupted, "files": sorted(p.name for p in tmp.iterdir()), "alive": alive}))
+"""
+
+
+def test_a_run_interrupted_while_a_cell_writes_leaves_no_working_folder(tmp_path):
+    """A warm kernel is nobody's child that papermill stops: interrupted (Ctrl-C) while a cell runs, the
+    run stops the kernel before it removes its working folder, so the cell cannot go on writing into
+    it, or make it again, afterwards. In a process of its own: a real SIGINT, as a terminal sends it."""
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED, str(tmp_path), str(ROOT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen == {"interrupted": True, "files": ["slow.ipynb", "started"], "alive": False}
+
+
+@pytest.mark.timeout(120)  # it hung for good before the channels watched the kernel: ends the run
+def test_a_kernel_killed_during_a_cell_ends_the_run_as_a_dead_kernel(tmp_path, monkeypatch):
+    """nbclient waits for a cell with no time limit; a warm kernel killed meanwhile (out of memory, a
+    report host's SIGTERM) ends the run within seconds with a dead kernel, which a batch worker, the
+    host and the app try once more in a new kernel, and leaves no working folder."""
+    from nbclient.exceptions import DeadKernelError
+
+    from simulation.reporting import papermill_run
+
+    notebook, started = slow_notebook(tmp_path)
+    monkeypatch.setattr(papermill_run, "check_known", lambda notebook, parameters: None)  # not a shipped one
+    with WarmKernel(ROOT, warm="") as warm:
+        when(started.exists, warm.kill)
+        began = time.monotonic()
+        with pytest.raises(DeadKernelError):
+            papermill_run.execute(notebook, tmp_path / "out", {"started": str(started)}, kernel=warm)
+        assert time.monotonic() - began < 15
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow.ipynb", "started"]
+
+
+@pytest.mark.timeout(300)
+def test_a_brief_whose_kernel_is_killed_mid_notebook_runs_again_in_a_new_one(tmp_path):
+    """The rule of every warm kernel (a batch worker's, the host's, the app's): a brief whose kernel died
+    while its notebook ran is run once more in a new kernel, and what it writes is one whole brief."""
+    from simulation.reporting.warm_kernel import once_more_if_gone
+
+    kernels = [WarmKernel(ROOT)]
+
+    def renew() -> WarmKernel:
+        kernels.append(WarmKernel(ROOT))
+        return kernels[-1]
+
+    try:
+        when(lambda: list(tmp_path.glob(".brief.partial-*/*.ipynb")), kernels[0].kill)  # papermill has begun
+        report = once_more_if_gone(
+            lambda kernel: run_report(ROOT / "scenarios" / "baseline.yaml", tmp_path / "brief", kernel=kernel),
+            lambda: kernels[0],
+            renew,
+        )
+    finally:
+        for kernel in kernels:
+            kernel.shutdown()
+    assert len(kernels) == 2
+    assert (report.folder / "scenario_report.pdf").is_file() and (report.folder / "annual.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief"]

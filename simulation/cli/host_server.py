@@ -15,6 +15,13 @@ One request at a time (the others wait in the socket's queue). The host stops af
 digest differs from its own (the checkout's code changed). Its log holds the command, exit code and
 seconds of each brief: never a command line, a path or a name.
 
+SIGTERM between briefs stops the host at once. During a brief (or the warm-up) it is not raised into
+papermill, nbclient and ZeroMQ, which do not survive an exception at any instruction (a client's
+channels were seen to hang for good as they closed): the kernel is killed (:meth:`Hosted.stop`), so
+the brief fails at its next wait on the kernel, its working folder removed and the report folder left
+as it was, and the host stops without answering (the client runs the brief cold). A brief already
+past its notebook finishes (its HTML and PDF take about a second) and is answered before the host stops.
+
 Run as ``python -m simulation.cli.host_server`` by ``umkm-sim host start`` (:mod:`simulation.cli.cmd_host`).
 """
 
@@ -44,8 +51,8 @@ CHECK_SECONDS = 30.0
 
 
 class Stop(BaseException):
-    """Raised in the host's main thread by SIGTERM: the brief under way is abandoned (its working
-    folder removed, the report folder left as it was) and the host stops."""
+    """The host stops: raised by SIGTERM between briefs, and after one during a brief (by
+    :meth:`Hosted.kernel` and :meth:`Hosted.renew`, and for a brief that did not succeed)."""
 
 
 class Hosted:
@@ -61,16 +68,29 @@ class Hosted:
 
         self._make = lambda: WarmKernel(root)
         self._kernel = self._make()
+        self.stopping = False
 
     def kernel(self):
+        """The warm kernel (:class:`Stop` once :meth:`stop` was called)."""
+        if self.stopping:
+            raise Stop
         return self._kernel
 
     def renew(self):
-        """Stop the current kernel (if it still runs) and start another; return it."""
+        """Stop the current kernel (if it still runs) and start another; return it (:class:`Stop` once
+        :meth:`stop` was called: a brief whose kernel the host killed is not tried again)."""
+        if self.stopping:
+            raise Stop
         with contextlib.suppress(Exception):
             self._kernel.shutdown()
         self._kernel = self._make()
         return self._kernel
+
+    def stop(self) -> None:
+        """Kill the kernel at once, from SIGTERM's handler during a brief: papermill's wait on it ends as
+        for a kernel that died (nbclient checks every second), and nothing is run in it again."""
+        self.stopping = True
+        self._kernel.kill()
 
     def shutdown(self) -> None:
         self._kernel.shutdown()
@@ -119,8 +139,29 @@ class Host:
         self.served = 0
         self.last = time.monotonic()
         self.running = True
+        self.busy = False  # a brief (or the warm-up) is running
+        self.terminated = False  # SIGTERM came
         self.hosted: Hosted | None = None
         self.sock: socket.socket | None = None
+
+    def on_term(self, signum, frame) -> None:
+        """SIGTERM: :class:`Stop` at once between briefs; during one, the kernel killed and the host
+        stopped after it (see the module docstring)."""
+        self.terminated = True
+        self.running = False
+        if not self.busy:
+            raise Stop
+        if self.hosted is not None:  # None while the host starts its kernel: not started again, see main
+            self.hosted.stop()
+
+    @contextlib.contextmanager
+    def brief(self):
+        """A brief (or the warm-up) runs in this block: SIGTERM then kills its kernel, not raised here."""
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
 
     def listen(self) -> None:
         """Bind this checkout's socket (a stale one removed; refused if another host answers)."""
@@ -198,7 +239,10 @@ class Host:
         if not isinstance(cwd, str) or not os.path.isdir(cwd):
             return {"error": "the client's working folder is not a folder here"}
         began = time.perf_counter()
-        code, out, err = run_report(argv, cwd)
+        with self.brief():
+            code, out, err = run_report(argv, cwd)
+        if self.terminated and code != 0:
+            raise Stop  # failed for its killed kernel (most likely): not answered, the client runs it cold
         self.served += 1
         self.last = time.monotonic()
         log(f"report exit {code} {time.perf_counter() - began:.2f} s")
@@ -242,10 +286,6 @@ def log(text: str) -> None:
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} {text}", flush=True)
 
 
-def _on_term(signum, frame) -> None:
-    raise Stop
-
-
 def main(argv: list[str] | None = None) -> int:
     """Warm up, listen and serve (see the module docstring); the exit code is 0 after a normal stop."""
     parser = argparse.ArgumentParser(prog="python -m simulation.cli.host_server")
@@ -253,19 +293,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     digest = host.code_digest()  # before the code is imported: a later edit makes the host stale
     folder = host.socket_folder()
-    signal.signal(signal.SIGTERM, _on_term)
     server = Host(folder, args.idle_minutes, digest)
+    signal.signal(signal.SIGTERM, server.on_term)
     # deferred: cmd_report is the report command the host lends its kernel to
     from simulation.cli import cmd_report
 
     try:
         log(f"starting (pid {os.getpid()}, idle limit {args.idle_minutes:g} min)")
-        server.hosted = Hosted(host.ROOT)
-        cmd_report.HOSTED = server.hosted
-        warm_up(server.hosted)
+        with server.brief():
+            server.hosted = Hosted(host.ROOT)
+            cmd_report.HOSTED = server.hosted
+            if not server.terminated:
+                warm_up(server.hosted)
+        if server.terminated:
+            raise Stop
         server.listen()
         log("ready")
         server.serve()
+        if server.terminated:
+            raise Stop  # SIGTERM came during a brief that was then answered
     except Stop:
         log("stopping: SIGTERM")
     except host.HostError as exc:

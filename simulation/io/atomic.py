@@ -6,7 +6,8 @@ the previous folder (if any) moved aside to ``.<name>.old-<pid>-<random>``, the 
 ``<name>``, and the old one removed. A command killed at any moment therefore leaves the previous
 complete folder, or the new complete one, never a mix; the hidden leftovers of a killed command are
 cleaned (or, for a folder moved aside just before the kill, put back) by the next write to the same
-target.
+target. A command interrupted rather than killed (Ctrl-C, a report host's SIGTERM) removes its working
+folder itself, and puts back a folder it had moved aside, before it stops.
 
 An existing target is replaced only when it is empty or looks like an output (it holds
 ``manifest.json`` or an executed notebook), so ``--out`` naming a folder of other files is refused
@@ -36,7 +37,7 @@ _HIDDEN = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|old)-(?:(?P<pid>\d+)-)?
 
 
 def is_work_folder(path: Path) -> bool:
-    """Whether ``path`` (or a folder above it) is a folder being written by :func:`begin`."""
+    """Whether ``path`` (or a folder above it) is a folder being written by :func:`reserve` and :func:`create`."""
     return any((m := _HIDDEN.match(p.name)) and m["kind"] == PARTIAL for p in (Path(path), *Path(path).parents))
 
 
@@ -46,8 +47,12 @@ def looks_like_output(folder: Path) -> bool:
     return not entries or any(e.name == "manifest.json" or e.suffix == ".ipynb" for e in entries)
 
 
-def begin(target: str | Path) -> Path:
-    """Check ``target``, clean leftovers of killed writes to it, and create its working folder.
+def reserve(target: str | Path) -> Path:
+    """Check ``target``, clean leftovers of killed writes to it, and name its working folder.
+
+    The folder is not created here: the writer creates it (:func:`create`) inside the block that
+    removes it on any exception, so that no interrupt (Ctrl-C, a report host's SIGTERM) can fall
+    between the folder's creation and the code that removes it.
 
     Parameters
     ----------
@@ -57,14 +62,13 @@ def begin(target: str | Path) -> Path:
     Returns
     -------
     Path
-        The hidden working folder beside ``target`` (created, empty).
+        The hidden working folder beside ``target`` (not yet created).
 
     Raises
     ------
     OutputError
-        If ``target`` is a file, the working folder or one holding it, or a folder of other files.
-    OSError
-        If the parent cannot be created or written (read-only or full disk, no permission).
+        If ``target`` is a file, the working folder or one holding it, a folder of other files, or its
+        parent cannot be created or written (read-only or full disk, no permission).
     """
     target = Path(target)
     if target.exists() or target.is_symlink():
@@ -81,11 +85,23 @@ def begin(target: str | Path) -> Path:
                 f"{target} exists and holds files that are not an output of umkm-sim (no manifest.json); "
                 "name a new folder or empty this one"
             )
-        work = target.parent / f".{target.name}.{PARTIAL}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return target.parent / f".{target.name}.{PARTIAL}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def create(work: Path, target: str | Path) -> None:
+    """Create the working folder ``work`` named by :func:`reserve` for ``target``.
+
+    Raises
+    ------
+    OutputError
+        If it cannot be created (read-only or full disk, no permission), naming ``target``.
+    """
+    try:
         work.mkdir()
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    return work
 
 
 def commit(work: Path, target: str | Path) -> None:
@@ -96,7 +112,13 @@ def commit(work: Path, target: str | Path) -> None:
     if target.exists():
         old = target.parent / f".{target.name}.{OLD}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         os.rename(target, old)
-    os.rename(work, target)
+        try:
+            os.rename(work, target)
+        except BaseException:
+            os.rename(old, target)  # interrupted between the renames: the previous folder goes back now
+            raise
+    else:
+        os.rename(work, target)
     _fsync(target.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -115,8 +137,9 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     (including KeyboardInterrupt) the working folder is removed and ``target`` is left as it was;
     an OSError (full or read-only disk) becomes an :class:`OutputError` naming ``target``.
     """
-    work = begin(target)
+    work = reserve(target)
     try:
+        create(work, target)
         yield work
         commit(work, target)
     except OSError as exc:

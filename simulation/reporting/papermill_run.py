@@ -8,6 +8,7 @@ naming the cell that failed, never a report that looks complete.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sys
@@ -242,17 +243,20 @@ def execute(
 
     check_known(notebook, parameters)
     out = Path(out)
-    work = atomic.begin(out)  # cleans leftovers of killed runs; refuses a file or a folder of other files
+    work = atomic.reserve(out)  # cleans leftovers of killed runs; refuses a file or a folder of other files
     executed = work / (name or notebook.name)
     params = {**parameters, "output_dir": str(work.resolve())}
     where = {"extra_arguments": KERNEL_ARGUMENTS, "kernel_manager_class": WidgetSafeKernelManager}
     if kernel is not None:  # the briefs, comparison and analyses: notebooks without widgets
         where = {"engine_name": WARM_ENGINE, "km": kernel.manager}
     on_paper = notebook.stem in PDF_NOTEBOOKS
-    preload = _preload(on_paper)
+    running = False  # whether the kernel may be running a cell that writes into ``work``
     try:
+        atomic.create(work, out)  # inside the try: an interrupt from here on removes it
+        preload = _preload(on_paper)
         if kernel is not None:
             kernel.fresh()
+        running = True
         papermill.execute_notebook(
             str(notebook),
             str(executed),
@@ -263,6 +267,7 @@ def execute(
             log_output=False,
             **where,
         )
+        running = False
         if release and kernel is not None:
             kernel.release()
         elif kernel is not None:
@@ -271,6 +276,8 @@ def execute(
         to_html(executed, executed.with_suffix(".html"))
         if on_paper:
             to_pdf(executed.with_suffix(".html"), executed.with_suffix(".pdf"), parameters.get("language", "id"))
+        seal(work)  # the manifest vouches for every file of the report (HTML, notebook, charts, workbook)
+        _swap_into_place(work, out)
     except PapermillExecutionError as exc:
         if kernel is not None and not release:
             kernel.reset_ahead()  # a failed cell leaves the kernel running: emptied for the next notebook
@@ -282,10 +289,14 @@ def execute(
         (failed / "ERROR.txt").write_text(message + "\n", encoding="utf-8")
         raise ReportError(message) from None
     except BaseException:
+        if running and kernel is not None:
+            # interrupted (Ctrl-C, a host's SIGTERM) or failed while a cell may still run: a warm kernel
+            # is nobody's child to stop with papermill, and its cell would go on writing into ``work``
+            # (even make it again) after it is removed; stopped first (its holder starts a new one)
+            with contextlib.suppress(Exception):  # the error that brought us here is the one to raise
+                kernel.shutdown()
         shutil.rmtree(work, ignore_errors=True)
         raise
-    seal(work)  # the manifest vouches for every file of the report (HTML, notebook, charts, workbook)
-    _swap_into_place(work, out)
     return Report(folder=out, notebook=out / executed.name, html=out / executed.with_suffix(".html").name)
 
 

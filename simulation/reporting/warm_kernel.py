@@ -11,7 +11,11 @@ kernel; only the modules stay imported.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import threading
+import time
 from pathlib import Path
 from queue import Empty
 
@@ -109,12 +113,18 @@ class WarmKernel:
         self._stopping: threading.Thread | None = None
 
     def _wait(self, msg_id: str, what: str) -> None:
-        """Wait for the shell reply to ``msg_id``; raise :class:`KernelGone` if none comes or it failed."""
+        """Wait for the shell reply to ``msg_id``; raise :class:`KernelGone` if none comes, the kernel
+        died (checked every second) or the code failed."""
+        deadline = time.monotonic() + READY_SECONDS
         while True:
             try:
-                reply = self._client.get_shell_msg(timeout=READY_SECONDS)
+                reply = self._client.get_shell_msg(timeout=1)
             except Empty:
-                raise KernelGone(f"the warm kernel did not answer ({what}) within {READY_SECONDS} s") from None
+                if not self.manager.is_alive():
+                    raise KernelGone(f"the warm kernel died ({what})") from None
+                if time.monotonic() > deadline:
+                    raise KernelGone(f"the warm kernel did not answer ({what}) within {READY_SECONDS} s") from None
+                continue
             if reply["parent_header"].get("msg_id") != msg_id:
                 continue
             content = reply["content"]
@@ -152,6 +162,17 @@ class WarmKernel:
         namespace took 0.2-0.36 s). Nothing may run in the kernel between the two."""
         if self._ahead is None and self.manager.is_alive():
             self._ahead = self._client.execute(FRESH, silent=True, store_history=False)
+
+    def kill(self) -> None:
+        """Kill the kernel's process at once (one system call: safe in a signal handler); whoever waits on
+        it then sees a kernel that died. :meth:`shutdown` still closes the channels."""
+        provisioner = self.manager.provisioner
+        pid, group = getattr(provisioner, "pid", None), getattr(provisioner, "pgid", None)
+        with contextlib.suppress(ProcessLookupError):
+            if group and group != os.getpgrp():  # the kernel's own session: it and anything it started
+                os.killpg(group, signal.SIGKILL)
+            elif pid is not None:
+                os.kill(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
         """Stop the kernel and close the channels (safe to call twice, and after :meth:`release`)."""
