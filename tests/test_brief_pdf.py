@@ -200,9 +200,44 @@ def test_numbers_are_marked_and_print_flush_right_labels_and_texts_are_not():
     # laid out: the number flush right in its cell, the year flush left
     page = brief_like(0).replace("</body>", f"{html}</body>")
     document = HTML(string=print_html(page, "id")).render()
-    tds = [b for b in _boxes(document.pages[0]._page_box, []) if getattr(b, "element_tag", "") == "td"]
-    year, count = tds[0], tds[1]
     text_of = lambda cell: next(b for b in _boxes(cell, []) if type(b).__name__ == "TextBox")  # noqa: E731
-    assert text_of(year).position_x == pytest.approx(year.content_box_x(), abs=0.5)
-    right = count.content_box_x() + count.width
+    cells = [b for b in _boxes(document.pages[0]._page_box, []) if type(b).__name__ == "TableCellBox"]
+    cell = {(c.element_tag, text_of(c).text): c for c in cells}  # the page's first table is another one
+    year, count = cell[("td", "2026")], cell[("td", "73.000")]
+    left, right = year.content_box_x(), count.content_box_x() + count.width
+    assert count.content_box_x() > left + year.width  # two columns, the count's to the right
+    assert text_of(year).position_x == pytest.approx(left, abs=0.5)
+    assert text_of(year).width < year.width - 5  # a year shorter than its cell: flush left is seen
     assert text_of(count).position_x + text_of(count).width == pytest.approx(right, abs=0.5)
+    assert text_of(count).width < count.width - 5
+    # and so are their headings: "UMKM" over its numbers' right edge, "Tahun" at its column's left
+    assert text_of(cell[("th", "Tahun")]).position_x == pytest.approx(left, abs=0.5)
+    umkm = text_of(cell[("th", "UMKM")])
+    assert umkm.position_x + umkm.width == pytest.approx(right, abs=0.5) and umkm.width < count.width - 5
+
+
+def test_only_a_column_of_numbers_has_its_heading_flush_right():
+    """A heading gets NUMBER_CLASS when every cell of its column that is not empty has it: not a column
+    of labels, not a column of numbers and texts; two tables are judged each on its own."""
+    from simulation.reporting.pdf import NUMBER_CLASS, numbers_headed
+
+    def table(rows: list[list[bool | None]]) -> str:  # True: a number, False: a text, None: empty
+        heads = "".join(f'<th id="T_a_level0_col{c}" class="col_heading level0 col{c}" >h{c}</th>' for c in range(3))
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f'<td id="T_a_row{r}_col{c}" class="data row{r} col{c}{" " + NUMBER_CLASS if n else ""}" >'
+                f"{'' if n is None else 'x'}</td>"
+                for c, n in enumerate(row)
+            )
+            + "</tr>"
+            for r, row in enumerate(rows)
+        )
+        return f"<table><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>"
+
+    first = table([[False, True, True], [False, None, False]])  # labels; numbers; a number and a text
+    second = table([[True, False, None], [None, False, None]])
+    out = numbers_headed(first + "<p>col1</p>" + second)
+    headed = re.findall(r'<th [^>]*class="col_heading level0 col(\d)([^"]*)"', out)
+    assert headed == [("0", ""), ("1", f" {NUMBER_CLASS}"), ("2", ""), ("0", f" {NUMBER_CLASS}"), ("1", ""), ("2", "")]
+    assert "<p>col1</p>" in out

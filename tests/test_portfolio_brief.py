@@ -100,3 +100,16 @@ def test_the_year_table_writes_every_rupiah_column_in_one_unit():
     assert table[money[0]].tolist() == ["2,50", "0,90"]
     assert table[money[2]].tolist() == ["0,50", "0,18"]
     assert not any("juta" in str(v) for v in table.to_numpy().ravel())
+
+
+def test_a_portfolio_table_marks_its_number_columns_and_their_headings():
+    """The cells after the label columns, and their headings, have the class the PDF sets flush right."""
+    from simulation.reporting.pdf import NUMBER_CLASS
+    from simulation.reporting.portfolio_brief import _html_table
+
+    frame = pd.DataFrame({"Tahun": [2026], "UMKM": ["358.198"], "Biaya": ["74,26"]})
+    number = f' class="{NUMBER_CLASS}"'
+    assert _html_table(frame, labels=1) == (
+        f"<table><thead><tr><th>Tahun</th><th{number}>UMKM</th><th{number}>Biaya</th></tr></thead>"
+        f"<tbody><tr><td>2026</td><td{number}>358.198</td><td{number}>74,26</td></tr></tbody></table>"
+    )

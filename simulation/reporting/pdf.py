@@ -65,7 +65,7 @@ td { border-bottom: 0.3pt solid #999; padding: 1.5pt 4pt; vertical-align: top; }
 th { overflow-wrap: break-word; hyphens: manual; }
 table { table-layout: auto; }
 td.%(total)s { font-weight: bold; border-top: 0.8pt solid #000; }
-td.%(number)s { text-align: right; }
+td.%(number)s, th.%(number)s { text-align: right; }
 .%(keep)s { break-inside: avoid; }
 .%(keep)s h3 { font-size: 10pt; margin: 8pt 0 3pt 0; }
 table.%(assumptions)s { table-layout: fixed; width: 100%%; }
@@ -92,6 +92,36 @@ ONE_AT_A_TIME = threading.Lock()
 portfolio's in two threads of one process, and Pango's font map is not safe to share between threads."""
 
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CELL = re.compile(r'<td\b[^>]*\bclass="([^"]*)"[^>]*>(.*?)</td>', re.S)
+_HEADING = re.compile(r'<th\b[^>]*\bclass="col_heading\b[^"]*?\bcol(\d+)\b[^"]*')
+_COLUMN = re.compile(r"\bcol(\d+)\b")
+
+
+def _headed(table: re.Match) -> str:
+    """One table whose number columns' headings carry :data:`NUMBER_CLASS` too (see :func:`numbers_headed`)."""
+    html = table.group(0)
+    cells, numbers = {}, {}
+    for found in _CELL.finditer(html):
+        classes = found.group(1).split()
+        column = next((m.group(1) for c in classes if (m := _COLUMN.fullmatch(c))), None)
+        if column is not None and found.group(2).strip():  # an empty cell counts for neither
+            cells[column] = cells.get(column, 0) + 1
+            numbers[column] = numbers.get(column, 0) + (NUMBER_CLASS in classes)
+    every = {c for c, n in cells.items() if n and numbers[c] == n}
+    if not every:
+        return html
+    return _HEADING.sub(lambda h: f"{h.group(0)} {NUMBER_CLASS}" if h.group(1) in every else h.group(0), html)
+
+
+def numbers_headed(html: str) -> str:
+    """``html`` with class :data:`NUMBER_CLASS` on the heading of each pandas table column whose every
+    cell that is not empty holds a number, so that the PDF sets the heading flush right over its
+    numbers (a column of numbers and texts keeps its heading at the left). pandas names a column's
+    cells and heading by the same ``col<i>`` class."""
+    return _TABLE.sub(_headed, html)
+
 
 PRINT_CLASSES = frozenset({KEEP_CLASS, TOTAL_CLASS, ASSUMPTIONS_CLASS, NUMBER_CLASS})
 """The only classes :data:`PRINT_CSS` styles; every other class goes from the print HTML."""
@@ -144,7 +174,7 @@ def print_html(html: str, language: str) -> str:
             for i, w in enumerate(ASSUMPTION_WIDTHS[language], start=1)
         ),
     }
-    stripped = lean(_ANCHOR.sub("", _STYLE.sub("", html)))
+    stripped = lean(numbers_headed(_ANCHOR.sub("", _STYLE.sub("", html))))
     return stripped.replace("</head>", f"<style>{css}</style></head>", 1)
 
 

@@ -99,10 +99,12 @@ def _png(fig) -> str:
 
 
 def _html_table(frame: pd.DataFrame, labels: int = 1) -> str:
-    """``frame`` as an HTML table; the cells after its first ``labels`` columns hold numbers (class
-    :data:`~simulation.reporting.pdf.NUMBER_CLASS`: flush right in the PDF)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    """``frame`` as an HTML table; the cells after its first ``labels`` columns hold numbers, and they
+    and their headings have class :data:`~simulation.reporting.pdf.NUMBER_CLASS` (flush right in the PDF)."""
     number = f' class="{NUMBER_CLASS}"'
+    head = "".join(
+        f"<th{number if i >= labels else ''}>{html.escape(str(c))}</th>" for i, c in enumerate(frame.columns)
+    )
     rows = "".join(
         "<tr>"
         + "".join(f"<td{number if i >= labels else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(r))
