@@ -24,3 +24,20 @@ def test_help_loads_no_heavy_library():
 
 def test_loading_a_scenario_loads_no_heavy_library():
     assert _loaded_after("import simulation\nsimulation.load_scenario('scenarios/baseline.yaml')") == []
+
+
+def test_starting_a_warm_kernel_loads_neither_nbclient_nor_its_schema_checks():
+    """Every process that starts a kernel imports the kernel's client class; it must not pull in nbclient
+    (nbformat and jsonschema's format checks with it: about 1 CPU-s) before papermill is imported the
+    lean way (papermill_run._papermill)."""
+    code = (
+        "from simulation.reporting.warm_kernel import WarmKernel\n"
+        "import simulation.reporting.ready_client\n"
+        "kernel = WarmKernel('.', warm='')\n"
+        "kernel.fresh()\n"
+        "kernel.shutdown()\n"
+        "for name in ('nbclient', 'nbformat', 'jsonschema'):\n"
+        "    sys.stderr.write(f'{name}={name in sys.modules} ')"
+    )
+    err = subprocess.run([sys.executable, "-c", f"import sys\n{code}"], capture_output=True, text=True, check=True)
+    assert err.stderr.split()[-3:] == ["nbclient=False", "nbformat=False", "jsonschema=False"]

@@ -24,7 +24,6 @@ from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.channels import ZMQSocketChannel
 from jupyter_client.utils import run_sync
 from jupyter_core.utils import ensure_async
-from nbclient.exceptions import DeadKernelError
 from traitlets import Type
 
 IOPUB_SECONDS = 0.01
@@ -36,9 +35,20 @@ ALIVE_SECONDS = 1.0
 check does."""
 
 
+def dead_kernel(message: str) -> RuntimeError:
+    """nbclient's ``DeadKernelError`` (a RuntimeError), the error nbclient itself raises for a kernel that died."""
+    # deferred: importing nbclient imports nbformat and its JSON schema checks (about 1 CPU-s before
+    # papermill_run._papermill leaves the unused ones out); every process that starts a kernel imports
+    # this module, and only one whose kernel died needs the class
+    from nbclient.exceptions import DeadKernelError
+
+    return DeadKernelError(message)
+
+
 class WatchedChannel(ZMQSocketChannel):
-    """A blocking channel whose wait with no time limit ends with nbclient's ``DeadKernelError`` once the
-    kernel's process is gone (checked every :data:`ALIVE_SECONDS`); :attr:`alive` is set by the client."""
+    """A blocking channel whose wait with no time limit ends with nbclient's ``DeadKernelError``
+    (:func:`dead_kernel`) once the kernel's process is gone (checked every :data:`ALIVE_SECONDS`);
+    :meth:`alive` is replaced by the client's check."""
 
     def alive(self) -> bool:
         return True
@@ -51,7 +61,7 @@ class WatchedChannel(ZMQSocketChannel):
                 return super().get_msg(ALIVE_SECONDS)
             except Empty:
                 if not self.alive():
-                    raise DeadKernelError("Kernel died") from None
+                    raise dead_kernel("Kernel died") from None
 
 
 class ReadyKernelClient(BlockingKernelClient):
@@ -105,7 +115,7 @@ class ReadyKernelClient(BlockingKernelClient):
                     self._handle_kernel_info_reply(reply)
                     break
             if not await self._async_is_alive():
-                raise DeadKernelError("Kernel died before replying to kernel_info")  # a RuntimeError too
+                raise dead_kernel("Kernel died before replying to kernel_info")  # a RuntimeError too
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
         while True:
